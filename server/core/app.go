@@ -1,0 +1,69 @@
+package core
+
+import "time"
+
+// App is the tenant. Every other row belongs to exactly one app. Only Parley's
+// admin API creates, changes or removes apps.
+type App struct {
+	PK        int64
+	ID        string
+	Name      string
+	PublicKey string // identifies the app to clients (Channelize Public-Key, Amity x-api-key)
+	// SecretHash is the hash of the server-to-server secret key; it never
+	// leaves the server.
+	SecretHash string
+	CreatedAt  time.Time
+}
+
+// User is a person or bot of one app. Its ID is chosen by the client or the
+// admin (or defaults to the integer key in decimal). Users change their own
+// profile; the app changes any.
+type User struct {
+	PK          int64
+	AppPK       int64
+	ID          string
+	Username    string
+	DisplayName string
+	AvatarURL   string
+	Email       string
+	Metadata    []byte // raw JSON object, or nil
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
+}
+
+// Token is a user's bearer credential. Only its hash is stored.
+type Token struct {
+	PK        int64
+	AppPK     int64
+	UserPK    int64
+	Hash      string
+	CreatedAt time.Time
+	ExpiresAt time.Time // zero: never
+}
+
+// Team groups conversations (CoWork teams, later Amity communities).
+type Team struct {
+	PK        int64
+	AppPK     int64
+	ID        string
+	Name      string
+	CreatedAt time.Time
+}
+
+// Caller is who a request acts as: an app (server-to-server secret) and,
+// usually, one of its users. The policy decides from it alone.
+type Caller struct {
+	App *App
+	// User is the acting user; nil when the app acts as itself.
+	User *User
+	// Trusted is true when the request proved the app's secret (or Parley's
+	// admin token). A trusted caller without a User may manage the whole app;
+	// with a User it acts as that user under the user's own rights.
+	Trusted bool
+}
+
+// Page asks for a window of a list by offset.
+type Page struct {
+	Skip  int
+	Limit int
+}

@@ -1,0 +1,92 @@
+package core
+
+import "time"
+
+// ConversationKind says who may join and read a conversation.
+type ConversationKind string
+
+// The kinds of conversation.
+const (
+	KindDirect    ConversationKind = "direct"    // exactly two members, found again rather than duplicated
+	KindGroup     ConversationKind = "group"     // private group: members only; admins add and remove
+	KindPublic    ConversationKind = "public"    // anyone of the app may join; members read and post
+	KindOpen      ConversationKind = "open"      // no membership needed to read or post
+	KindBroadcast ConversationKind = "broadcast" // only admins post
+)
+
+// Valid reports whether k is a known kind.
+func (k ConversationKind) Valid() bool {
+	switch k {
+	case KindDirect, KindGroup, KindPublic, KindOpen, KindBroadcast:
+		return true
+	}
+	return false
+}
+
+// Role is a member's rank inside one conversation.
+type Role string
+
+// The roles, from most to least rights.
+const (
+	RoleOwner  Role = "owner"
+	RoleAdmin  Role = "admin"
+	RoleMember Role = "member"
+)
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return r == RoleOwner || r == RoleAdmin || r == RoleMember }
+
+// CanManage reports whether the role may manage the conversation (members,
+// pins, recalls of others' messages).
+func (r Role) CanManage() bool { return r == RoleOwner || r == RoleAdmin }
+
+// Conversation is a place where messages are sent. Its members (with roles)
+// change through the core's rules only.
+type Conversation struct {
+	PK         int64
+	AppPK      int64
+	ID         string
+	Kind       ConversationKind
+	Type       string // dialect-specific type string (App.net channel type), kept verbatim
+	Title      string
+	AvatarURL  string
+	CustomType string
+	Metadata   []byte // raw JSON object, or nil
+	OwnerPK    int64  // 0 when the app created it
+	OwnerID    string
+	TeamPK     int64
+	TeamID     string
+	DirectKey  string // for KindDirect: the two user keys, lower first ("3:7")
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+	// LastActivityAt orders a user's conversation list; it moves with every message.
+	LastActivityAt time.Time
+	LastMessagePK  int64
+	MemberCount    int
+
+	// Filled for a caller when read through the service.
+	Me *Member // the caller's own membership, nil if not a member
+}
+
+// Member is one user's membership of a conversation, with its read position.
+type Member struct {
+	ConversationPK int64
+	UserPK         int64
+	User           *User
+	Role           Role
+	JoinedAt       time.Time
+	LastReadPK     int64     // messages with PK <= LastReadPK are read
+	LastReadAt     time.Time // when the read position last moved
+}
+
+// ConversationFilter selects conversations for a list.
+type ConversationFilter struct {
+	AppPK  int64
+	UserPK int64 // only conversations this user is a member of; 0 = every conversation of the app
+	Kinds  []ConversationKind
+	// Keyset: conversations less recent than (BeforeActivity, BeforePK).
+	BeforeActivity time.Time
+	BeforePK       int64
+	Skip           int
+	Limit          int
+}

@@ -1,0 +1,473 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// MemberInput names a user to add, with a role (member when empty).
+type MemberInput struct {
+	UserID string
+	Role   Role
+}
+
+// ConversationInput creates a conversation.
+type ConversationInput struct {
+	ID         string
+	Kind       ConversationKind // group when empty
+	Type       string
+	Title      string
+	AvatarURL  string
+	CustomType string
+	Metadata   []byte
+	TeamID     string
+	// OwnerID names the owner when the app creates the conversation; a user
+	// caller always owns what they create.
+	OwnerID   string
+	Members   []MemberInput
+	CreatedAt time.Time
+}
+
+// directKey is the one key of the direct conversation between two users.
+func directKey(a, b int64) string {
+	if a > b {
+		a, b = b, a
+	}
+	return fmt.Sprintf("%d:%d", a, b)
+}
+
+// CreateConversation creates a conversation, or, for a direct one, finds the
+// one the two users already have. created is false when it was found.
+func (s *Service) CreateConversation(ctx context.Context, c *Caller, in ConversationInput) (conv *Conversation, created bool, err error) {
+	if c.User == nil && !appWide(c) {
+		return nil, false, Errorf(EFORBIDDEN, "a user or the app must create conversations")
+	}
+	err = s.write(ctx, func(tx Tx) (err error) {
+		conv, created, err = s.createConversation(tx, c, in)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if created {
+		s.publish(Event{Type: EventConversationCreated, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
+	}
+	return conv, created, nil
+}
+
+func (s *Service) checkConversation(in *ConversationInput) error {
+	if in.Kind == "" {
+		in.Kind = KindGroup
+	}
+	if !in.Kind.Valid() {
+		return Invalidf("kind", "unknown conversation kind %q", in.Kind)
+	}
+	if err := s.checkOptionalID("id", in.ID); err != nil {
+		return err
+	}
+	if err := checkText("title", in.Title, s.limits.NameLength); err != nil {
+		return err
+	}
+	for _, f := range []struct{ name, v string }{{"type", in.Type}, {"avatarUrl", in.AvatarURL}, {"customType", in.CustomType}} {
+		if err := checkText(f.name, f.v, 2048); err != nil {
+			return err
+		}
+	}
+	if len(in.Members) > s.limits.Recipients {
+		return Invalidf("members", "at most %d members may be added at once", s.limits.Recipients)
+	}
+	for _, m := range in.Members {
+		if err := s.checkID("members", m.UserID); err != nil {
+			return err
+		}
+		if m.Role != "" && !m.Role.Valid() {
+			return Invalidf("role", "unknown role %q", m.Role)
+		}
+	}
+	return s.checkJSON("metadata", in.Metadata)
+}
+
+func (s *Service) createConversation(tx Tx, c *Caller, in ConversationInput) (*Conversation, bool, error) {
+	if err := s.checkConversation(&in); err != nil {
+		return nil, false, err
+	}
+	now := s.Now()
+	if in.CreatedAt.IsZero() {
+		in.CreatedAt = now
+	}
+	conv := &Conversation{AppPK: c.App.PK, ID: in.ID, Kind: in.Kind, Type: in.Type, Title: in.Title, AvatarURL: in.AvatarURL,
+		CustomType: in.CustomType, Metadata: in.Metadata, CreatedAt: in.CreatedAt.UTC().Truncate(time.Millisecond), UpdatedAt: now}
+	conv.LastActivityAt = conv.CreatedAt
+
+	// The owner: the calling user, or the one the app names.
+	owner := c.User
+	if in.OwnerID != "" && appWide(c) {
+		u, err := tx.UserByID(c.App.PK, in.OwnerID)
+		if err != nil {
+			return nil, false, notFoundAs(err, Invalidf("owner", "unknown user %q", in.OwnerID))
+		}
+		owner = u
+	}
+	// Resolve members; the owner is always one.
+	type pending struct {
+		user *User
+		role Role
+	}
+	var members []pending
+	seen := map[int64]int{}
+	add := func(u *User, role Role) {
+		if role == "" {
+			role = RoleMember
+		}
+		if i, ok := seen[u.PK]; ok {
+			if role == RoleOwner || (role == RoleAdmin && members[i].role == RoleMember) {
+				members[i].role = role
+			}
+			return
+		}
+		seen[u.PK] = len(members)
+		members = append(members, pending{u, role})
+	}
+	if owner != nil {
+		conv.OwnerPK, conv.OwnerID = owner.PK, owner.ID
+		add(owner, RoleOwner)
+	}
+	for _, m := range in.Members {
+		u, err := tx.UserByID(c.App.PK, m.UserID)
+		if err != nil {
+			return nil, false, notFoundAs(err, Invalidf("members", "unknown user %q", m.UserID))
+		}
+		role := m.Role
+		if role == RoleOwner && owner != nil && u.PK != owner.PK {
+			role = RoleAdmin // one owner per conversation
+		}
+		add(u, role)
+	}
+	if in.TeamID != "" {
+		t, err := tx.TeamByID(c.App.PK, in.TeamID)
+		if err != nil {
+			return nil, false, notFoundAs(err, Invalidf("team", "unknown team %q", in.TeamID))
+		}
+		conv.TeamPK, conv.TeamID = t.PK, t.ID
+	}
+
+	if conv.Kind == KindDirect {
+		if len(members) != 2 {
+			return nil, false, Invalidf("members", "a direct conversation has exactly two members")
+		}
+		conv.DirectKey = directKey(members[0].user.PK, members[1].user.PK)
+		found, err := tx.DirectConversation(c.App.PK, conv.DirectKey)
+		if err == nil {
+			if c.User != nil {
+				found.Me, _ = tx.Member(found.PK, c.User.PK)
+			}
+			return found, false, nil
+		}
+		if ErrorCode(err) != ENOTFOUND {
+			return nil, false, err
+		}
+		members[0].role, members[1].role = RoleMember, RoleMember
+	}
+	if err := tx.InsertConversation(conv); err != nil {
+		return nil, false, err
+	}
+	for _, p := range members {
+		m := &Member{ConversationPK: conv.PK, UserPK: p.user.PK, User: p.user, Role: p.role, JoinedAt: now}
+		if err := tx.UpsertMember(m); err != nil {
+			return nil, false, err
+		}
+		if c.User != nil && p.user.PK == c.User.PK {
+			conv.Me = m
+		}
+	}
+	conv.MemberCount = len(members)
+	return conv, true, nil
+}
+
+// openDirect finds or creates the direct conversation between the caller and
+// another user.
+func (s *Service) openDirect(tx Tx, c *Caller, otherID string) (*Conversation, *Member, error) {
+	if err := requireUser(c, "a direct conversation"); err != nil {
+		return nil, nil, err
+	}
+	if err := s.checkID("userId", otherID); err != nil {
+		return nil, nil, err
+	}
+	other, err := tx.UserByID(c.App.PK, otherID)
+	if err != nil {
+		return nil, nil, notFoundAs(err, Errorf(ENOTFOUND, "user %q not found", otherID))
+	}
+	if other.PK == c.User.PK {
+		return nil, nil, Invalidf("userId", "a direct conversation needs another user")
+	}
+	conv, _, err := s.createConversation(tx, c, ConversationInput{Kind: KindDirect, Members: []MemberInput{{UserID: other.ID}}})
+	if err != nil {
+		return nil, nil, err
+	}
+	me := conv.Me
+	if me == nil {
+		me, err = tx.Member(conv.PK, c.User.PK)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	return conv, me, nil
+}
+
+// conversation loads a conversation of the caller's app with the caller's
+// membership, and checks that the caller may read it.
+func (s *Service) conversation(tx Tx, c *Caller, id string) (*Conversation, *Member, error) {
+	if id == "" {
+		return nil, nil, Invalidf("conversationId", "conversation id is required")
+	}
+	conv, err := tx.ConversationByID(c.App.PK, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	me, err := s.membership(tx, c, conv)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := canRead(c, conv, me); err != nil {
+		return nil, nil, err
+	}
+	return conv, me, nil
+}
+
+// membership returns the caller's member row, nil when not a member.
+func (s *Service) membership(tx Tx, c *Caller, conv *Conversation) (*Member, error) {
+	if c.User == nil {
+		return nil, nil
+	}
+	me, err := tx.Member(conv.PK, c.User.PK)
+	if ErrorCode(err) == ENOTFOUND {
+		return nil, nil
+	}
+	if err == nil {
+		conv.Me = me
+	}
+	return me, err
+}
+
+// GetConversation returns a conversation the caller may read.
+func (s *Service) GetConversation(ctx context.Context, c *Caller, id string) (*Conversation, error) {
+	var conv *Conversation
+	err := s.read(ctx, func(tx Tx) (err error) {
+		conv, _, err = s.conversation(tx, c, id)
+		return err
+	})
+	return conv, err
+}
+
+// ConversationQuery pages through the caller's conversations.
+type ConversationQuery struct {
+	Kinds []ConversationKind
+	Skip  int
+	Limit int
+}
+
+// ListConversations lists the caller's conversations, most recent activity
+// first; the app sees all of its conversations.
+func (s *Service) ListConversations(ctx context.Context, c *Caller, q ConversationQuery) ([]*Conversation, error) {
+	p, err := s.page(Page{Skip: q.Skip, Limit: q.Limit})
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range q.Kinds {
+		if !k.Valid() {
+			return nil, Invalidf("type", "unknown conversation kind %q", k)
+		}
+	}
+	f := ConversationFilter{AppPK: c.App.PK, Kinds: q.Kinds, Skip: p.Skip, Limit: p.Limit}
+	if c.User != nil {
+		f.UserPK = c.User.PK
+	} else if !appWide(c) {
+		return nil, Errorf(EFORBIDDEN, "no user to list conversations for")
+	}
+	var convs []*Conversation
+	err = s.read(ctx, func(tx Tx) (err error) {
+		convs, err = tx.ListConversations(f)
+		return err
+	})
+	return convs, err
+}
+
+// AddMembers adds users to a conversation: admins add anyone; anyone may
+// join a public or open conversation by adding themselves.
+func (s *Service) AddMembers(ctx context.Context, c *Caller, convID string, in []MemberInput) ([]*Member, error) {
+	if len(in) == 0 {
+		return nil, Invalidf("members", "name at least one user to add")
+	}
+	var added []*Member
+	var conv *Conversation
+	err := s.write(ctx, func(tx Tx) error {
+		var err error
+		conv, err = tx.ConversationByID(c.App.PK, convID)
+		if err != nil {
+			return err
+		}
+		me, err := s.membership(tx, c, conv)
+		if err != nil {
+			return err
+		}
+		if conv.Kind == KindDirect {
+			return Errorf(EFORBIDDEN, "a direct conversation has exactly two members")
+		}
+		now := s.Now()
+		for _, m := range in {
+			if err := s.checkID("members", m.UserID); err != nil {
+				return err
+			}
+			if m.Role == "" {
+				m.Role = RoleMember
+			}
+			if !m.Role.Valid() {
+				return Invalidf("role", "unknown role %q", m.Role)
+			}
+			self := c.User != nil && m.UserID == c.User.ID
+			switch {
+			case self && m.Role == RoleMember && me == nil:
+				err = canJoin(c, conv, me)
+			default:
+				err = canGrant(c, me, m.Role)
+			}
+			if err != nil {
+				return err
+			}
+			u, err := tx.UserByID(c.App.PK, m.UserID)
+			if err != nil {
+				return notFoundAs(err, Invalidf("members", "unknown user %q", m.UserID))
+			}
+			existing, err := tx.Member(conv.PK, u.PK)
+			if err == nil && existing.Role == RoleOwner {
+				continue // the owner keeps the role
+			}
+			if err != nil && ErrorCode(err) != ENOTFOUND {
+				return err
+			}
+			mem := &Member{ConversationPK: conv.PK, UserPK: u.PK, User: u, Role: m.Role, JoinedAt: now}
+			if err := tx.UpsertMember(mem); err != nil {
+				return err
+			}
+			added = append(added, mem)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range added {
+		s.publish(Event{Type: EventMemberAdded, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), UserID: m.User.ID})
+	}
+	return added, nil
+}
+
+// SetRole changes a member's role.
+func (s *Service) SetRole(ctx context.Context, c *Caller, convID, userID string, role Role) error {
+	if !role.Valid() {
+		return Invalidf("role", "unknown role %q", role)
+	}
+	return s.write(ctx, func(tx Tx) error {
+		conv, err := tx.ConversationByID(c.App.PK, convID)
+		if err != nil {
+			return err
+		}
+		me, err := s.membership(tx, c, conv)
+		if err != nil {
+			return err
+		}
+		if err := canGrant(c, me, role); err != nil {
+			return err
+		}
+		u, err := tx.UserByID(c.App.PK, userID)
+		if err != nil {
+			return err
+		}
+		target, err := tx.Member(conv.PK, u.PK)
+		if err != nil {
+			return notFoundAs(err, Errorf(ENOTFOUND, "user %q is not a member", userID))
+		}
+		target.Role = role
+		return tx.UpsertMember(target)
+	})
+}
+
+// RemoveMembers removes users from a conversation: admins remove others,
+// anyone removes themselves (leaves).
+func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, userIDs []string) error {
+	if err := s.checkIDs("members", userIDs, false); err != nil {
+		return err
+	}
+	var conv *Conversation
+	var removed []string
+	err := s.write(ctx, func(tx Tx) error {
+		var err error
+		conv, err = tx.ConversationByID(c.App.PK, convID)
+		if err != nil {
+			return err
+		}
+		me, err := s.membership(tx, c, conv)
+		if err != nil {
+			return err
+		}
+		for _, id := range dedupe(userIDs) {
+			u, err := tx.UserByID(c.App.PK, id)
+			if err != nil {
+				return notFoundAs(err, Invalidf("members", "unknown user %q", id))
+			}
+			target, err := tx.Member(conv.PK, u.PK)
+			if err != nil {
+				return notFoundAs(err, Errorf(ENOTFOUND, "user %q is not a member", id))
+			}
+			if err := canRemove(c, conv, me, target); err != nil {
+				return err
+			}
+			if err := tx.RemoveMember(conv.PK, u.PK); err != nil {
+				return err
+			}
+			removed = append(removed, id)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range removed {
+		s.publish(Event{Type: EventMemberRemoved, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), UserID: id})
+	}
+	return nil
+}
+
+// Leave removes the caller from a conversation.
+func (s *Service) Leave(ctx context.Context, c *Caller, convID string) error {
+	if err := requireUser(c, "leaving"); err != nil {
+		return err
+	}
+	return s.RemoveMembers(ctx, c, convID, []string{c.User.ID})
+}
+
+// ListMembers lists the members of a conversation the caller may read.
+func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p Page) ([]*Member, error) {
+	p, err := s.page(p)
+	if err != nil {
+		return nil, err
+	}
+	var members []*Member
+	err = s.read(ctx, func(tx Tx) error {
+		conv, _, err := s.conversation(tx, c, convID)
+		if err != nil {
+			return err
+		}
+		members, err = tx.ListMembers(conv.PK, p)
+		return err
+	})
+	return members, err
+}
+
+func actorID(c *Caller) string {
+	if c.User != nil {
+		return c.User.ID
+	}
+	return ""
+}

@@ -1,0 +1,87 @@
+package core
+
+import "context"
+
+// AddReaction adds the caller's reaction of the given name to a message the
+// caller sees. Users may react to their own messages. Adding it twice is
+// not an error.
+func (s *Service) AddReaction(ctx context.Context, c *Caller, messageID, name string) error {
+	return s.react(ctx, c, messageID, name, true)
+}
+
+// RemoveReaction removes the caller's reaction of the given name. Removing
+// one that is not there is not an error.
+func (s *Service) RemoveReaction(ctx context.Context, c *Caller, messageID, name string) error {
+	return s.react(ctx, c, messageID, name, false)
+}
+
+func (s *Service) checkReaction(name string) error {
+	if trimmed(name) == "" {
+		return Invalidf("type", "reaction type is required")
+	}
+	return checkText("type", name, 100)
+}
+
+func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, add bool) error {
+	if err := requireUser(c, "reacting"); err != nil {
+		return err
+	}
+	if err := s.checkReaction(name); err != nil {
+		return err
+	}
+	var m *Message
+	var conv *Conversation
+	changed := false
+	err := s.write(ctx, func(tx Tx) (err error) {
+		if m, err = s.visibleMessage(tx, c, messageID); err != nil {
+			return err
+		}
+		if m.Deleted() {
+			return Errorf(ECONFLICT, "the message was deleted")
+		}
+		if conv, err = tx.ConversationByPK(m.ConversationPK); err != nil {
+			return err
+		}
+		if add {
+			changed, err = tx.AddReaction(&Reaction{MessagePK: m.PK, UserPK: c.User.PK, Name: name, CreatedAt: s.Now()})
+		} else {
+			changed, err = tx.RemoveReaction(m.PK, c.User.PK, name)
+		}
+		return err
+	})
+	if err != nil || !changed {
+		return err
+	}
+	kind := EventReactionRemoved
+	if add {
+		kind = EventReactionAdded
+	}
+	e := s.messageEvent(ctx, kind, c, conv, m)
+	e.Reaction, e.UserID = name, c.User.ID
+	s.publish(e)
+	return nil
+}
+
+// ListReactions lists the users who reacted to a message with one name.
+func (s *Service) ListReactions(ctx context.Context, c *Caller, messageID, name string, p Page) ([]*User, error) {
+	if err := s.checkReaction(name); err != nil {
+		return nil, err
+	}
+	if p.Limit == 0 {
+		p.Limit = 25
+	}
+	p, err := s.page(p)
+	if err != nil {
+		return nil, err
+	}
+	var users []*User
+	err = s.read(ctx, func(tx Tx) error {
+		m, err := s.visibleMessage(tx, c, messageID)
+		if err != nil {
+			return err
+		}
+		users, err = tx.ListReactionUsers(m.PK, name, p)
+		return err
+	})
+	return users, err
+}

@@ -1,0 +1,89 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// ReadInput moves a read position: up to a message, or up to a time (now
+// when both are empty).
+type ReadInput struct {
+	MessageID string
+	At        time.Time
+}
+
+// MarkRead marks the caller's messages of a conversation read. The read
+// position only moves forward.
+func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in ReadInput) error {
+	if err := requireUser(c, "marking read"); err != nil {
+		return err
+	}
+	var conv *Conversation
+	err := s.write(ctx, func(tx Tx) error {
+		var me *Member
+		var err error
+		if conv, me, err = s.conversation(tx, c, convID); err != nil {
+			return err
+		}
+		if me == nil {
+			return Errorf(EFORBIDDEN, "not a member of this conversation")
+		}
+		now := s.Now()
+		var pk int64
+		if in.MessageID != "" {
+			m, err := s.visibleMessage(tx, c, in.MessageID)
+			if err != nil {
+				return err
+			}
+			if m.ConversationPK != conv.PK {
+				return Invalidf("messageId", "the message is in another conversation")
+			}
+			pk = m.PK
+		} else {
+			at := in.At
+			if at.IsZero() || at.After(now) {
+				at = now
+			}
+			if pk, err = tx.LatestMessagePK(conv.PK, at); err != nil {
+				return err
+			}
+		}
+		return tx.SetReadPosition(conv.PK, c.User.PK, pk, now)
+	})
+	if err != nil {
+		return err
+	}
+	s.publish(Event{Type: EventConversationRead, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID,
+		ActorID: c.User.ID, UserID: c.User.ID, Audience: []int64{c.User.PK}})
+	return nil
+}
+
+// UnreadCount counts the caller's unread messages in one conversation.
+func (s *Service) UnreadCount(ctx context.Context, c *Caller, convID string) (int, error) {
+	if err := requireUser(c, "counting unread messages"); err != nil {
+		return 0, err
+	}
+	var n int
+	err := s.read(ctx, func(tx Tx) error {
+		conv, me, err := s.conversation(tx, c, convID)
+		if err != nil || me == nil {
+			return err
+		}
+		n, err = tx.UnreadCount(conv.PK, c.User.PK)
+		return err
+	})
+	return n, err
+}
+
+// UnreadTotal counts the caller's unread messages in all their conversations.
+func (s *Service) UnreadTotal(ctx context.Context, c *Caller) (int, error) {
+	if err := requireUser(c, "counting unread messages"); err != nil {
+		return 0, err
+	}
+	var n int
+	err := s.read(ctx, func(tx Tx) (err error) {
+		n, err = tx.UnreadTotal(c.User.PK)
+		return err
+	})
+	return n, err
+}

@@ -1,0 +1,108 @@
+package core
+
+import (
+	"context"
+	"time"
+)
+
+// Store runs units of work against the database. Every write the service
+// makes is one Write call: all of fn or none of it is kept. Implementations
+// may commit several concurrent Write calls together (group commit), but each
+// fn stays atomic on its own.
+type Store interface {
+	// Read runs fn in a read-only transaction (a consistent snapshot).
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in a write transaction; an error from fn rolls back fn's
+	// work only, and is returned as is.
+	Write(ctx context.Context, fn func(Tx) error) error
+}
+
+// Tx is one unit of work. Lookups of a single row return an ENOTFOUND *Error
+// when there is none; unique-constraint clashes return ECONFLICT. Methods that
+// load messages fill Owner, Attachments, Mentions (with User), Recipients and
+// Reactions in a fixed number of queries, whatever the number of messages.
+type Tx interface {
+	// Apps and Parley's admin tokens.
+	InsertApp(a *App, secretHash string) error // sets PK
+	AppByID(id string) (*App, error)
+	AppByPK(pk int64) (*App, error)
+	AppByPublicKey(key string) (*App, error)
+	AppBySecretHash(hash string) (*App, error)
+	ListApps() ([]*App, error)
+	DeleteApp(pk int64) error // with everything that belongs to it
+	InsertAdminToken(hash string, at time.Time) error
+	AdminTokenExists(hash string) (bool, error)
+	CountAdminTokens() (int, error)
+
+	// Users and their credentials.
+	InsertUser(u *User, passwordHash string) error // sets PK; ID defaults to PK in decimal
+	UpdateUser(u *User) error
+	UserByID(appPK int64, id string) (*User, error)
+	UserByPK(pk int64) (*User, error)
+	UsersByIDs(appPK int64, ids []string) ([]*User, error) // unknown ids are left out
+	// UserByLogin finds a user by id, username or email.
+	UserByLogin(appPK int64, login string) (*User, error)
+	UserPasswordHash(userPK int64) (string, error) // "" when the user has none
+	ListUsers(appPK int64, p Page) ([]*User, error)
+	DeleteUser(pk int64) error
+	InsertToken(t *Token) error
+	TokenByHash(hash string) (*Token, error)
+
+	// Teams.
+	InsertTeam(t *Team) error // sets PK; ID defaults to PK in decimal
+	TeamByID(appPK int64, id string) (*Team, error)
+	ListTeams(appPK int64, p Page) ([]*Team, error)
+	AddTeamMember(teamPK, userPK int64, role Role) error // idempotent
+	ListTeamMembers(teamPK int64) ([]*User, error)
+
+	// Conversations and members.
+	InsertConversation(c *Conversation) error // sets PK; ID defaults to PK in decimal
+	UpdateConversation(c *Conversation) error // title, avatar, custom type, metadata, type, updated time
+	ConversationByID(appPK int64, id string) (*Conversation, error)
+	ConversationByPK(pk int64) (*Conversation, error)
+	DirectConversation(appPK int64, key string) (*Conversation, error)
+	ListConversations(f ConversationFilter) ([]*Conversation, error) // most recent activity first
+	// TouchConversation records a new message: last activity and last message.
+	TouchConversation(pk int64, at time.Time, messagePK int64) error
+	DeleteConversation(pk int64) error
+	// UpsertMember adds the member, or changes the role of an existing one.
+	// It keeps Conversation.MemberCount right.
+	UpsertMember(m *Member) error
+	Member(convPK, userPK int64) (*Member, error)
+	ListMembers(convPK int64, p Page) ([]*Member, error) // with User, in join order
+	RemoveMember(convPK, userPK int64) error
+	SetReadPosition(convPK, userPK, messagePK int64, at time.Time) error
+	// LatestMessagePK returns the PK of the newest message of the
+	// conversation created at or before at (0 if none).
+	LatestMessagePK(convPK int64, at time.Time) (int64, error)
+
+	// Messages.
+	InsertMessage(m *Message) error // with attachments, mentions, recipients; sets PK and ID
+	// UpdateMessage writes the message's changeable fields back: type, custom
+	// type, body, html, metadata, entities, tags, pinned, edited, updated and
+	// deleted times, and replaces its attachments and mentions.
+	UpdateMessage(m *Message) error
+	AddReplyCount(pk int64, delta int) error
+	MessageByID(appPK int64, id string) (*Message, error)
+	MessageByPK(pk int64) (*Message, error)
+	MessagesByIDs(appPK int64, ids []string) ([]*Message, error) // unknown ids are left out
+	ListMessages(f MessageFilter) ([]*Message, error)
+	CountMessages(f MessageFilter) (int, error)
+	HideMessage(messagePK, userPK int64, at time.Time) error // idempotent
+	IsHidden(messagePK, userPK int64) (bool, error)
+
+	// Reactions.
+	AddReaction(r *Reaction) (bool, error)                             // false if it was there already
+	RemoveReaction(messagePK, userPK int64, name string) (bool, error) // false if it was not there
+	ListReactionUsers(messagePK int64, name string, p Page) ([]*User, error)
+
+	// Unread counts: messages after the member's read position that the user
+	// sees, not sent by the user, not recalled, shown in the conversation.
+	UnreadCount(convPK, userPK int64) (int, error)
+	UnreadTotal(userPK int64) (int, error)
+
+	// Files.
+	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal
+	FileByID(appPK int64, id string) (*File, error)
+	DeleteFile(pk int64) error
+}
