@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// buildBinary builds the real parley binary once per test run.
+func buildBinary(tb testing.TB) string {
+	tb.Helper()
+	bin := filepath.Join(tb.TempDir(), "parley")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		tb.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// startBinary starts bin with args and returns the URL from its first line.
+func startBinary(tb testing.TB, bin string, args ...string) (string, *exec.Cmd, *bufio.Reader) {
+	tb.Helper()
+	cmd := exec.Command(bin, args...)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+	})
+	r := bufio.NewReader(stdout)
+	line, err := r.ReadString('\n')
+	if err != nil {
+		tb.Fatalf("reading the first line: %v", err)
+	}
+	url, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
+	if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
+		tb.Fatalf("first line: got %q, want \"listening on http://127.0.0.1:PORT\"", line)
+	}
+	return url, cmd, r
+}
+
+func call(tb testing.TB, method, url, token, body string) (int, []byte) {
+	tb.Helper()
+	var r io.Reader
+	if body != "" {
+		r = strings.NewReader(body)
+	}
+	req, _ := http.NewRequest(method, url, r)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatalf("%s %s: %v", method, url, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, data
+}
+
+func TestEndToEnd(t *testing.T) {
+	bin := buildBinary(t)
+	url, cmd, _ := startBinary(t, bin, "--ephemeral", "--addr", "127.0.0.1:0", "--fixtures", "testdata/fixtures.json", "--admin-token", "e2e-admin")
+
+	if status, _ := call(t, "GET", url+"/healthz", "", ""); status != 200 {
+		t.Fatalf("healthz: %d", status)
+	}
+	if status, _ := call(t, "GET", url+"/readyz", "", ""); status != 200 {
+		t.Fatalf("readyz: %d", status)
+	}
+	if status, _ := call(t, "GET", url+"/admin/v1/apps", "wrong", ""); status != 401 {
+		t.Fatalf("admin with a wrong token: got %d, want 401", status)
+	}
+	status, body := call(t, "GET", url+"/admin/v1/apps/demo/conversations", "e2e-admin", "")
+	var convs []struct{ ID string }
+	if status != 200 || json.Unmarshal(body, &convs) != nil || len(convs) != 2 {
+		t.Fatalf("fixture conversations: %d %s", status, body)
+	}
+	status, body = call(t, "POST", url+"/admin/v1/apps/demo/users", "e2e-admin", `{"id":"erin","displayName":"Erin"}`)
+	if status != 201 {
+		t.Fatalf("create user: %d %s", status, body)
+	}
+	status, _ = call(t, "POST", url+"/admin/v1/apps/demo/conversations/general/members", "e2e-admin", `[{"user":"erin"}]`)
+	if status != 200 {
+		t.Fatalf("add member: %d", status)
+	}
+	status, body = call(t, "GET", url+"/admin/v1/apps/demo/conversations/general/members", "e2e-admin", "")
+	if status != 200 || !strings.Contains(string(body), `"erin"`) {
+		t.Fatalf("members: %d %s", status, body)
+	}
+	// Graceful shutdown on SIGTERM.
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGINT: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no exit 10 s after SIGINT")
+	}
+}
+
+func TestFirstStartOnDisk(t *testing.T) {
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	url, _, rest := startBinary(t, bin, "--addr", "127.0.0.1:0", "--data", dir)
+	var token string
+	for i := 0; i < 4; i++ {
+		line, err := rest.ReadString('\n')
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v, ok := strings.CutPrefix(strings.TrimSpace(line), "admin token: "); ok {
+			token = v
+		}
+	}
+	if token == "" {
+		t.Fatal("first start printed no admin token")
+	}
+	status, body := call(t, "GET", url+"/admin/v1/apps", token, "")
+	if status != 200 || !strings.Contains(string(body), `"default"`) {
+		t.Fatalf("default app: %d %s", status, body)
+	}
+	for _, name := range []string{"parley.db", "blobs"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Fatalf("data folder: %v", err)
+		}
+	}
+}
+
+func TestParseArgs(t *testing.T) {
+	env := map[string]string{"PARLEY_ADDR": "127.0.0.1:9999", "PARLEY_EPHEMERAL": "true"}
+	tests := []struct {
+		name    string
+		args    []string
+		addr    string
+		eph     bool
+		wantErr bool
+	}{
+		{"Defaults", nil, "127.0.0.1:9999", true, false},
+		{"Serve", []string{"serve", "--addr", ":1"}, ":1", true, false},
+		{"ErrCommand", []string{"fly"}, "", false, true},
+		{"ErrFlag", []string{"--nope"}, "", false, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := parseArgs(tt.args, func(k string) string { return env[k] })
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err: %v", err)
+			}
+			if err == nil && (m.Config.Addr != tt.addr || m.Config.Ephemeral != tt.eph) {
+				t.Fatalf("config: %+v", m.Config)
+			}
+		})
+	}
+}
+
+func TestStartupEphemeralWithFixtures(t *testing.T) {
+	// Start in-process (no build) and check the instance answers quickly;
+	// the figure that matters is measured in bench/, not asserted here.
+	m := &Main{Config: Config{Addr: "127.0.0.1:0", Ephemeral: true, Fixtures: "testdata/fixtures.json", AdminToken: "x", LogLevel: "error"}}
+	pr, pw := io.Pipe()
+	m.Stdout = pw
+	ctx, cancel := context.WithCancel(context.Background())
+	errc := make(chan error, 1)
+	go func() { errc <- m.Run(ctx) }()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	go io.Copy(io.Discard, pr)
+	url := strings.TrimPrefix(strings.TrimSpace(line), "listening on ")
+	if status, _ := call(t, "GET", url+"/readyz", "", ""); status != 200 {
+		t.Fatalf("readyz: %d", status)
+	}
+	cancel()
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,93 @@
+// Package admin is Parley's own API at /admin/v1: apps, users, tokens,
+// teams, conversations, members, fixtures and resets. Every call needs the
+// admin token (Authorization: Bearer TOKEN).
+package admin
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/julienschmidt/httprouter"
+
+	"parley/server/core"
+	"parley/server/httpx"
+)
+
+// New returns the admin API handler, to be mounted at /admin/v1/.
+func New(svc *core.Service) http.Handler {
+	a := &api{svc: svc}
+	r := httprouter.New()
+	for _, rt := range []struct {
+		method, path string
+		h        handler
+	}{
+		{"GET", "/admin/v1/apps", a.listApps},
+		{"POST", "/admin/v1/apps", a.createApp},
+		{"GET", "/admin/v1/apps/:app", a.getApp},
+		{"DELETE", "/admin/v1/apps/:app", a.deleteApp},
+		{"POST", "/admin/v1/apps/:app/reset", a.resetApp},
+		{"POST", "/admin/v1/reset", a.resetAll},
+		{"POST", "/admin/v1/fixtures", a.loadFixtures},
+		{"GET", "/admin/v1/apps/:app/users", a.listUsers},
+		{"POST", "/admin/v1/apps/:app/users", a.createUser},
+		{"GET", "/admin/v1/apps/:app/users/:user", a.getUser},
+		{"PATCH", "/admin/v1/apps/:app/users/:user", a.updateUser},
+		{"DELETE", "/admin/v1/apps/:app/users/:user", a.deleteUser},
+		{"POST", "/admin/v1/apps/:app/users/:user/tokens", a.createToken},
+		{"GET", "/admin/v1/apps/:app/teams", a.listTeams},
+		{"POST", "/admin/v1/apps/:app/teams", a.createTeam},
+		{"GET", "/admin/v1/apps/:app/conversations", a.listConversations},
+		{"POST", "/admin/v1/apps/:app/conversations", a.createConversation},
+		{"GET", "/admin/v1/apps/:app/conversations/:conv", a.getConversation},
+		{"GET", "/admin/v1/apps/:app/conversations/:conv/members", a.listMembers},
+		{"POST", "/admin/v1/apps/:app/conversations/:conv/members", a.addMembers},
+		{"DELETE", "/admin/v1/apps/:app/conversations/:conv/members/:user", a.removeMember},
+	} {
+		r.Handle(rt.method, rt.path, a.wrap(rt.h))
+	}
+	r.NotFound = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, core.Errorf(core.ENOTFOUND, "no such admin endpoint"))
+	})
+	r.MethodNotAllowed = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeError(w, &core.Error{Code: "method", Message: "method not allowed"})
+	})
+	return r
+}
+
+type api struct{ svc *core.Service }
+
+type handler func(w http.ResponseWriter, r *http.Request, p httprouter.Params) error
+
+// wrap checks the admin token, runs the handler and writes its error.
+func (a *api) wrap(h handler) httprouter.Handle {
+	return func(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if err := a.svc.AuthAdmin(r.Context(), token); err != nil {
+			writeError(w, err)
+			return
+		}
+		if err := h(w, r, p); err != nil {
+			writeError(w, err)
+		}
+	}
+}
+
+// appCaller acts as the app named in the path, with the app's full rights.
+func (a *api) appCaller(ctx context.Context, p httprouter.Params) (*core.Caller, error) {
+	app, err := a.svc.AppByID(ctx, p.ByName("app"))
+	if err != nil {
+		return nil, err
+	}
+	return &core.Caller{App: app, Trusted: true}, nil
+}
+
+// page reads skip and limit from the query.
+func page(r *http.Request) (core.Page, error) {
+	skip, err := httpx.QueryInt(r, "skip", 0)
+	if err != nil {
+		return core.Page{}, err
+	}
+	limit, err := httpx.QueryInt(r, "limit", 0)
+	return core.Page{Skip: skip, Limit: limit}, err
+}

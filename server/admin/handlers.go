@@ -1,0 +1,207 @@
+package admin
+
+import (
+	"io"
+	"net/http"
+
+	"github.com/julienschmidt/httprouter"
+
+	"parley/server/core"
+	"parley/server/httpx"
+)
+
+func (a *api) listApps(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
+	apps, err := a.svc.ListApps(r.Context())
+	if err != nil {
+		return err
+	}
+	out := make([]wireApp, len(apps))
+	for i, app := range apps {
+		out[i] = toWireApp(app)
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *api) createApp(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
+	var in struct {
+		ID        string `json:"id"`
+		Name      string `json:"name"`
+		PublicKey string `json:"publicKey"`
+		SecretKey string `json:"secretKey"`
+	}
+	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
+		return err
+	}
+	app, secret, err := a.svc.CreateApp(r.Context(), core.AppInput(in))
+	if err != nil {
+		return err
+	}
+	out := toWireApp(app)
+	out.SecretKey = secret
+	httpx.WriteJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func (a *api) getApp(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
+	app, err := a.svc.AppByID(r.Context(), p.ByName("app"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, toWireApp(app))
+	return nil
+}
+
+func (a *api) deleteApp(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
+	if err := a.svc.DeleteApp(r.Context(), p.ByName("app")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) resetApp(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
+	app, err := a.svc.ResetApp(r.Context(), p.ByName("app"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, toWireApp(app))
+	return nil
+}
+
+func (a *api) resetAll(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
+	if err := a.svc.ResetAll(r.Context()); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) loadFixtures(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return httpx.JSONError(err)
+	}
+	f, err := DecodeFixtures(data)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.LoadFixtures(r.Context(), f); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) listUsers(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
+	c, err := a.appCaller(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	pg, err := page(r)
+	if err != nil {
+		return err
+	}
+	users, err := a.svc.ListUsers(r.Context(), c, pg)
+	if err != nil {
+		return err
+	}
+	out := make([]wireUser, len(users))
+	for i, u := range users {
+		out[i] = toWireUser(u)
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *api) createUser(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
+	c, err := a.appCaller(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	var in userIn
+	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
+		return err
+	}
+	ui, err := in.core()
+	if err != nil {
+		return err
+	}
+	u, err := a.svc.CreateUser(r.Context(), c, ui)
+	if err != nil {
+		return err
+	}
+	if in.Token != "" {
+		if _, err := a.svc.IssueToken(r.Context(), c, u.ID, in.Token); err != nil {
+			return err
+		}
+	}
+	httpx.WriteJSON(w, http.StatusCreated, toWireUser(u))
+	return nil
+}
+
+func (a *api) getUser(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
+	c, err := a.appCaller(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	u, err := a.svc.GetUser(r.Context(), c, p.ByName("user"))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, toWireUser(u))
+	return nil
+}
+
+func (a *api) updateUser(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
+	c, err := a.appCaller(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	var in userIn
+	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
+		return err
+	}
+	ui, err := in.core()
+	if err != nil {
+		return err
+	}
+	u, err := a.svc.UpdateUser(r.Context(), c, p.ByName("user"), ui)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, toWireUser(u))
+	return nil
+}
+
+func (a *api) deleteUser(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
+	c, err := a.appCaller(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.DeleteUser(r.Context(), c, p.ByName("user")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) createToken(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
+	c, err := a.appCaller(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Token string `json:"token"`
+	}
+	if err := httpx.DecodeJSON(r, &in, true, true); err != nil {
+		return err
+	}
+	t, err := a.svc.IssueToken(r.Context(), c, p.ByName("user"), in.Token)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, map[string]string{"token": t.Token, "userId": t.User.ID,
+		"createdAt": wireTime(t.CreatedAt), "expiresAt": wireTime(t.ExpiresAt)})
+	return nil
+}

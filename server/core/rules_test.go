@@ -1,0 +1,283 @@
+package core_test
+
+import (
+	"testing"
+	"time"
+
+	"parley/server/core"
+	"parley/server/realtime"
+	"parley/server/testenv"
+)
+
+func TestReactions(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc := env.Service
+	alice, bob, dave := env.Caller("demo", "alice"), env.Caller("demo", "bob"), env.Caller("demo", "dave")
+	wantCode(t, svc.AddReaction(ctx, alice, "m1", "like"), "") // own message
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "like"), "")
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "like"), "") // twice is fine
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "heart"), "")
+	wantCode(t, svc.AddReaction(ctx, dave, "m1", "like"), core.EFORBIDDEN)
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", " "), core.EINVALID)
+	wantCode(t, svc.AddReaction(ctx, bob, "nope", "like"), core.ENOTFOUND)
+	m, err := svc.GetMessage(ctx, bob, "m1")
+	wantCode(t, err, "")
+	if len(m.Reactions) != 2 || m.Reactions[0].Name != "like" || m.Reactions[0].Count != 2 ||
+		!equal(m.Reactions[0].UserIDs, []string{"alice", "bob"}) || m.Reactions[1].Count != 1 {
+		t.Fatalf("reaction groups: %+v", m.Reactions)
+	}
+	users, err := svc.ListReactions(ctx, bob, "m1", "like", core.Page{Skip: 1, Limit: 1})
+	wantCode(t, err, "")
+	if len(users) != 1 || users[0].ID != "bob" {
+		t.Fatalf("like page 2: %+v", users)
+	}
+	wantCode(t, svc.RemoveReaction(ctx, bob, "m1", "like"), "")
+	wantCode(t, svc.RemoveReaction(ctx, bob, "m1", "like"), "")
+	m, _ = svc.GetMessage(ctx, bob, "m1")
+	if m.Reactions[0].Count != 1 {
+		t.Fatalf("after removal: %+v", m.Reactions)
+	}
+}
+
+func TestPin(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	tests := []struct {
+		name, as string
+		pin      bool
+		code     string
+	}{
+		{"ErrMember", "bob", true, core.EFORBIDDEN},
+		{"ErrNonMember", "dave", true, core.EFORBIDDEN},
+		{"OKAdmin", "alice", true, ""},
+		{"OKApp", "", false, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := env.Service.SetPinned(ctx, env.Caller("demo", tt.as), "m2", tt.pin)
+			wantCode(t, err, tt.code)
+			if err == nil && m.Pinned != tt.pin {
+				t.Fatalf("pinned: got %v", m.Pinned)
+			}
+		})
+	}
+}
+
+func TestForwardAndBroadcast(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc := env.Service
+	bob := env.Caller("demo", "bob")
+	sent, err := svc.Forward(ctx, bob, []string{"m2"}, []string{"lobby"}, []string{"dave"})
+	wantCode(t, err, "")
+	if len(sent) != 2 || sent[0].Type != core.TypeForward || sent[0].ForwardedFromID != "m2" || len(sent[0].Attachments) != 1 {
+		t.Fatalf("forwarded: %+v", sent)
+	}
+	_, err = svc.Forward(ctx, env.Caller("demo", "dave"), []string{"m2"}, nil, []string{"bob"})
+	wantCode(t, err, core.EFORBIDDEN) // dave cannot see m2
+	_, err = svc.Forward(ctx, bob, []string{"m2"}, nil, nil)
+	wantCode(t, err, core.EINVALID)
+
+	msgs, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "news"}, []string{"alice", "carol", "dave"})
+	wantCode(t, err, "")
+	if len(msgs) != 3 {
+		t.Fatalf("broadcast sent %d messages, want 3", len(msgs))
+	}
+	// bob and dave now share exactly one direct conversation (forward made it).
+	convs, err := svc.ListConversations(ctx, env.Caller("demo", "dave"), core.ConversationQuery{})
+	wantCode(t, err, "")
+	if len(convs) != 1 || convs[0].Kind != core.KindDirect || convs[0].MemberCount != 2 {
+		t.Fatalf("dave's conversations: %+v", convs)
+	}
+	_, err = svc.Broadcast(ctx, bob, core.SendInput{Body: "x"}, []string{"alice", "ghost"})
+	wantCode(t, err, core.ENOTFOUND)
+	n, _ := svc.CountMessages(ctx, env.Caller("demo", "alice"), msgs[0].ConversationID, core.MessageQuery{})
+	if n != 1 {
+		t.Fatalf("a failed broadcast left %d messages in alice's direct conversation, want 1", n)
+	}
+}
+
+func TestMarkReadAndUnread(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc := env.Service
+	carol := env.Caller("demo", "carol")
+	unread := func(conv string, want int) {
+		t.Helper()
+		n, err := svc.UnreadCount(ctx, carol, conv)
+		wantCode(t, err, "")
+		if n != want {
+			t.Fatalf("unread in %s: got %d, want %d", conv, n, want)
+		}
+	}
+	unread("general", 2)
+	total, err := svc.UnreadTotal(ctx, carol)
+	wantCode(t, err, "")
+	if total != 2 {
+		t.Fatalf("total: got %d, want 2", total)
+	}
+	send(t, env, "carol", core.SendInput{ConversationID: "general", Body: "mine"}) // own: not unread
+	unread("general", 2)
+	wantCode(t, svc.MarkRead(ctx, carol, "general", core.ReadInput{MessageID: "m1"}), "")
+	unread("general", 1)
+	env.Clock.Advance(time.Second)
+	send(t, env, "alice", core.SendInput{ConversationID: "general", Body: "later"})
+	wantCode(t, svc.MarkRead(ctx, carol, "general", core.ReadInput{At: testenv.Start}), "")
+	unread("general", 1)
+	wantCode(t, svc.MarkRead(ctx, carol, "general", core.ReadInput{}), "")
+	unread("general", 0)
+	wantCode(t, svc.MarkRead(ctx, env.Caller("demo", "dave"), "general", core.ReadInput{}), core.EFORBIDDEN)
+	send(t, env, "alice", core.SendInput{ConversationID: "general", Body: "for bob", Recipients: []string{"bob"}})
+	unread("general", 0) // not carol's to read
+}
+
+func TestConversations(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc := env.Service
+	alice, bob, dave := env.Caller("demo", "alice"), env.Caller("demo", "bob"), env.Caller("demo", "dave")
+	d1, created, err := svc.CreateConversation(ctx, alice, core.ConversationInput{Kind: core.KindDirect, Members: []core.MemberInput{{UserID: "bob"}}})
+	wantCode(t, err, "")
+	d2, created2, err := svc.CreateConversation(ctx, bob, core.ConversationInput{Kind: core.KindDirect, Members: []core.MemberInput{{UserID: "alice"}}})
+	wantCode(t, err, "")
+	if !created || created2 || d1.PK != d2.PK {
+		t.Fatalf("direct found again: created %v/%v, pk %d/%d", created, created2, d1.PK, d2.PK)
+	}
+	_, _, err = svc.CreateConversation(ctx, alice, core.ConversationInput{Kind: core.KindDirect, Members: []core.MemberInput{{UserID: "bob"}, {UserID: "carol"}}})
+	wantCode(t, err, core.EINVALID)
+	_, _, err = svc.CreateConversation(ctx, alice, core.ConversationInput{Kind: "secret"})
+	wantCode(t, err, core.EINVALID)
+	_, _, err = svc.CreateConversation(ctx, alice, core.ConversationInput{ID: "general"})
+	wantCode(t, err, core.ECONFLICT)
+
+	g, _, err := svc.CreateConversation(ctx, alice, core.ConversationInput{ID: "team", Title: "Team", Members: []core.MemberInput{{UserID: "bob"}}})
+	wantCode(t, err, "")
+	if g.Me == nil || g.Me.Role != core.RoleOwner || g.MemberCount != 2 {
+		t.Fatalf("creator is owner: me=%+v count=%d", g.Me, g.MemberCount)
+	}
+	tests := []struct {
+		name string
+		do   func() error
+		code string
+	}{
+		{"ErrMemberAddsOthers", func() error { _, err := svc.AddMembers(ctx, bob, "team", []core.MemberInput{{UserID: "carol"}}); return err }, core.EFORBIDDEN},
+		{"ErrSelfJoinGroup", func() error { _, err := svc.AddMembers(ctx, dave, "team", []core.MemberInput{{UserID: "dave"}}); return err }, core.EFORBIDDEN},
+		{"OKSelfJoinPublic", func() error { _, err := svc.AddMembers(ctx, dave, "lobby", []core.MemberInput{{UserID: "dave"}}); return err }, ""},
+		{"OKOwnerAdds", func() error { _, err := svc.AddMembers(ctx, alice, "team", []core.MemberInput{{UserID: "carol"}}); return err }, ""},
+		{"ErrAddToDirect", func() error { _, err := svc.AddMembers(ctx, alice, d1.ID, []core.MemberInput{{UserID: "carol"}}); return err }, core.EFORBIDDEN},
+		{"ErrUnknownUser", func() error { _, err := svc.AddMembers(ctx, alice, "team", []core.MemberInput{{UserID: "ghost"}}); return err }, core.EINVALID},
+		{"ErrMemberRemovesOthers", func() error { return svc.RemoveMembers(ctx, bob, "team", []string{"carol"}) }, core.EFORBIDDEN},
+		{"ErrRemoveOwner", func() error { return svc.SetRole(ctx, alice, "team", "bob", core.RoleAdmin) }, ""},
+		{"ErrAdminRemovesOwner", func() error { return svc.RemoveMembers(ctx, bob, "team", []string{"alice"}) }, core.EFORBIDDEN},
+		{"OKAdminRemoves", func() error { return svc.RemoveMembers(ctx, bob, "team", []string{"carol"}) }, ""},
+		{"OKLeave", func() error { return svc.Leave(ctx, bob, "team") }, ""},
+		{"ErrReadAfterLeaving", func() error { _, err := svc.GetConversation(ctx, bob, "team"); return err }, core.EFORBIDDEN},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { wantCode(t, tt.do(), tt.code) })
+	}
+	members, err := svc.ListMembers(ctx, alice, "team", core.Page{})
+	wantCode(t, err, "")
+	if len(members) != 1 || members[0].User.ID != "alice" {
+		t.Fatalf("members left: %d", len(members))
+	}
+}
+
+func TestConversationListOrder(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	bob := env.Caller("demo", "bob")
+	env.Clock.Advance(time.Minute)
+	send(t, env, "bob", core.SendInput{ConversationID: "lobby", Body: "newest"})
+	convs, err := env.Service.ListConversations(ctx, bob, core.ConversationQuery{})
+	wantCode(t, err, "")
+	if len(convs) != 2 || convs[0].ID != "lobby" || convs[0].Me == nil {
+		t.Fatalf("bob's conversations, most recent first: %+v", convs)
+	}
+	env.Clock.Advance(time.Minute)
+	send(t, env, "bob", core.SendInput{ConversationID: "general", Body: "newer"})
+	convs, _ = env.Service.ListConversations(ctx, bob, core.ConversationQuery{Limit: 1})
+	if len(convs) != 1 || convs[0].ID != "general" {
+		t.Fatalf("first page: %+v", convs)
+	}
+}
+
+func TestEventsAfterCommit(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	app := env.Caller("demo", "").App
+	sub := env.Hub.Subscribe(realtime.Filter{AppPK: app.PK}, 16)
+	defer sub.Close()
+	_, _, err := env.Service.SendMessage(ctx, env.Caller("demo", "dave"), core.SendInput{ConversationID: "general", Body: "no"})
+	wantCode(t, err, core.EFORBIDDEN)
+	m := send(t, env, "alice", core.SendInput{ConversationID: "general", Body: "event"})
+	select {
+	case e := <-sub.C:
+		if e.Type != core.EventMessageCreated || e.Message.ID != m.ID {
+			t.Fatalf("first event: %+v (a refused send must publish nothing)", e)
+		}
+	case <-time.After(time.Second):
+		t.Fatal("no event after commit")
+	}
+}
+
+func TestFixturesAllOrNothing(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t, testenv.WithFixtures(""))
+	f := core.Fixtures{Apps: []core.FixtureApp{{
+		AppInput: core.AppInput{ID: "x", PublicKey: "x-pub", SecretKey: "x-secret"},
+		Users:    []core.FixtureUser{{UserInput: core.UserInput{ID: "u1"}}},
+		Messages: []core.FixtureMessage{{From: "u1", SendInput: core.SendInput{ConversationID: "missing"}}},
+	}}}
+	err := env.Service.LoadFixtures(ctx, f)
+	wantCode(t, err, core.ENOTFOUND)
+	apps, err := env.Service.ListApps(ctx)
+	wantCode(t, err, "")
+	if len(apps) != 0 {
+		t.Fatalf("a failed fixture load left %d apps", len(apps))
+	}
+}
+
+func TestAuth(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc := env.Service
+	app, err := svc.AppByPublicKey(ctx, "demo-public")
+	wantCode(t, err, "")
+	tests := []struct {
+		name string
+		do   func() (*core.Caller, error)
+		user string
+		code string
+	}{
+		{"Token", func() (*core.Caller, error) { return svc.AuthToken(ctx, app, "alice-token") }, "alice", ""},
+		{"ErrBadToken", func() (*core.Caller, error) { return svc.AuthToken(ctx, app, "nope") }, "", core.EUNAUTHENTICATED},
+		{"Secret", func() (*core.Caller, error) { return svc.AuthSecret(ctx, app, "demo-secret") }, "", ""},
+		{"ErrBadSecret", func() (*core.Caller, error) { return svc.AuthSecret(ctx, app, "demo-public") }, "", core.EUNAUTHENTICATED},
+		{"Password", func() (*core.Caller, error) { return svc.AuthPassword(ctx, app, "alice@example.test", "alice-pw") }, "alice", ""},
+		{"ErrBadPassword", func() (*core.Caller, error) { return svc.AuthPassword(ctx, app, "alice", "guess") }, "", core.EUNAUTHENTICATED},
+		{"ErrNoPassword", func() (*core.Caller, error) { return svc.AuthPassword(ctx, app, "bob", "x") }, "", core.EUNAUTHENTICATED},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := tt.do()
+			wantCode(t, err, tt.code)
+			if err == nil && tt.user != "" && (c.User == nil || c.User.ID != tt.user) {
+				t.Fatalf("caller: %+v", c)
+			}
+		})
+	}
+	issued, err := svc.Login(ctx, app, "alice", "alice-pw")
+	wantCode(t, err, "")
+	c, err := svc.AuthToken(ctx, app, issued.Token)
+	wantCode(t, err, "")
+	if c.User.ID != "alice" {
+		t.Fatalf("login token acts as %s", c.User.ID)
+	}
+	env.Clock.Advance(15 * 24 * time.Hour)
+	_, err = svc.AuthToken(ctx, app, issued.Token)
+	wantCode(t, err, core.EUNAUTHENTICATED)
+	wantCode(t, svc.AuthAdmin(ctx, testenv.AdminToken), "")
+	wantCode(t, svc.AuthAdmin(ctx, "guess"), core.EUNAUTHENTICATED)
+}

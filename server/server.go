@@ -1,0 +1,106 @@
+// Package server assembles Parley's HTTP surface: the shared middleware
+// (recover, request log, body limit) in front of the prefix table that
+// routes each request to its dialect or to Parley's own API.
+package server
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"parley/server/admin"
+	"parley/server/core"
+)
+
+// Options configure the handler.
+type Options struct {
+	Logger       *slog.Logger
+	MaxBodyBytes int64 // request bodies past this are refused; 0: 8 MiB
+	// Ready reports whether the server may take traffic (for /readyz).
+	Ready func() bool
+}
+
+// New returns the whole HTTP surface of Parley over one core service.
+func New(svc *core.Service, o Options) http.Handler {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = 8 << 20
+	}
+	mux := http.NewServeMux()
+	// The prefix table (DESIGN.md): one dialect or API per prefix.
+	mux.Handle("/admin/v1/", admin.New(svc))
+	mountDialects(mux, svc)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		writeStatus(w, http.StatusOK, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if o.Ready != nil && !o.Ready() {
+			writeStatus(w, http.StatusServiceUnavailable, "starting")
+			return
+		}
+		writeStatus(w, http.StatusOK, "ready")
+	})
+	return recoverer(o.Logger, logRequests(o.Logger, limitBody(o.MaxBodyBytes, mux)))
+}
+
+func writeStatus(w http.ResponseWriter, status int, text string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]string{"status": text})
+}
+
+// recoverer turns a handler panic into a logged 500 instead of a dropped
+// connection.
+func recoverer(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", v)
+				http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// statusRecorder remembers the status a handler wrote.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// logRequests logs each request at debug level, and 5xx answers at error
+// level (debug logging stays off the hot path unless asked for).
+func logRequests(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		level := slog.LevelDebug
+		if rec.status >= 500 {
+			level = slog.LevelError
+		}
+		if log.Enabled(r.Context(), level) {
+			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "dur", time.Since(start))
+		}
+	})
+}
+
+// limitBody caps request bodies.
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, max)
+		next.ServeHTTP(w, r)
+	})
+}
