@@ -20,7 +20,7 @@ func New(svc *core.Service) http.Handler {
 	r := httprouter.New()
 	for _, rt := range []struct {
 		method, path string
-		h        handler
+		h            handler
 	}{
 		{"GET", "/admin/v1/apps", a.listApps},
 		{"POST", "/admin/v1/apps", a.createApp},

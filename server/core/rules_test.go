@@ -161,12 +161,30 @@ func TestConversations(t *testing.T) {
 		do   func() error
 		code string
 	}{
-		{"ErrMemberAddsOthers", func() error { _, err := svc.AddMembers(ctx, bob, "team", []core.MemberInput{{UserID: "carol"}}); return err }, core.EFORBIDDEN},
-		{"ErrSelfJoinGroup", func() error { _, err := svc.AddMembers(ctx, dave, "team", []core.MemberInput{{UserID: "dave"}}); return err }, core.EFORBIDDEN},
-		{"OKSelfJoinPublic", func() error { _, err := svc.AddMembers(ctx, dave, "lobby", []core.MemberInput{{UserID: "dave"}}); return err }, ""},
-		{"OKOwnerAdds", func() error { _, err := svc.AddMembers(ctx, alice, "team", []core.MemberInput{{UserID: "carol"}}); return err }, ""},
-		{"ErrAddToDirect", func() error { _, err := svc.AddMembers(ctx, alice, d1.ID, []core.MemberInput{{UserID: "carol"}}); return err }, core.EFORBIDDEN},
-		{"ErrUnknownUser", func() error { _, err := svc.AddMembers(ctx, alice, "team", []core.MemberInput{{UserID: "ghost"}}); return err }, core.EINVALID},
+		{"ErrMemberAddsOthers", func() error {
+			_, err := svc.AddMembers(ctx, bob, "team", []core.MemberInput{{UserID: "carol"}})
+			return err
+		}, core.EFORBIDDEN},
+		{"ErrSelfJoinGroup", func() error {
+			_, err := svc.AddMembers(ctx, dave, "team", []core.MemberInput{{UserID: "dave"}})
+			return err
+		}, core.EFORBIDDEN},
+		{"OKSelfJoinPublic", func() error {
+			_, err := svc.AddMembers(ctx, dave, "lobby", []core.MemberInput{{UserID: "dave"}})
+			return err
+		}, ""},
+		{"OKOwnerAdds", func() error {
+			_, err := svc.AddMembers(ctx, alice, "team", []core.MemberInput{{UserID: "carol"}})
+			return err
+		}, ""},
+		{"ErrAddToDirect", func() error {
+			_, err := svc.AddMembers(ctx, alice, d1.ID, []core.MemberInput{{UserID: "carol"}})
+			return err
+		}, core.EFORBIDDEN},
+		{"ErrUnknownUser", func() error {
+			_, err := svc.AddMembers(ctx, alice, "team", []core.MemberInput{{UserID: "ghost"}})
+			return err
+		}, core.EINVALID},
 		{"ErrMemberRemovesOthers", func() error { return svc.RemoveMembers(ctx, bob, "team", []string{"carol"}) }, core.EFORBIDDEN},
 		{"ErrRemoveOwner", func() error { return svc.SetRole(ctx, alice, "team", "bob", core.RoleAdmin) }, ""},
 		{"ErrAdminRemovesOwner", func() error { return svc.RemoveMembers(ctx, bob, "team", []string{"alice"}) }, core.EFORBIDDEN},
