@@ -1,0 +1,278 @@
+// Package db implements core.Store on SQLite (modernc.org/sqlite, no cgo)
+// with sqlx: one writer connection fed by a group-committing goroutine, and
+// a pool of read-only connections. SQL lives beside the Go that runs it,
+// one file per table.
+package db
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/jmoiron/sqlx"
+	_ "modernc.org/sqlite" // the "sqlite" driver
+
+	"parley/server/core"
+)
+
+// schemaVersion is the PRAGMA user_version that schema.sql produces.
+const schemaVersion = 1
+
+// Memory is the Path of an ephemeral database that lives and dies with the DB.
+const Memory = ":memory:"
+
+// ErrClosed is returned by Read and Write once Close has been called.
+var ErrClosed = errors.New("db: closed")
+
+// Options configure Open.
+type Options struct {
+	// Path is the database file, created with its folder if missing, or
+	// Memory (":memory:") for an ephemeral database on one connection.
+	Path string
+	// Schema is the text of schema.sql, applied to a new database.
+	Schema string
+	// Readers is the number of read connections of a file database
+	// (default 4).
+	Readers int
+}
+
+// DB is an open database. It implements core.Store: Read runs on one of the
+// reader connections, Write hands its function to the writer goroutine,
+// which commits concurrent writes together (see Write).
+type DB struct {
+	writer  *sqlx.DB
+	readers *sqlx.DB // the writer itself for an in-memory database
+	memory  bool
+
+	// The pinned connections, each in a channel while no one uses it. An
+	// in-memory database has one connection, and both are the same channel.
+	writeConn chan *conn // capacity 1
+	readConns chan *conn // capacity: the number of readers
+
+	// trace, when set (by tests), sees every query a tx runs.
+	trace func(query string, args []any)
+	// batches counts the transactions the writer goroutine committed or
+	// tried to (tests read it to see writes grouped).
+	batches atomic.Int64
+
+	writes    chan *request // unbuffered: a write is either taken or refused
+	quit      chan struct{}
+	done      chan struct{} // closed when the writer goroutine ends
+	closeOnce sync.Once
+}
+
+var _ core.Store = (*DB)(nil)
+
+// Open opens (or creates) the database at opts.Path, applies the schema to a
+// new database and starts the writer goroutine.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	db, err := open(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("db: open: %w", err)
+	}
+	return db, nil
+}
+
+func open(ctx context.Context, opts Options) (db *DB, err error) {
+	if opts.Path == "" {
+		return nil, errors.New("no path")
+	}
+	if opts.Readers <= 0 {
+		opts.Readers = 4
+	}
+	db = &DB{
+		memory: opts.Path == Memory,
+		writes: make(chan *request),
+		quit:   make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	defer func() {
+		if err != nil {
+			db.closeAll()
+		}
+	}()
+
+	if db.memory {
+		// An in-memory database exists only on its own connection, so there
+		// is exactly one, never closed while the DB is open, serving reads
+		// and writes alike (a Read waits for the current batch, and the
+		// batch for the Reads in progress).
+		// foreign_keys(1): enforce the schema's REFERENCES and run its cascades.
+		// _txlock=immediate: a write transaction takes the write lock at BEGIN.
+		db.writer, err = sqlx.Open("sqlite", ":memory:?_pragma=foreign_keys(1)&_txlock=immediate")
+		if err != nil {
+			return db, err
+		}
+		db.writer.SetMaxOpenConns(1)
+		db.writer.SetMaxIdleConns(1)
+		db.writer.SetConnMaxLifetime(0)
+		db.writer.SetConnMaxIdleTime(0)
+		db.readers = db.writer
+	} else {
+		if err := os.MkdirAll(filepath.Dir(opts.Path), 0o755); err != nil {
+			return db, err
+		}
+		// One writer connection: SQLite allows one writer at a time anyway,
+		// and a single connection fed by one goroutine never waits for a lock.
+		// journal_mode(WAL): readers read a snapshot while the writer writes.
+		// synchronous(NORMAL): in WAL mode a commit survives a crash of the
+		//   process and the database stays consistent after a power loss;
+		//   the fsync happens at checkpoints, not at every commit.
+		// busy_timeout(5000): wait for a lock (checkpoints, another process)
+		//   instead of failing at once with SQLITE_BUSY.
+		// foreign_keys(1): enforce REFERENCES and run the cascades.
+		// _txlock=immediate: BEGIN takes the write lock at once, so a write
+		//   transaction never has to upgrade a read lock and fail on BUSY.
+		db.writer, err = sqlx.Open("sqlite", "file:"+escapePath(opts.Path)+
+			"?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"+
+			"&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)&_txlock=immediate")
+		if err != nil {
+			return db, err
+		}
+		db.writer.SetMaxOpenConns(1)
+		db.writer.SetMaxIdleConns(1)
+		db.writer.SetConnMaxLifetime(0) // a connection keeps its schema, cache and statements
+	}
+	if err := db.migrate(ctx, opts.Schema); err != nil {
+		return db, err
+	}
+	wc, err := pin(ctx, db.writer)
+	if err != nil {
+		return db, err
+	}
+	db.writeConn = make(chan *conn, 1)
+	db.writeConn <- wc
+
+	if db.memory {
+		db.readConns = db.writeConn
+	} else {
+		// The readers open once the writer has put the file in WAL mode
+		// (which the file keeps). query_only(1): a reader can never write,
+		// even by mistake. busy_timeout(5000): as for the writer.
+		db.readers, err = sqlx.Open("sqlite", "file:"+escapePath(opts.Path)+
+			"?_pragma=busy_timeout(5000)&_pragma=query_only(1)")
+		if err != nil {
+			return db, err
+		}
+		db.readers.SetMaxOpenConns(opts.Readers)
+		db.readers.SetMaxIdleConns(opts.Readers)
+		db.readers.SetConnMaxLifetime(0)
+		db.readConns = make(chan *conn, opts.Readers)
+		for range opts.Readers {
+			rc, err := pin(ctx, db.readers)
+			if err != nil {
+				return db, err
+			}
+			db.readConns <- rc
+		}
+	}
+	go db.run()
+	return db, nil
+}
+
+// escapePath makes a file path safe inside a "file:" URI.
+func escapePath(p string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+}
+
+// migrate applies the schema to a new database (user_version 0), in one
+// transaction with the version bump.
+func (db *DB) migrate(ctx context.Context, schema string) error {
+	tx, err := db.writer.BeginTxx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var version int
+	if err := tx.GetContext(ctx, &version, `PRAGMA user_version`); err != nil {
+		return fmt.Errorf("read schema version: %w", err)
+	}
+	switch {
+	case version == schemaVersion:
+		return nil
+	case version > schemaVersion:
+		return fmt.Errorf("schema version %d is newer than this program's %d", version, schemaVersion)
+	}
+	if strings.TrimSpace(schema) == "" {
+		return errors.New("no schema")
+	}
+	if _, err := tx.ExecContext(ctx, schema); err != nil {
+		return fmt.Errorf("apply schema: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {
+		return fmt.Errorf("set schema version: %w", err)
+	}
+	return tx.Commit()
+}
+
+// Close stops the writer goroutine (queued writes get ErrClosed; a batch in
+// progress is committed first), waits for the Reads in progress and closes
+// the connections.
+func (db *DB) Close() error {
+	var err error
+	db.closeOnce.Do(func() {
+		close(db.quit)
+		<-db.done
+		// Taking every connection back waits for whoever holds one.
+		for range cap(db.readConns) {
+			err = errors.Join(err, (<-db.readConns).close())
+		}
+		if !db.memory {
+			err = errors.Join(err, (<-db.writeConn).close())
+		}
+		err = errors.Join(err, db.closeAll())
+	})
+	return err
+}
+
+// closeAll closes the connection pools.
+func (db *DB) closeAll() error {
+	var err error
+	if db.readers != nil && db.readers != db.writer {
+		err = db.readers.Close()
+	}
+	if db.writer != nil {
+		err = errors.Join(err, db.writer.Close())
+	}
+	return err
+}
+
+// Read runs fn in a read transaction, a consistent snapshot. fn must not
+// call Read or Write, nor keep the Tx after it returns.
+func (db *DB) Read(ctx context.Context, fn func(core.Tx) error) error {
+	var c *conn
+	select {
+	case <-db.quit:
+		return ErrClosed
+	default:
+	}
+	select {
+	case c = <-db.readConns:
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-db.quit:
+		return ErrClosed
+	}
+	defer func() { db.readConns <- c }()
+
+	// The end of the transaction runs even when ctx is done.
+	end := context.WithoutCancel(ctx)
+	if db.memory {
+		// The one connection also writes: make it refuse to while it reads,
+		// as a file database's readers always do.
+		if _, err := c.exec(ctx, `PRAGMA query_only = 1`); err != nil {
+			return fmt.Errorf("db: begin read: %w", err)
+		}
+		defer c.exec(end, `PRAGMA query_only = 0`)
+	}
+	if _, err := c.exec(ctx, `BEGIN`); err != nil {
+		return fmt.Errorf("db: begin read: %w", err)
+	}
+	defer c.exec(end, `ROLLBACK`) // a read has nothing to commit
+	return fn(&tx{ctx: ctx, run: ctx, c: c, trace: db.trace})
+}

@@ -1,0 +1,118 @@
+package db
+
+import (
+	"strings"
+
+	"parley/server/core"
+)
+
+// messageWhere builds the WHERE terms of f for messages m: the
+// conversation, the filters and the viewer's visibility, and with keyset
+// the pk bounds. Every term leaves the conversation's index
+// messages (conversation_pk, pk) usable.
+func messageWhere(f core.MessageFilter, keyset bool) ([]string, []any) {
+	where := []string{`m.conversation_pk = ?`}
+	args := []any{f.ConversationPK}
+	if f.AppPK != 0 {
+		where = append(where, `m.app_pk = ?`)
+		args = append(args, f.AppPK)
+	}
+	if len(f.IDs) > 0 {
+		where = append(where, `m.id IN (?)`)
+		args = append(args, f.IDs)
+	}
+	if len(f.Types) > 0 {
+		types := make([]string, len(f.Types))
+		for i, t := range f.Types {
+			types[i] = string(t)
+		}
+		where = append(where, `m.type IN (?)`)
+		args = append(args, types)
+	}
+	if len(f.CustomTypes) > 0 {
+		where = append(where, `m.custom_type IN (?)`)
+		args = append(args, f.CustomTypes)
+	}
+	if len(f.AttachmentTypes) > 0 {
+		where = append(where, `EXISTS (SELECT 1 FROM attachments a WHERE a.message_pk = m.pk AND a.type IN (?))`)
+		args = append(args, f.AttachmentTypes)
+	}
+	if len(f.OwnerIDs) > 0 {
+		// Not correlated: the owners' keys are looked up once, in the
+		// conversation's app.
+		where = append(where, `m.owner_pk IN (
+			SELECT ou.pk FROM conversations oc JOIN users ou ON ou.app_pk = oc.app_pk
+			WHERE oc.pk = ? AND ou.id IN (?))`)
+		args = append(args, f.ConversationPK, f.OwnerIDs)
+	}
+	if f.ParentPK != 0 {
+		where = append(where, `m.parent_pk = ?`)
+		args = append(args, f.ParentPK)
+	}
+	if f.TopLevelOnly {
+		where = append(where, `m.parent_pk IS NULL`)
+	}
+	// Booleans are literals, not parameters: only then may SQLite use the
+	// partial index messages_pinned.
+	if f.ShowInConv != nil {
+		where = append(where, `m.show_in_conversation = `+literal(*f.ShowInConv))
+	}
+	if f.Pinned != nil {
+		where = append(where, `m.pinned = `+literal(*f.Pinned))
+	}
+	if !f.IncludeDeleted {
+		where = append(where, `m.deleted_at IS NULL`)
+	}
+	if f.ViewerPK != 0 {
+		// A message with recipients is seen by its owner and them only; a
+		// message the viewer hid is not seen by the viewer.
+		where = append(where, `(m.has_recipients = 0 OR m.owner_pk = ? OR EXISTS (
+				SELECT 1 FROM recipients rc WHERE rc.message_pk = m.pk AND rc.user_pk = ?))`,
+			`NOT EXISTS (SELECT 1 FROM hidden h WHERE h.message_pk = m.pk AND h.user_pk = ?)`)
+		args = append(args, f.ViewerPK, f.ViewerPK, f.ViewerPK)
+	}
+	if keyset && f.BeforePK != 0 {
+		where = append(where, `m.pk < ?`)
+		args = append(args, f.BeforePK)
+	}
+	if keyset && f.AfterPK != 0 {
+		where = append(where, `m.pk > ?`)
+		args = append(args, f.AfterPK)
+	}
+	return where, args
+}
+
+// literal is a boolean as SQL text.
+func literal(b bool) string {
+	if b {
+		return "1"
+	}
+	return "0"
+}
+
+// ListMessages returns a page of one conversation's messages as f selects
+// them, with their details: newest first unless f.Ascending, after the
+// keyset bounds, then Skip and Limit (50 when not positive).
+func (t *tx) ListMessages(f core.MessageFilter) ([]*core.Message, error) {
+	where, args := messageWhere(f, true)
+	order := `DESC`
+	if f.Ascending {
+		order = `ASC`
+	}
+	limit, skip := page(f.Skip, f.Limit)
+	args = append(args, limit, skip)
+	return t.messages("list messages", messageFrom+` WHERE `+strings.Join(where, ` AND `)+
+		` ORDER BY m.pk `+order+` LIMIT ? OFFSET ?`, args...)
+}
+
+// CountMessages counts the messages f selects, ignoring its keyset bounds,
+// Skip and Limit.
+func (t *tx) CountMessages(f core.MessageFilter) (int, error) {
+	where, args := messageWhere(f, false)
+	var n int
+	query := `SELECT COUNT(*) FROM messages m WHERE ` + strings.Join(where, ` AND `)
+	if err := t.getIn(&n, query, args...); err != nil {
+		return 0, dbErr("count messages", err)
+	}
+	return n, nil
+}

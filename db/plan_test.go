@@ -1,0 +1,147 @@
+package db_test
+
+import (
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"parley/db"
+	"parley/server/core"
+)
+
+// TestQueryPlans runs the hot reads with a trace, then asks SQLite how it
+// runs each query they sent: none may scan a table (every list is served by
+// an index, so its cost does not grow with the table).
+func TestQueryPlans(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "parley.db")
+	d := MustOpenPath(t, path)
+	f := seed(t, d)
+	m := f.msg(f.Alice, "m1", "hi", 0)
+	m.Attachments = []core.Attachment{{Type: "image"}}
+	m.Mentions = []core.Mention{{UserPK: f.Bob.PK}}
+	m.Recipients = []string{"bob"}
+	insert(t, d, m)
+	write(t, d, func(tx core.Tx) error {
+		_, err := tx.AddReaction(&core.Reaction{MessagePK: m.PK, UserPK: f.Bob.PK, Name: "like", CreatedAt: t0})
+		return err
+	})
+
+	type traced struct {
+		query string
+		args  []any
+	}
+	var mu sync.Mutex
+	var queries []traced
+	db.SetTrace(d, func(query string, args []any) {
+		mu.Lock()
+		defer mu.Unlock()
+		queries = append(queries, traced{query, args})
+	})
+	yes := true
+	base := core.MessageFilter{AppPK: f.App.PK, ConversationPK: f.Conv.PK, ViewerPK: f.Bob.PK}
+	filters := map[string]func(*core.MessageFilter){
+		"Default":         func(*core.MessageFilter) {},
+		"Before":          func(f *core.MessageFilter) { f.BeforePK = 10 },
+		"AfterAscending":  func(f *core.MessageFilter) { f.AfterPK = 1; f.Ascending = true },
+		"Pinned":          func(f *core.MessageFilter) { f.Pinned = &yes },
+		"Parent":          func(f *core.MessageFilter) { f.ParentPK = 1 },
+		"Owners":          func(f *core.MessageFilter) { f.OwnerIDs = []string{"alice"} },
+		"AttachmentTypes": func(f *core.MessageFilter) { f.AttachmentTypes = []string{"image"} },
+		"IDs":             func(f *core.MessageFilter) { f.IDs = []string{"m1"} },
+		"TopLevel":        func(f *core.MessageFilter) { f.TopLevelOnly = true; f.ShowInConv = &yes },
+	}
+	for name, edit := range filters {
+		mf := base
+		edit(&mf)
+		read(t, d, func(tx core.Tx) error {
+			if _, err := tx.ListMessages(mf); err != nil {
+				return err
+			}
+			_, err := tx.CountMessages(mf)
+			return err
+		})
+		_ = name
+	}
+	read(t, d, func(tx core.Tx) error {
+		for _, step := range []func() error{
+			func() error {
+				_, err := tx.ListConversations(core.ConversationFilter{AppPK: f.App.PK, UserPK: f.Bob.PK})
+				return err
+			},
+			func() error {
+				_, err := tx.ListConversations(core.ConversationFilter{AppPK: f.App.PK, BeforeActivity: t0, BeforePK: 9})
+				return err
+			},
+			func() error { _, err := tx.UnreadCount(f.Conv.PK, f.Bob.PK); return err },
+			func() error { _, err := tx.UnreadTotal(f.Bob.PK); return err },
+			func() error { _, err := tx.LatestMessagePK(f.Conv.PK, t0); return err },
+			func() error { _, err := tx.MessageByID(f.App.PK, "m1"); return err },
+			func() error { _, err := tx.MessagesByIDs(f.App.PK, []string{"m1", "m2"}); return err },
+			func() error { _, err := tx.ListMembers(f.Conv.PK, core.Page{}); return err },
+			func() error { _, err := tx.Member(f.Conv.PK, f.Bob.PK); return err },
+			func() error { _, err := tx.ListReactionUsers(m.PK, "like", core.Page{}); return err },
+			func() error { _, err := tx.UserByLogin(f.App.PK, "bob"); return err },
+			func() error { _, err := tx.UsersByIDs(f.App.PK, []string{"bob"}); return err },
+			func() error { _, err := tx.TokenByHash("x"); return err },
+			func() error { _, err := tx.IsHidden(m.PK, f.Bob.PK); return err },
+		} {
+			if err := step(); err != nil && core.ErrorCode(err) != core.ENOTFOUND {
+				return err
+			}
+		}
+		return nil
+	})
+	db.SetTrace(d, nil)
+
+	raw := sqlx.MustOpen("sqlite", path)
+	defer raw.Close()
+	for _, q := range queries {
+		var plan []struct {
+			ID, Parent, NotUsed int
+			Detail              string
+		}
+		if err := raw.Select(&plan, `EXPLAIN QUERY PLAN `+q.query, q.args...); err != nil {
+			t.Fatalf("%v\n%s", err, q.query)
+		}
+		var lines []string
+		bad := false
+		for i, p := range plan {
+			lines = append(lines, p.Detail)
+			switch {
+			case strings.HasPrefix(p.Detail, "SCAN ") && p.Detail != "SCAN CONSTANT ROW":
+				bad = true
+			case strings.HasPrefix(p.Detail, "USE TEMP B-TREE FOR ORDER BY") && !sortAllowed(q.query):
+				// A full sort means reading every matching row before the
+				// first of the page.
+				bad = true
+			case i == 0 && strings.Contains(q.query, "FROM members me") &&
+				!strings.HasPrefix(p.Detail, "SEARCH me USING INDEX members_user"):
+				// A user's conversations start from the user's memberships.
+				bad = true
+			}
+		}
+		if bad {
+			t.Errorf("query scans a table:\n%s\nplan:\n  %s", strings.TrimSpace(q.query), strings.Join(lines, "\n  "))
+		} else if testing.Verbose() {
+			t.Logf("%s\n  %s", firstLine(q.query), strings.Join(lines, "\n  "))
+		}
+	}
+}
+
+// sortAllowed names the queries that may sort their rows: a user's
+// conversations (the user's memberships, ordered by activity) and a login
+// lookup (at most three rows).
+func sortAllowed(query string) bool {
+	return strings.Contains(query, "FROM members me") || strings.Contains(query, "ORDER BY id = ?")
+}
+
+func firstLine(q string) string {
+	q = strings.Join(strings.Fields(q), " ")
+	if len(q) > 120 {
+		q = q[:120] + "…"
+	}
+	return q
+}

@@ -1,0 +1,43 @@
+package db
+
+import "time"
+
+// unreadFrom joins members mb to the messages each member has not read yet
+// and would see: after the read position, not the member's own, not
+// recalled, shown in the conversation, addressed to everyone or to the
+// member, and not hidden by the member.
+const unreadFrom = `
+	FROM members mb
+	JOIN messages m ON m.conversation_pk = mb.conversation_pk AND m.pk > mb.last_read_pk
+	WHERE m.owner_pk IS NOT mb.user_pk
+		AND m.deleted_at IS NULL
+		AND m.show_in_conversation = 1
+		AND (m.has_recipients = 0 OR EXISTS (
+			SELECT 1 FROM recipients rc WHERE rc.message_pk = m.pk AND rc.user_pk = mb.user_pk))
+		AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.message_pk = m.pk AND h.user_pk = mb.user_pk)`
+
+// UnreadCount counts the messages of the conversation the user has not
+// read yet (0 for a non-member).
+func (t *tx) UnreadCount(convPK, userPK int64) (int, error) {
+	var n int
+	err := t.get(&n, `SELECT COUNT(*) `+unreadFrom+` AND mb.conversation_pk = ? AND mb.user_pk = ?`,
+		convPK, userPK)
+	return n, dbErr("unread count", err)
+}
+
+// UnreadTotal counts the unread messages of all the user's conversations.
+func (t *tx) UnreadTotal(userPK int64) (int, error) {
+	var n int
+	err := t.get(&n, `SELECT COUNT(*) `+unreadFrom+` AND mb.user_pk = ?`, userPK)
+	return n, dbErr("unread total", err)
+}
+
+// LatestMessagePK returns the PK of the conversation's newest message
+// created at or before at, 0 if there is none.
+func (t *tx) LatestMessagePK(convPK int64, at time.Time) (int64, error) {
+	var pk int64
+	err := t.get(&pk, `
+		SELECT IFNULL((SELECT pk FROM messages WHERE conversation_pk = ? AND created_at <= ?
+			ORDER BY pk DESC LIMIT 1), 0)`, convPK, ms(at))
+	return pk, dbErr("latest message", err)
+}
