@@ -7,51 +7,13 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"parley/server/testenv"
 )
-
-// buildBinary builds the real parley binary once per test run.
-func buildBinary(tb testing.TB) string {
-	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "parley")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// startBinary starts bin with args and returns the URL from its first line.
-func startBinary(tb testing.TB, bin string, args ...string) (string, *exec.Cmd, *bufio.Reader) {
-	tb.Helper()
-	cmd := exec.Command(bin, args...)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
-	r := bufio.NewReader(stdout)
-	line, err := r.ReadString('\n')
-	if err != nil {
-		tb.Fatalf("reading the first line: %v", err)
-	}
-	url, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
-	if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
-		tb.Fatalf("first line: got %q, want \"listening on http://127.0.0.1:PORT\"", line)
-	}
-	return url, cmd, r
-}
 
 func call(tb testing.TB, method, url, token, body string) (int, []byte) {
 	tb.Helper()
@@ -73,8 +35,8 @@ func call(tb testing.TB, method, url, token, body string) (int, []byte) {
 }
 
 func TestEndToEnd(t *testing.T) {
-	bin := buildBinary(t)
-	url, cmd, _ := startBinary(t, bin, "--ephemeral", "--addr", "127.0.0.1:0", "--fixtures", "testdata/fixtures.json", "--admin-token", "e2e-admin")
+	p := testenv.StartBinary(t, "--ephemeral", "--addr", "127.0.0.1:0", "--fixtures", "testdata/fixtures.json", "--admin-token", "e2e-admin")
+	url, cmd := p.URL, p.Cmd
 
 	if status, _ := call(t, "GET", url+"/healthz", "", ""); status != 200 {
 		t.Fatalf("healthz: %d", status)
@@ -119,9 +81,9 @@ func TestEndToEnd(t *testing.T) {
 }
 
 func TestFirstStartOnDisk(t *testing.T) {
-	bin := buildBinary(t)
 	dir := t.TempDir()
-	url, _, rest := startBinary(t, bin, "--addr", "127.0.0.1:0", "--data", dir)
+	p := testenv.StartBinary(t, "--addr", "127.0.0.1:0", "--data", dir)
+	url, rest := p.URL, p.Stdout
 	var token string
 	for i := 0; i < 4; i++ {
 		line, err := rest.ReadString('\n')

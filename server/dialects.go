@@ -4,10 +4,10 @@ import (
 	"net/http"
 
 	"parley/server/core"
+	"parley/server/dialect/channelize"
 )
 
 // mountDialects adds each wire dialect under its prefix.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
-	_ = svc
-	_ = mux
+	mux.Handle("/v2/", channelize.New(svc))
 }

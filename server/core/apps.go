@@ -53,6 +53,7 @@ func (s *Service) ListApps(ctx context.Context) ([]*App, error) {
 
 // DeleteApp removes an app and everything in it.
 func (s *Service) DeleteApp(ctx context.Context, id string) error {
+	defer s.auth.reset() // credentials may have changed
 	return s.write(ctx, func(tx Tx) error {
 		app, err := tx.AppByID(id)
 		if err != nil {
@@ -65,6 +66,7 @@ func (s *Service) DeleteApp(ctx context.Context, id string) error {
 // ResetApp empties an app (users, conversations, messages, files) but keeps
 // the app and its keys.
 func (s *Service) ResetApp(ctx context.Context, id string) (*App, error) {
+	defer s.auth.reset() // credentials may have changed
 	var app *App
 	err := s.write(ctx, func(tx Tx) error {
 		old, err := tx.AppByID(id)
@@ -82,6 +84,7 @@ func (s *Service) ResetApp(ctx context.Context, id string) (*App, error) {
 
 // ResetAll removes every app. Admin tokens stay.
 func (s *Service) ResetAll(ctx context.Context) error {
+	defer s.auth.reset() // credentials may have changed
 	return s.write(ctx, func(tx Tx) error {
 		apps, err := tx.ListApps()
 		if err != nil {
@@ -167,6 +170,7 @@ func (s *Service) createUser(tx Tx, app *App, in UserInput) (*User, error) {
 // UpdateUser changes a user's profile: the user themselves or the app.
 // Empty fields are left as they are.
 func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserInput) (*User, error) {
+	defer s.auth.reset() // credentials may have changed
 	in.ID = ""
 	if err := s.checkUser(&in); err != nil {
 		return nil, err
@@ -202,6 +206,7 @@ func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserI
 
 // DeleteUser removes a user of the trusted caller's app.
 func (s *Service) DeleteUser(ctx context.Context, c *Caller, id string) error {
+	defer s.auth.reset() // credentials may have changed
 	if !appWide(c) {
 		return Errorf(EFORBIDDEN, "only the app may delete users")
 	}

@@ -61,6 +61,9 @@ func (s *Service) AppByPublicKey(ctx context.Context, key string) (*App, error) 
 	if key == "" {
 		return nil, Errorf(EUNAUTHENTICATED, "missing public key")
 	}
+	if app := s.auth.app(key); app != nil {
+		return app, nil
+	}
 	var app *App
 	err := s.read(ctx, func(tx Tx) (err error) {
 		app, err = tx.AppByPublicKey(key)
@@ -69,7 +72,11 @@ func (s *Service) AppByPublicKey(ctx context.Context, key string) (*App, error) 
 	if ErrorCode(err) == ENOTFOUND {
 		return nil, Errorf(EUNAUTHENTICATED, "unknown public key")
 	}
-	return app, err
+	if err != nil {
+		return nil, err
+	}
+	s.auth.putApp(key, app)
+	return app, nil
 }
 
 // AppByID finds an app by its id (for dialects that carry it in the path).
@@ -88,31 +95,36 @@ func (s *Service) AuthToken(ctx context.Context, app *App, token string) (*Calle
 	if token == "" {
 		return nil, Errorf(EUNAUTHENTICATED, "missing token")
 	}
-	var c Caller
-	err := s.read(ctx, func(tx Tx) error {
-		t, err := tx.TokenByHash(HashSecret(token))
+	hash := HashSecret(token)
+	e, ok := s.auth.token(hash)
+	if !ok {
+		err := s.read(ctx, func(tx Tx) error {
+			t, err := tx.TokenByHash(hash)
+			if err != nil {
+				return err
+			}
+			e.expires = t.ExpiresAt
+			if e.app, err = tx.AppByPK(t.AppPK); err != nil {
+				return err
+			}
+			e.user, err = tx.UserByPK(t.UserPK)
+			return err
+		})
+		if ErrorCode(err) == ENOTFOUND {
+			return nil, errBadCredentials
+		}
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if !t.ExpiresAt.IsZero() && !s.Now().Before(t.ExpiresAt) {
-			return Errorf(EUNAUTHENTICATED, "token expired")
-		}
-		if app != nil && t.AppPK != app.PK {
-			return errBadCredentials
-		}
-		if c.App, err = tx.AppByPK(t.AppPK); err != nil {
-			return err
-		}
-		c.User, err = tx.UserByPK(t.UserPK)
-		return err
-	})
-	if ErrorCode(err) == ENOTFOUND {
+		s.auth.putToken(hash, e)
+	}
+	if !e.expires.IsZero() && !s.Now().Before(e.expires) {
+		return nil, Errorf(EUNAUTHENTICATED, "token expired")
+	}
+	if app != nil && e.app.PK != app.PK {
 		return nil, errBadCredentials
 	}
-	if err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return &Caller{App: e.app, User: e.user}, nil
 }
 
 // AuthSecret authenticates the app's secret key. When app is nil the secret
@@ -179,12 +191,16 @@ func (s *Service) ActAs(ctx context.Context, c *Caller, userID string) (*Caller,
 	if !c.Trusted {
 		return nil, Errorf(EFORBIDDEN, "only the app may act as another user")
 	}
-	u, err := s.userByID(ctx, c.App, userID)
-	if err != nil {
-		if ErrorCode(err) == ENOTFOUND {
-			return nil, Errorf(EUNAUTHENTICATED, "unknown user %q", userID)
+	u := s.auth.user(c.App.PK, userID)
+	if u == nil {
+		var err error
+		if u, err = s.userByID(ctx, c.App, userID); err != nil {
+			if ErrorCode(err) == ENOTFOUND {
+				return nil, Errorf(EUNAUTHENTICATED, "unknown user %q", userID)
+			}
+			return nil, err
 		}
-		return nil, err
+		s.auth.putUser(u)
 	}
 	return &Caller{App: c.App, User: u, Trusted: true}, nil
 }

@@ -299,3 +299,33 @@ func TestAuth(t *testing.T) {
 	wantCode(t, svc.AuthAdmin(ctx, testenv.AdminToken), "")
 	wantCode(t, svc.AuthAdmin(ctx, "guess"), core.EUNAUTHENTICATED)
 }
+
+func TestAuthCacheForgetsChangedCredentials(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc := env.Service
+	app, err := svc.AppByPublicKey(ctx, "demo-public")
+	wantCode(t, err, "")
+	c, err := svc.AuthToken(ctx, app, "carol-token") // now cached
+	wantCode(t, err, "")
+	if c.User.DisplayName != "Carol" {
+		t.Fatalf("carol: %+v", c.User)
+	}
+	appCaller := env.Caller("demo", "")
+	if _, err := svc.UpdateUser(ctx, appCaller, "carol", core.UserInput{DisplayName: "Caroline"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err = svc.AuthToken(ctx, app, "carol-token")
+	wantCode(t, err, "")
+	if c.User.DisplayName != "Caroline" {
+		t.Fatalf("a cached caller outlived the profile change: %q", c.User.DisplayName)
+	}
+	wantCode(t, svc.DeleteUser(ctx, appCaller, "carol"), "")
+	_, err = svc.AuthToken(ctx, app, "carol-token")
+	wantCode(t, err, core.EUNAUTHENTICATED)
+	_, err = svc.ActAs(ctx, appCaller, "carol")
+	wantCode(t, err, core.EUNAUTHENTICATED)
+	wantCode(t, svc.DeleteApp(ctx, "demo"), "")
+	_, err = svc.AppByPublicKey(ctx, "demo-public")
+	wantCode(t, err, core.EUNAUTHENTICATED)
+}

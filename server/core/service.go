@@ -54,6 +54,7 @@ type Service struct {
 	token  func() string
 	log    *slog.Logger
 	limits Limits
+	auth   *authCache
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
@@ -70,7 +71,7 @@ type Options struct {
 
 // NewService returns a Service over the given store.
 func NewService(o Options) *Service {
-	s := &Service{store: o.Store, blobs: o.Blobs, pub: o.Publisher, now: o.Now, token: o.NewToken, log: o.Logger, limits: DefaultLimits}
+	s := &Service{store: o.Store, blobs: o.Blobs, pub: o.Publisher, now: o.Now, token: o.NewToken, log: o.Logger, limits: DefaultLimits, auth: newAuthCache()}
 	if s.pub == nil {
 		s.pub = NopPublisher{}
 	}

@@ -1,0 +1,190 @@
+package channelize
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/julienschmidt/httprouter"
+
+	"parley/server/core"
+	"parley/server/httpx"
+)
+
+// The conversation calls the SDK makes around messages.
+
+func (a *api) listConversations(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
+	kinds, none, err := conversationKinds(r)
+	if err != nil {
+		return err
+	}
+	pg, err := page(r, 25)
+	if err != nil {
+		return err
+	}
+	out := []wireConversation{}
+	if none { // e.g. type=public&isGroup=false: nothing can match
+		httpx.WriteJSON(w, http.StatusOK, out)
+		return nil
+	}
+	convs, err := a.svc.ListConversations(r.Context(), c, core.ConversationQuery{Kinds: kinds, Skip: pg.Skip, Limit: pg.Limit})
+	if err != nil {
+		return err
+	}
+	for _, conv := range convs {
+		out = append(out, toWireConversation(conv, nil, c))
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// countConversations counts the caller's conversations with the list's
+// type and isGroup filters. The core cannot count conversations, so this
+// reads one page of the largest size: exact below it, refused from it on
+// (paging on would read several snapshots and could miscount).
+func (a *api) countConversations(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
+	kinds, none, err := conversationKinds(r)
+	if err != nil {
+		return err
+	}
+	if none {
+		httpx.WriteJSON(w, http.StatusOK, count{0})
+		return nil
+	}
+	max := a.svc.Limits().MaxPageSize
+	convs, err := a.svc.ListConversations(r.Context(), c, core.ConversationQuery{Kinds: kinds, Limit: max})
+	if err != nil {
+		return err
+	}
+	if len(convs) >= max {
+		return core.Errorf(core.ETOOLARGE, "cannot count %d or more conversations yet", max)
+	}
+	httpx.WriteJSON(w, http.StatusOK, count{len(convs)})
+	return nil
+}
+
+// conversationKinds turns the type and isGroup filters into core kinds
+// (nil: every kind); none is true when no kind can match.
+func conversationKinds(r *http.Request) (kinds []core.ConversationKind, none bool, err error) {
+	typ := r.URL.Query().Get("type")
+	if typ != "" && typ != "private" && typ != "public" && typ != "open" {
+		return nil, false, core.Invalidf("type", "type must be private, public or open, not %q", typ)
+	}
+	isGroup, err := httpx.QueryBool(r, "isGroup")
+	if err != nil || (typ == "" && isGroup == nil) {
+		return nil, false, err
+	}
+	for _, k := range []core.ConversationKind{core.KindDirect, core.KindGroup, core.KindPublic, core.KindOpen, core.KindBroadcast} {
+		t, g := channelizeType(k)
+		if (typ == "" || t == typ) && (isGroup == nil || g == *isGroup) {
+			kinds = append(kinds, k)
+		}
+	}
+	return kinds, len(kinds) == 0, nil
+}
+
+// createConversation creates a conversation; a private one that is not a
+// group is the direct conversation of its two members, found again when it
+// exists (200 instead of 201).
+func (a *api) createConversation(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
+	var in conversationIn
+	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
+		return err
+	}
+	ci, err := in.core()
+	if err != nil {
+		return err
+	}
+	conv, created, err := a.svc.CreateConversation(r.Context(), c, ci)
+	if err != nil {
+		return err
+	}
+	status := http.StatusCreated
+	if !created {
+		status = http.StatusOK
+	}
+	httpx.WriteJSON(w, status, toWireConversation(conv, nil, c))
+	return nil
+}
+
+// getConversation answers one conversation; include=members adds its
+// members (up to the core's largest page) and their read times.
+func (a *api) getConversation(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	conv, err := a.svc.GetConversation(r.Context(), c, p.ByName("id"))
+	if err != nil {
+		return err
+	}
+	var members []*core.Member
+	if slices.Contains(queryList(r.URL.Query(), "include"), "members") {
+		// A second core call: the core has no "conversation with its
+		// members" read (see README, core gaps).
+		members, err = a.svc.ListMembers(r.Context(), c, conv.ID, core.Page{Limit: a.svc.Limits().MaxPageSize})
+		if err != nil {
+			return err
+		}
+		if members == nil {
+			members = []*core.Member{}
+		}
+	}
+	httpx.WriteJSON(w, http.StatusOK, toWireConversation(conv, members, c))
+	return nil
+}
+
+func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	pg, err := page(r, 0)
+	if err != nil {
+		return err
+	}
+	members, err := a.svc.ListMembers(r.Context(), c, p.ByName("id"), pg)
+	if err != nil {
+		return err
+	}
+	out := make([]wireMember, len(members))
+	for i, m := range members {
+		out[i] = toWireMember(p.ByName("id"), m, c)
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *api) addMembers(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	var in membersIn
+	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
+		return err
+	}
+	var members []core.MemberInput
+	for _, id := range in.ids() {
+		members = append(members, core.MemberInput{UserID: id})
+	}
+	if _, err := a.svc.AddMembers(r.Context(), c, p.ByName("id"), members); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+func (a *api) removeMembers(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	var in membersIn
+	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
+		return err
+	}
+	if err := a.svc.RemoveMembers(r.Context(), c, p.ByName("id"), in.ids()); err != nil {
+		return err
+	}
+	return noContent(w)
+}
+
+// markAsRead marks the caller's messages read up to timestamp (the
+// client's clock; now when absent or in the future).
+func (a *api) markAsRead(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	var in readIn
+	if err := httpx.DecodeJSON(r, &in, false, true); err != nil {
+		return err
+	}
+	at, err := parseTime("timestamp", in.Timestamp)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.MarkRead(r.Context(), c, p.ByName("id"), core.ReadInput{At: at}); err != nil {
+		return err
+	}
+	return noContent(w)
+}
