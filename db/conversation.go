@@ -112,33 +112,10 @@ func (t *tx) DirectConversation(appPK int64, key string) (*core.Conversation, er
 // (BeforeActivity, BeforePK) applies when BeforeActivity is set; a zero
 // BeforePK then excludes that whole millisecond.
 func (t *tx) ListConversations(f core.ConversationFilter) ([]*core.Conversation, error) {
-	var where []string
-	var args []any
-	query := convSelect + ` FROM conversations c `
-	if f.UserPK != 0 {
-		// CROSS JOIN makes SQLite start from the user's memberships and sort
-		// them, rather than walk all the app's conversations by activity
-		// probing each for a membership: a user is in few of them.
-		query = convSelect + `, ` + memberColumnsAs("me", "me") + `
-			FROM members me CROSS JOIN conversations c ON c.pk = me.conversation_pk `
-		where = append(where, `me.user_pk = ?`)
-		args = append(args, f.UserPK)
-	}
-	query += convJoins
-	if f.AppPK != 0 {
-		where = append(where, `c.app_pk = ?`)
-		args = append(args, f.AppPK)
-	}
-	if len(f.Kinds) > 0 {
-		where = append(where, `c.kind IN (?)`)
-		args = append(args, f.Kinds)
-	}
+	query, args := conversationQuery(f, convSelect, f.UserPK != 0)
 	if !f.BeforeActivity.IsZero() {
-		where = append(where, `(c.last_activity_at, c.pk) < (?, ?)`)
+		query += ` AND (c.last_activity_at, c.pk) < (?, ?)`
 		args = append(args, ms(f.BeforeActivity), f.BeforePK)
-	}
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	limit, skip := page(f.Skip, f.Limit)
 	query += ` ORDER BY c.last_activity_at DESC, c.pk DESC LIMIT ? OFFSET ?`
@@ -159,6 +136,44 @@ func (t *tx) ListConversations(f core.ConversationFilter) ([]*core.Conversation,
 		}
 	}
 	return convs, nil
+}
+
+// conversationQuery starts the list query of f (what to select, from
+// where, filtered by user, app and kinds); the caller adds to its WHERE.
+func conversationQuery(f core.ConversationFilter, sel string, withMe bool) (string, []any) {
+	where := []string{`1 = 1`}
+	var args []any
+	query := sel + ` FROM conversations c `
+	if f.UserPK != 0 {
+		// CROSS JOIN makes SQLite start from the user's memberships and sort
+		// them, rather than walk all the app's conversations by activity
+		// probing each for a membership: a user is in few of them.
+		if withMe {
+			sel += `, ` + memberColumnsAs("me", "me")
+		}
+		query = sel + ` FROM members me CROSS JOIN conversations c ON c.pk = me.conversation_pk `
+		where = append(where, `me.user_pk = ?`)
+		args = append(args, f.UserPK)
+	}
+	query += convJoins
+	if f.AppPK != 0 {
+		where = append(where, `c.app_pk = ?`)
+		args = append(args, f.AppPK)
+	}
+	if len(f.Kinds) > 0 {
+		where = append(where, `c.kind IN (?)`)
+		args = append(args, f.Kinds)
+	}
+	return query + ` WHERE ` + strings.Join(where, ` AND `), args
+}
+
+// CountConversations counts the conversations ListConversations would
+// list, all pages (the keyset, skip and limit are ignored).
+func (t *tx) CountConversations(f core.ConversationFilter) (int, error) {
+	query, args := conversationQuery(f, `SELECT COUNT(*)`, false)
+	var n int
+	err := t.getIn(&n, query, args...)
+	return n, dbErr("count conversations", err)
 }
 
 // TouchConversation records a new message: its time as the last activity

@@ -111,10 +111,11 @@ func (t *tx) RemoveMember(convPK, userPK int64) error {
 }
 
 // SetReadPosition moves the member's read position forward to messagePK
-// (never backwards); its time changes only when the position moves.
+// (never backwards), and its time forward to at when the position does not
+// go back (a later read of the same messages is still a later read).
 func (t *tx) SetReadPosition(convPK, userPK, messagePK int64, at time.Time) error {
 	return t.change("set read position", "member not found", `
-		UPDATE members SET last_read_at = CASE WHEN ? > last_read_pk THEN ? ELSE last_read_at END,
+		UPDATE members SET last_read_at = CASE WHEN ? >= last_read_pk THEN MAX(IFNULL(last_read_at, 0), ?) ELSE last_read_at END,
 			last_read_pk = MAX(last_read_pk, ?)
 		WHERE conversation_pk = ? AND user_pk = ?`,
 		messagePK, ms(at), messagePK, convPK, userPK)

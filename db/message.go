@@ -145,6 +145,31 @@ func (t *tx) MessagesByIDs(appPK int64, ids []string) ([]*core.Message, error) {
 	return msgs, nil
 }
 
+// MessagesByPKs returns the messages with the given keys, with their
+// details, in no particular order; unknown keys are left out.
+func (t *tx) MessagesByPKs(pks []int64) ([]*core.Message, error) {
+	if len(pks) == 0 {
+		return nil, nil
+	}
+	return t.messages("get messages", messageFrom+` WHERE m.pk IN (?)`, pks)
+}
+
+// HiddenMessages returns which of the messages the user hid for themself.
+func (t *tx) HiddenMessages(userPK int64, messagePKs []int64) (map[int64]bool, error) {
+	hidden := map[int64]bool{}
+	if len(messagePKs) == 0 {
+		return hidden, nil
+	}
+	var pks []int64
+	if err := t.selIn(&pks, `SELECT message_pk FROM hidden WHERE user_pk = ? AND message_pk IN (?)`, userPK, messagePKs); err != nil {
+		return nil, dbErr("hidden messages", err)
+	}
+	for _, pk := range pks {
+		hidden[pk] = true
+	}
+	return hidden, nil
+}
+
 // InsertMessage stores a new message with its attachments, mentions and
 // recipients, and sets its PK and ID (the PK in decimal when empty), the
 // IDs of attachments that have none ("<pk>-<position>"), and the PK of

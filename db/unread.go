@@ -32,6 +32,28 @@ func (t *tx) UnreadTotal(userPK int64) (int, error) {
 	return n, dbErr("unread total", err)
 }
 
+// UnreadCounts counts the user's unread messages in each of the
+// conversations, in one query; conversations with none are left out.
+func (t *tx) UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) {
+	counts := map[int64]int{}
+	if len(convPKs) == 0 {
+		return counts, nil
+	}
+	var rows []struct {
+		Conv int64 `db:"conversation_pk"`
+		N    int   `db:"n"`
+	}
+	err := t.selIn(&rows, `SELECT mb.conversation_pk, COUNT(*) AS n `+unreadFrom+`
+		AND mb.user_pk = ? AND mb.conversation_pk IN (?) GROUP BY mb.conversation_pk`, userPK, convPKs)
+	if err != nil {
+		return nil, dbErr("unread counts", err)
+	}
+	for _, r := range rows {
+		counts[r.Conv] = r.N
+	}
+	return counts, nil
+}
+
 // LatestMessagePK returns the PK of the conversation's newest message
 // created at or before at, 0 if there is none.
 func (t *tx) LatestMessagePK(convPK int64, at time.Time) (int64, error) {

@@ -65,7 +65,9 @@ type Conversation struct {
 	MemberCount    int
 
 	// Filled for a caller when read through the service.
-	Me *Member // the caller's own membership, nil if not a member
+	Me          *Member  // the caller's own membership, nil if not a member
+	LastMessage *Message // the newest message the caller sees, if it is the newest of all
+	Unread      int      // the caller's unread messages
 }
 
 // Member is one user's membership of a conversation, with its read position.

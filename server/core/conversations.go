@@ -254,10 +254,54 @@ func (s *Service) membership(tx Tx, c *Caller, conv *Conversation) (*Member, err
 func (s *Service) GetConversation(ctx context.Context, c *Caller, id string) (*Conversation, error) {
 	var conv *Conversation
 	err := s.read(ctx, func(tx Tx) (err error) {
-		conv, _, err = s.conversation(tx, c, id)
-		return err
+		if conv, _, err = s.conversation(tx, c, id); err != nil {
+			return err
+		}
+		return s.decorate(tx, c, []*Conversation{conv})
 	})
 	return conv, err
+}
+
+// decorate fills the caller's view of conversations: the newest message,
+// when the caller sees it, and the caller's unread count. It costs a fixed
+// number of queries however many conversations there are.
+func (s *Service) decorate(tx Tx, c *Caller, convs []*Conversation) error {
+	var msgPKs, memberOf []int64
+	for _, conv := range convs {
+		if conv.LastMessagePK != 0 {
+			msgPKs = append(msgPKs, conv.LastMessagePK)
+		}
+		if conv.Me != nil {
+			memberOf = append(memberOf, conv.PK)
+		}
+	}
+	msgs, err := tx.MessagesByPKs(msgPKs)
+	if err != nil {
+		return err
+	}
+	hidden := map[int64]bool{}
+	if c.User != nil && len(msgs) > 0 {
+		if hidden, err = tx.HiddenMessages(c.User.PK, msgPKs); err != nil {
+			return err
+		}
+	}
+	last := make(map[int64]*Message, len(msgs))
+	for _, m := range msgs {
+		if canSee(c, m, hidden[m.PK]) == nil {
+			last[m.PK] = m
+		}
+	}
+	unread := map[int64]int{}
+	if c.User != nil && len(memberOf) > 0 {
+		if unread, err = tx.UnreadCounts(c.User.PK, memberOf); err != nil {
+			return err
+		}
+	}
+	for _, conv := range convs {
+		conv.LastMessage = last[conv.LastMessagePK]
+		conv.Unread = unread[conv.PK]
+	}
+	return nil
 }
 
 // ConversationQuery pages through the caller's conversations.
@@ -270,27 +314,54 @@ type ConversationQuery struct {
 // ListConversations lists the caller's conversations, most recent activity
 // first; the app sees all of its conversations.
 func (s *Service) ListConversations(ctx context.Context, c *Caller, q ConversationQuery) ([]*Conversation, error) {
-	p, err := s.page(Page{Skip: q.Skip, Limit: q.Limit})
+	f, err := s.conversationFilter(c, q)
 	if err != nil {
 		return nil, err
 	}
+	var convs []*Conversation
+	err = s.read(ctx, func(tx Tx) (err error) {
+		if convs, err = tx.ListConversations(f); err != nil {
+			return err
+		}
+		return s.decorate(tx, c, convs)
+	})
+	return convs, err
+}
+
+// CountConversations counts the conversations ListConversations lists, all
+// pages together.
+func (s *Service) CountConversations(ctx context.Context, c *Caller, q ConversationQuery) (int, error) {
+	f, err := s.conversationFilter(c, q)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = s.read(ctx, func(tx Tx) (err error) {
+		n, err = tx.CountConversations(f)
+		return err
+	})
+	return n, err
+}
+
+// conversationFilter checks a conversation query and scopes it to the
+// caller: a user's own conversations, or all of the app's for the app.
+func (s *Service) conversationFilter(c *Caller, q ConversationQuery) (ConversationFilter, error) {
+	p, err := s.page(Page{Skip: q.Skip, Limit: q.Limit})
+	if err != nil {
+		return ConversationFilter{}, err
+	}
 	for _, k := range q.Kinds {
 		if !k.Valid() {
-			return nil, Invalidf("type", "unknown conversation kind %q", k)
+			return ConversationFilter{}, Invalidf("type", "unknown conversation kind %q", k)
 		}
 	}
 	f := ConversationFilter{AppPK: c.App.PK, Kinds: q.Kinds, Skip: p.Skip, Limit: p.Limit}
 	if c.User != nil {
 		f.UserPK = c.User.PK
 	} else if !appWide(c) {
-		return nil, Errorf(EFORBIDDEN, "no user to list conversations for")
+		return f, Errorf(EFORBIDDEN, "no user to list conversations for")
 	}
-	var convs []*Conversation
-	err = s.read(ctx, func(tx Tx) (err error) {
-		convs, err = tx.ListConversations(f)
-		return err
-	})
-	return convs, err
+	return f, nil
 }
 
 // AddMembers adds users to a conversation: admins add anyone; anyone may

@@ -670,24 +670,39 @@ func copyAttachments(in []Attachment) []Attachment {
 }
 
 // Broadcast sends one message to each user's direct conversation with the
-// caller, in one transaction.
-func (s *Service) Broadcast(ctx context.Context, c *Caller, in SendInput, userIDs []string) ([]*Message, error) {
+// caller and to each named conversation, all in one transaction.
+func (s *Service) Broadcast(ctx context.Context, c *Caller, in SendInput, userIDs, convIDs []string) ([]*Message, error) {
 	if err := requireUser(c, "broadcasting"); err != nil {
 		return nil, err
 	}
-	if err := s.checkIDs("userIds", userIDs, false); err != nil {
+	if len(userIDs) == 0 && len(convIDs) == 0 {
+		return nil, Invalidf("userIds", "give userIds or conversationIds")
+	}
+	if err := s.checkIDs("userIds", userIDs, true); err != nil {
+		return nil, err
+	}
+	if err := s.checkIDs("conversationIds", convIDs, true); err != nil {
 		return nil, err
 	}
 	in.ConversationID, in.ToUserID, in.ID = "", "-", ""
 	if err := s.checkSend(&in); err != nil {
 		return nil, err
 	}
+	var targets []SendInput
+	for _, id := range dedupe(userIDs) {
+		one := in
+		one.ToUserID = id
+		targets = append(targets, one)
+	}
+	for _, id := range dedupe(convIDs) {
+		one := in
+		one.ToUserID, one.ConversationID = "", id
+		targets = append(targets, one)
+	}
 	var sent []*Message
 	var convs []*Conversation
 	err := s.write(ctx, func(tx Tx) error {
-		for _, id := range dedupe(userIDs) {
-			one := in
-			one.ToUserID = id
+		for _, one := range targets {
 			conv, m, _, err := s.send(tx, c, one)
 			if err != nil {
 				return err

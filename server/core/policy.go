@@ -137,3 +137,10 @@ func canHide(c *Caller, conv *Conversation) error {
 	}
 	return nil
 }
+
+// CanSeeEmail decides whether the caller sees a user's email address: the
+// user themself and the app's own servers (proven by its secret) do; other
+// users do not.
+func CanSeeEmail(c *Caller, u *User) bool {
+	return c.Trusted || (c.User != nil && c.User.PK == u.PK)
+}

@@ -29,6 +29,7 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 			return Errorf(EFORBIDDEN, "not a member of this conversation")
 		}
 		now := s.Now()
+		at := now
 		var pk int64
 		if in.MessageID != "" {
 			m, err := s.visibleMessage(tx, c, in.MessageID)
@@ -40,15 +41,16 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 			}
 			pk = m.PK
 		} else {
-			at := in.At
-			if at.IsZero() || at.After(now) {
-				at = now
+			// The client's clock says up to when it has read; a clock
+			// ahead of ours cannot read the future.
+			if !in.At.IsZero() && in.At.Before(now) {
+				at = in.At.UTC().Truncate(time.Millisecond)
 			}
 			if pk, err = tx.LatestMessagePK(conv.PK, at); err != nil {
 				return err
 			}
 		}
-		return tx.SetReadPosition(conv.PK, c.User.PK, pk, now)
+		return tx.SetReadPosition(conv.PK, c.User.PK, pk, at)
 	})
 	if err != nil {
 		return err

@@ -79,7 +79,7 @@ func TestForwardAndBroadcast(t *testing.T) {
 	_, err = svc.Forward(ctx, bob, []string{"m2"}, nil, nil)
 	wantCode(t, err, core.EINVALID)
 
-	msgs, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "news"}, []string{"alice", "carol", "dave"})
+	msgs, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "news"}, []string{"alice", "carol", "dave"}, nil)
 	wantCode(t, err, "")
 	if len(msgs) != 3 {
 		t.Fatalf("broadcast sent %d messages, want 3", len(msgs))
@@ -90,7 +90,7 @@ func TestForwardAndBroadcast(t *testing.T) {
 	if len(convs) != 1 || convs[0].Kind != core.KindDirect || convs[0].MemberCount != 2 {
 		t.Fatalf("dave's conversations: %+v", convs)
 	}
-	_, err = svc.Broadcast(ctx, bob, core.SendInput{Body: "x"}, []string{"alice", "ghost"})
+	_, err = svc.Broadcast(ctx, bob, core.SendInput{Body: "x"}, []string{"alice", "ghost"}, []string{"general"})
 	wantCode(t, err, core.ENOTFOUND)
 	n, _ := svc.CountMessages(ctx, env.Caller("demo", "alice"), msgs[0].ConversationID, core.MessageQuery{})
 	if n != 1 {
@@ -328,4 +328,72 @@ func TestAuthCacheForgetsChangedCredentials(t *testing.T) {
 	wantCode(t, svc.DeleteApp(ctx, "demo"), "")
 	_, err = svc.AppByPublicKey(ctx, "demo-public")
 	wantCode(t, err, core.EUNAUTHENTICATED)
+}
+
+func TestConversationView(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc := env.Service
+	carol := env.Caller("demo", "carol")
+	send(t, env, "alice", core.SendInput{ID: "for-bob", ConversationID: "general", Body: "psst", Recipients: []string{"bob"}})
+	conv, err := svc.GetConversation(ctx, carol, "general")
+	wantCode(t, err, "")
+	if conv.LastMessage != nil {
+		t.Fatalf("carol sees bob's recipients-only message as the last one: %+v", conv.LastMessage)
+	}
+	if conv.Unread != 2 {
+		t.Fatalf("carol's unread: got %d, want 2", conv.Unread)
+	}
+	conv, err = svc.GetConversation(ctx, env.Caller("demo", "bob"), "general")
+	wantCode(t, err, "")
+	if conv.LastMessage == nil || conv.LastMessage.ID != "for-bob" || conv.Unread != 2 {
+		t.Fatalf("bob's view: last %+v unread %d", conv.LastMessage, conv.Unread)
+	}
+	n, err := svc.CountConversations(ctx, carol, core.ConversationQuery{})
+	wantCode(t, err, "")
+	if n != 1 {
+		t.Fatalf("carol's conversations: got %d, want 1", n)
+	}
+	n, err = svc.CountConversations(ctx, env.Caller("demo", ""), core.ConversationQuery{Kinds: []core.ConversationKind{core.KindPublic}})
+	wantCode(t, err, "")
+	if n != 1 {
+		t.Fatalf("the app's public conversations: got %d, want 1", n)
+	}
+}
+
+func TestBroadcastToConversations(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc := env.Service
+	bob := env.Caller("demo", "bob")
+	before, _ := svc.CountMessages(ctx, bob, "general", core.MessageQuery{})
+	_, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "x"}, nil, []string{"general", "team-nobody-knows"})
+	wantCode(t, err, core.ENOTFOUND)
+	if n, _ := svc.CountMessages(ctx, bob, "general", core.MessageQuery{}); n != before {
+		t.Fatalf("a refused broadcast left a message in general: %d, want %d", n, before)
+	}
+	msgs, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "all"}, []string{"carol"}, []string{"general", "lobby"})
+	wantCode(t, err, "")
+	if len(msgs) != 3 {
+		t.Fatalf("broadcast sent %d, want 3", len(msgs))
+	}
+}
+
+func TestMarkReadKeepsClientTime(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	carol := env.Caller("demo", "carol")
+	env.Clock.Advance(time.Hour)
+	at := testenv.Start.Add(30 * time.Minute)
+	wantCode(t, env.Service.MarkRead(ctx, carol, "general", core.ReadInput{At: at}), "")
+	conv, err := env.Service.GetConversation(ctx, carol, "general")
+	wantCode(t, err, "")
+	if !conv.Me.LastReadAt.Equal(at) || conv.Unread != 0 {
+		t.Fatalf("read at %v (unread %d), want the client's %v", conv.Me.LastReadAt, conv.Unread, at)
+	}
+	wantCode(t, env.Service.MarkRead(ctx, carol, "general", core.ReadInput{At: testenv.Start}), "")
+	conv, _ = env.Service.GetConversation(ctx, carol, "general")
+	if !conv.Me.LastReadAt.Equal(at) {
+		t.Fatalf("an older read moved the read time back to %v", conv.Me.LastReadAt)
+	}
 }

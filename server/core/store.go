@@ -62,6 +62,7 @@ type Tx interface {
 	ConversationByPK(pk int64) (*Conversation, error)
 	DirectConversation(appPK int64, key string) (*Conversation, error)
 	ListConversations(f ConversationFilter) ([]*Conversation, error) // most recent activity first
+	CountConversations(f ConversationFilter) (int, error)            // all pages of the list
 	// TouchConversation records a new message: last activity and last message.
 	TouchConversation(pk int64, at time.Time, messagePK int64) error
 	DeleteConversation(pk int64) error
@@ -86,6 +87,8 @@ type Tx interface {
 	MessageByID(appPK int64, id string) (*Message, error)
 	MessageByPK(pk int64) (*Message, error)
 	MessagesByIDs(appPK int64, ids []string) ([]*Message, error) // unknown ids are left out
+	MessagesByPKs(pks []int64) ([]*Message, error)               // unknown keys are left out
+	HiddenMessages(userPK int64, messagePKs []int64) (map[int64]bool, error)
 	ListMessages(f MessageFilter) ([]*Message, error)
 	CountMessages(f MessageFilter) (int, error)
 	HideMessage(messagePK, userPK int64, at time.Time) error // idempotent
@@ -100,6 +103,7 @@ type Tx interface {
 	// sees, not sent by the user, not recalled, shown in the conversation.
 	UnreadCount(convPK, userPK int64) (int, error)
 	UnreadTotal(userPK int64) (int, error)
+	UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) // one query for many conversations
 
 	// Files.
 	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal

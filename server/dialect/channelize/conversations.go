@@ -50,15 +50,11 @@ func (a *api) countConversations(w http.ResponseWriter, r *http.Request, c *core
 		httpx.WriteJSON(w, http.StatusOK, count{0})
 		return nil
 	}
-	max := a.svc.Limits().MaxPageSize
-	convs, err := a.svc.ListConversations(r.Context(), c, core.ConversationQuery{Kinds: kinds, Limit: max})
+	n, err := a.svc.CountConversations(r.Context(), c, core.ConversationQuery{Kinds: kinds})
 	if err != nil {
 		return err
 	}
-	if len(convs) >= max {
-		return core.Errorf(core.ETOOLARGE, "cannot count %d or more conversations yet", max)
-	}
-	httpx.WriteJSON(w, http.StatusOK, count{len(convs)})
+	httpx.WriteJSON(w, http.StatusOK, count{n})
 	return nil
 }
 

@@ -137,21 +137,7 @@ func (a *api) broadcast(w http.ResponseWriter, r *http.Request, c *core.Caller, 
 	if err != nil {
 		return err
 	}
-	si.ID, si.ConversationID, si.ToUserID = "", "", ""
-	switch {
-	case len(in.UserIDs) > 0 && len(in.ConversationIDs) > 0:
-		return core.Invalidf("conversationIds", "give userIds or conversationIds, not both")
-	case len(in.ConversationIDs) > 1:
-		// core.Broadcast takes users only; sending conversation by
-		// conversation would not be all-or-nothing.
-		return core.Invalidf("conversationIds", "broadcast to one conversation at a time (%d given)", len(in.ConversationIDs))
-	case len(in.ConversationIDs) == 1:
-		si.ConversationID = in.ConversationIDs[0]
-		_, _, err = a.svc.SendMessage(r.Context(), c, si)
-	default:
-		_, err = a.svc.Broadcast(r.Context(), c, si, in.UserIDs)
-	}
-	if err != nil {
+	if _, err := a.svc.Broadcast(r.Context(), c, si, in.UserIDs, in.ConversationIDs); err != nil {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, []struct{}{})

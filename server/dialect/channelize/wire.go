@@ -71,9 +71,7 @@ func toWireUser(u *core.User, withEmail bool) wireUser {
 
 // seesEmail reports whether the caller is shown u's email: the app itself
 // (its secret key) or the user themself.
-func seesEmail(c *core.Caller, u *core.User) bool {
-	return c.Trusted || (c.User != nil && c.User.PK == u.PK)
-}
+func seesEmail(c *core.Caller, u *core.User) bool { return core.CanSeeEmail(c, u) }
 
 // wireToken is LoopBack's access token, with the user.
 type wireToken struct {
@@ -212,8 +210,9 @@ type wireConversation struct {
 	OwnerID         *string           `json:"ownerId"`
 	CreatedAt       string            `json:"createdAt"`
 	UpdatedAt       string            `json:"updatedAt"`
-	LastMessage     struct{}          `json:"lastMessage"` // not loaded by the core: always {}
-	LastReadAt      map[string]string `json:"lastReadAt"`  // user id → time; never null (the SDK's markAsRead needs an object)
+	LastMessage     any               `json:"lastMessage"` // the newest message the caller sees, or {}
+	UnreadCount     int               `json:"unreadMessageCount"`
+	LastReadAt      map[string]string `json:"lastReadAt"` // user id → time; never null (the SDK's markAsRead needs an object)
 	IsAdmin         bool              `json:"isAdmin"`
 	Members         *[]wireMember     `json:"members,omitempty"` // with include=members only
 }
@@ -270,7 +269,11 @@ func toWireConversation(conv *core.Conversation, members []*core.Member, c *core
 	out := wireConversation{ID: conv.ID, Type: typ, IsGroup: group, Title: nullable(conv.Title), ProfileImageURL: nullable(conv.AvatarURL),
 		CustomType: nullable(conv.CustomType), MetaData: object(conv.Metadata), Config: parleyConfig, MemberCount: conv.MemberCount,
 		OwnerID: nullable(conv.OwnerID), CreatedAt: wireTime(conv.CreatedAt), UpdatedAt: wireTime(updated),
+		LastMessage: struct{}{}, UnreadCount: conv.Unread,
 		LastReadAt: map[string]string{}, IsAdmin: conv.Me != nil && conv.Me.Role.CanManage()}
+	if conv.LastMessage != nil {
+		out.LastMessage = toWireMessage(conv.LastMessage)
+	}
 	if conv.Me != nil && !conv.Me.LastReadAt.IsZero() && c.User != nil {
 		out.LastReadAt[c.User.ID] = wireTime(conv.Me.LastReadAt)
 	}
