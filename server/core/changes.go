@@ -1,0 +1,196 @@
+package core
+
+import (
+	"context"
+)
+
+// EditInput changes a message; nil fields are left alone.
+type EditInput struct {
+	Body        *string
+	HTML        *string
+	CustomType  *string
+	Metadata    []byte
+	Entities    []byte
+	Tags        []string
+	Attachments *[]Attachment
+	Mentions    *[]Mention
+}
+
+// EditMessage changes a message: its sender only.
+func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in EditInput) (*Message, error) {
+	if in.Body != nil {
+		if err := checkText("body", *in.Body, s.limits.BodyLength); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.checkJSON("metadata", in.Metadata); err != nil {
+		return nil, err
+	}
+	if len(in.Tags) > s.limits.Tags {
+		return nil, Invalidf("tags", "at most %d tags are allowed", s.limits.Tags)
+	}
+	if in.Attachments != nil && len(*in.Attachments) > s.limits.Attachments {
+		return nil, Invalidf("attachments", "at most %d attachments are allowed", s.limits.Attachments)
+	}
+	var m *Message
+	var conv *Conversation
+	err := s.write(ctx, func(tx Tx) (err error) {
+		if m, err = s.visibleMessage(tx, c, id); err != nil {
+			return err
+		}
+		if err := canEdit(c, m); err != nil {
+			return err
+		}
+		if in.Body != nil {
+			m.Body = *in.Body
+		}
+		if in.HTML != nil {
+			m.HTML = *in.HTML
+		}
+		if in.CustomType != nil {
+			m.CustomType = *in.CustomType
+		}
+		if in.Metadata != nil {
+			m.Metadata = in.Metadata
+		}
+		if in.Entities != nil {
+			m.Entities = in.Entities
+		}
+		if in.Tags != nil {
+			m.Tags = in.Tags
+		}
+		if in.Attachments != nil {
+			m.Attachments = *in.Attachments
+		}
+		if in.Mentions != nil {
+			if err := s.resolveMentions(tx, c.App, m, *in.Mentions); err != nil {
+				return err
+			}
+		}
+		now := s.Now()
+		m.EditedAt, m.UpdatedAt = now, now
+		if conv, err = tx.ConversationByPK(m.ConversationPK); err != nil {
+			return err
+		}
+		return tx.UpdateMessage(m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.publish(s.messageEvent(ctx, EventMessageUpdated, c, conv, m))
+	return m, nil
+}
+
+// DeleteForMe hides messages for the caller only. It is refused in public
+// conversations. All or none are hidden.
+func (s *Service) DeleteForMe(ctx context.Context, c *Caller, ids []string) error {
+	if err := s.checkIDs("messageIds", ids, false); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx Tx) error {
+		now := s.Now()
+		for _, id := range dedupe(ids) {
+			m, err := s.visibleMessage(tx, c, id)
+			if err != nil {
+				return err
+			}
+			conv, err := tx.ConversationByPK(m.ConversationPK)
+			if err != nil {
+				return err
+			}
+			if err := canHide(c, conv); err != nil {
+				return err
+			}
+			if err := tx.HideMessage(m.PK, c.User.PK, now); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Recall deletes messages for everyone: their sender or a conversation
+// admin. A tombstone stays (lists leave it out unless asked). All or none.
+func (s *Service) Recall(ctx context.Context, c *Caller, ids []string) ([]*Message, error) {
+	if err := s.checkIDs("messageIds", ids, false); err != nil {
+		return nil, err
+	}
+	var recalled []*Message
+	var convs []*Conversation
+	err := s.write(ctx, func(tx Tx) error {
+		now := s.Now()
+		for _, id := range dedupe(ids) {
+			m, err := s.visibleMessage(tx, c, id)
+			if err != nil {
+				return err
+			}
+			conv, err := tx.ConversationByPK(m.ConversationPK)
+			if err != nil {
+				return err
+			}
+			me, err := s.membership(tx, c, conv)
+			if err != nil {
+				return err
+			}
+			if err := canRecall(c, me, m); err != nil {
+				return err
+			}
+			if m.Deleted() {
+				continue
+			}
+			m.DeletedAt, m.UpdatedAt = now, now
+			m.Body, m.HTML, m.Metadata, m.Entities, m.Annotations = "", "", nil, nil, nil
+			m.Attachments, m.Mentions, m.Pinned = nil, nil, false
+			if err := tx.UpdateMessage(m); err != nil {
+				return err
+			}
+			recalled, convs = append(recalled, m), append(convs, conv)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range recalled {
+		s.publish(s.messageEvent(ctx, EventMessageDeleted, c, convs[i], m))
+	}
+	return recalled, nil
+}
+
+// SetPinned pins or unpins a message: conversation admins only.
+func (s *Service) SetPinned(ctx context.Context, c *Caller, id string, pinned bool) (*Message, error) {
+	var m *Message
+	var conv *Conversation
+	err := s.write(ctx, func(tx Tx) (err error) {
+		if m, err = s.visibleMessage(tx, c, id); err != nil {
+			return err
+		}
+		if conv, err = tx.ConversationByPK(m.ConversationPK); err != nil {
+			return err
+		}
+		me, err := s.membership(tx, c, conv)
+		if err != nil {
+			return err
+		}
+		if err := canManage(c, me); err != nil {
+			return Errorf(EFORBIDDEN, "only conversation admins may pin messages")
+		}
+		if m.Deleted() {
+			return Errorf(ECONFLICT, "the message was deleted")
+		}
+		if m.Pinned == pinned {
+			return nil
+		}
+		m.Pinned, m.UpdatedAt = pinned, s.Now()
+		return tx.UpdateMessage(m)
+	})
+	if err != nil {
+		return nil, err
+	}
+	kind := EventMessageUnpinned
+	if pinned {
+		kind = EventMessagePinned
+	}
+	s.publish(s.messageEvent(ctx, kind, c, conv, m))
+	return m, nil
+}

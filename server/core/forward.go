@@ -1,0 +1,169 @@
+package core
+
+import (
+	"context"
+)
+
+// Forward copies messages into other conversations (named by id, or by the
+// user of a direct conversation) as new messages that point back to the
+// original.
+func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs, convIDs, userIDs []string) ([]*Message, error) {
+	if err := requireUser(c, "forwarding"); err != nil {
+		return nil, err
+	}
+	if err := s.checkIDs("messageIds", messageIDs, false); err != nil {
+		return nil, err
+	}
+	if len(convIDs) == 0 && len(userIDs) == 0 {
+		return nil, Invalidf("conversationIds", "give conversationIds or userIds")
+	}
+	if err := s.checkIDs("conversationIds", convIDs, true); err != nil {
+		return nil, err
+	}
+	if err := s.checkIDs("userIds", userIDs, true); err != nil {
+		return nil, err
+	}
+	var sent []*Message
+	var convs []*Conversation
+	err := s.write(ctx, func(tx Tx) error {
+		var originals []*Message
+		for _, id := range dedupe(messageIDs) {
+			m, err := s.visibleMessage(tx, c, id)
+			if err != nil {
+				return err
+			}
+			if m.Deleted() {
+				return Errorf(ECONFLICT, "message %q was deleted", id)
+			}
+			originals = append(originals, m)
+		}
+		var targets []*Conversation
+		for _, id := range dedupe(convIDs) {
+			conv, me, err := s.conversation(tx, c, id)
+			if err != nil {
+				return err
+			}
+			if err := canPost(c, conv, me); err != nil {
+				return err
+			}
+			targets = append(targets, conv)
+		}
+		for _, id := range dedupe(userIDs) {
+			conv, _, err := s.openDirect(tx, c, id)
+			if err != nil {
+				return err
+			}
+			targets = append(targets, conv)
+		}
+		now := s.Now()
+		for _, conv := range targets {
+			for _, o := range originals {
+				m := &Message{AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.User.PK, Owner: c.User,
+					Type: TypeForward, CustomType: o.CustomType, Body: o.Body, HTML: o.HTML, Metadata: o.Metadata,
+					Entities: o.Entities, Tags: o.Tags, Attachments: copyAttachments(o.Attachments), ShowInConversation: true,
+					Encrypted: o.Encrypted, ForwardedFromPK: o.PK, ForwardedFromID: o.ID, CreatedAt: now, UpdatedAt: now}
+				if o.ForwardedFromPK != 0 {
+					m.ForwardedFromPK, m.ForwardedFromID = o.ForwardedFromPK, o.ForwardedFromID
+				}
+				if err := tx.InsertMessage(m); err != nil {
+					return err
+				}
+				if err := tx.TouchConversation(conv.PK, now, m.PK); err != nil {
+					return err
+				}
+				sent, convs = append(sent, m), append(convs, conv)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range sent {
+		s.publish(s.messageEvent(ctx, EventMessageCreated, c, convs[i], m))
+	}
+	return sent, nil
+}
+
+// copyAttachments copies attachments for a new message (their ids are the
+// new message's).
+func copyAttachments(in []Attachment) []Attachment {
+	out := make([]Attachment, len(in))
+	for i, a := range in {
+		a.ID = ""
+		out[i] = a
+	}
+	return out
+}
+
+// Broadcast sends one message to each user's direct conversation with the
+// caller and to each named conversation, all in one transaction.
+func (s *Service) Broadcast(ctx context.Context, c *Caller, in SendInput, userIDs, convIDs []string) ([]*Message, error) {
+	if err := requireUser(c, "broadcasting"); err != nil {
+		return nil, err
+	}
+	if len(userIDs) == 0 && len(convIDs) == 0 {
+		return nil, Invalidf("userIds", "give userIds or conversationIds")
+	}
+	if err := s.checkIDs("userIds", userIDs, true); err != nil {
+		return nil, err
+	}
+	if err := s.checkIDs("conversationIds", convIDs, true); err != nil {
+		return nil, err
+	}
+	in.ConversationID, in.ToUserID, in.ID = "", "-", ""
+	if err := s.checkSend(&in); err != nil {
+		return nil, err
+	}
+	var targets []SendInput
+	for _, id := range dedupe(userIDs) {
+		one := in
+		one.ToUserID = id
+		targets = append(targets, one)
+	}
+	for _, id := range dedupe(convIDs) {
+		one := in
+		one.ToUserID, one.ConversationID = "", id
+		targets = append(targets, one)
+	}
+	var sent []*Message
+	var convs []*Conversation
+	err := s.write(ctx, func(tx Tx) error {
+		for _, one := range targets {
+			conv, m, _, err := s.send(tx, c, one)
+			if err != nil {
+				return err
+			}
+			sent, convs = append(sent, m), append(convs, conv)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range sent {
+		s.publish(s.messageEvent(ctx, EventMessageCreated, c, convs[i], m))
+	}
+	return sent, nil
+}
+
+// messageEvent describes a change to a message for the members who see it:
+// a recipients-only message reaches its sender and recipients alone.
+func (s *Service) messageEvent(ctx context.Context, kind string, c *Caller, conv *Conversation, m *Message) Event {
+	e := Event{Type: kind, AppPK: conv.AppPK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), Message: m}
+	if len(m.Recipients) == 0 {
+		return e
+	}
+	e.Audience = []int64{m.OwnerPK}
+	err := s.read(ctx, func(tx Tx) error {
+		users, err := tx.UsersByIDs(conv.AppPK, m.Recipients)
+		for _, u := range users {
+			e.Audience = append(e.Audience, u.PK)
+		}
+		return err
+	})
+	if err != nil {
+		s.log.WarnContext(ctx, "event audience", "err", err)
+	}
+	return e
+}
