@@ -56,6 +56,10 @@ type DB struct {
 
 	// trace, when set (by tests), sees every query a tx runs.
 	trace func(query string, args []any)
+
+	// msgSeq is the last message key handed out; only the writer goroutine
+	// touches it (0: not read from the table yet).
+	msgSeq int64
 	// batches counts the transactions the writer goroutine committed or
 	// tried to (tests read it to see writes grouped).
 	batches atomic.Int64
@@ -261,18 +265,12 @@ func (db *DB) Read(ctx context.Context, fn func(core.Tx) error) error {
 	defer func() { db.readConns <- c }()
 
 	// The end of the transaction runs even when ctx is done.
-	end := context.WithoutCancel(ctx)
-	if db.memory {
-		// The one connection also writes: make it refuse to while it reads,
-		// as a file database's readers always do.
-		if _, err := c.exec(ctx, `PRAGMA query_only = 1`); err != nil {
-			return fmt.Errorf("db: begin read: %w", err)
-		}
-		defer c.exec(end, `PRAGMA query_only = 0`)
-	}
-	if _, err := c.exec(ctx, `BEGIN`); err != nil {
+	// Statements run without the request's cancellation (the driver would
+	// watch it with a goroutine per statement); ctx is checked between them.
+	run := context.WithoutCancel(ctx)
+	if _, err := c.exec(run, `BEGIN`); err != nil {
 		return fmt.Errorf("db: begin read: %w", err)
 	}
-	defer c.exec(end, `ROLLBACK`) // a read has nothing to commit
-	return fn(&tx{ctx: ctx, run: ctx, c: c, trace: db.trace})
+	defer c.exec(run, `ROLLBACK`) // a read has nothing to commit
+	return fn(&tx{ctx: ctx, run: run, c: c, trace: db.trace, readOnly: true})
 }

@@ -3,6 +3,7 @@ package db
 import (
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -186,25 +187,37 @@ func (t *tx) InsertMessage(m *core.Message) error {
 	if err := t.resolveMentions(m); err != nil {
 		return err
 	}
-	err = t.insertWithID("insert message", &m.PK, &m.ID, `
-		INSERT INTO messages (pk, app_pk, id, conversation_pk, owner_pk, type, custom_type, body, html,
-			metadata, entities, annotations, tags, parent_pk, thread_root_pk, reply_count,
-			forwarded_from_pk, show_in_conversation, pinned, encrypted, machine_only,
-			has_recipients, attachment_count, mention_count, created_at, updated_at, edited_at, deleted_at)
-		SELECT n, ?, `+idSQL+`, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?
-		FROM `+nextPK("messages")+`
-		RETURNING pk, id`,
-		func(attempt int) []any {
-			return append(append([]any{m.AppPK}, idArgs(m.ID, attempt)...),
-				m.ConversationPK, optPK(m.OwnerPK), string(m.Type), m.CustomType, m.Body, m.HTML,
-				jsonText(m.Metadata), jsonText(m.Entities), jsonText(m.Annotations), tagsText(m.Tags),
-				optPK(m.ParentPK), m.ThreadRootPK, m.ReplyCount, optPK(m.ForwardedFromPK),
-				bit(m.ShowInConversation), bit(m.Pinned), bit(m.Encrypted), bit(m.MachineOnly),
-				bit(len(recipients) > 0), len(m.Attachments), len(m.Mentions),
-				ms(m.CreatedAt), ms(m.UpdatedAt), optMS(m.EditedAt), optMS(m.DeletedAt))
-		})
-	if err != nil {
+	if m.PK, err = t.nextMessagePK(); err != nil {
 		return err
+	}
+	auto := m.ID == ""
+	if auto {
+		m.ID = strconv.FormatInt(m.PK, 10)
+	}
+	for attempt := 1; ; attempt++ {
+		_, err = t.exec(`
+			INSERT INTO messages (pk, app_pk, id, conversation_pk, owner_pk, type, custom_type, body, html,
+				metadata, entities, annotations, tags, parent_pk, thread_root_pk, reply_count,
+				forwarded_from_pk, show_in_conversation, pinned, encrypted, machine_only,
+				has_recipients, attachment_count, mention_count, created_at, updated_at, edited_at, deleted_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.PK, m.AppPK, m.ID, m.ConversationPK, optPK(m.OwnerPK), string(m.Type), m.CustomType, m.Body, m.HTML,
+			jsonText(m.Metadata), jsonText(m.Entities), jsonText(m.Annotations), tagsText(m.Tags),
+			optPK(m.ParentPK), m.ThreadRootPK, m.ReplyCount, optPK(m.ForwardedFromPK),
+			bit(m.ShowInConversation), bit(m.Pinned), bit(m.Encrypted), bit(m.MachineOnly),
+			bit(len(recipients) > 0), len(m.Attachments), len(m.Mentions),
+			ms(m.CreatedAt), ms(m.UpdatedAt), optMS(m.EditedAt), optMS(m.DeletedAt))
+		if err == nil {
+			break
+		}
+		if !auto || attempt > 8 || !isIDConflict(err) {
+			if auto {
+				m.ID = ""
+			}
+			return dbErr("insert message", err)
+		}
+		// A client chose this decimal as its id: the default steps aside.
+		m.ID = strconv.FormatInt(m.PK, 10) + "-" + strconv.Itoa(attempt)
 	}
 	if err := t.insertAttachments(m); err != nil {
 		return err
@@ -220,6 +233,23 @@ func (t *tx) InsertMessage(m *core.Message) error {
 		}
 	}
 	return nil
+}
+
+// nextMessagePK hands out the next message key. Only the writer inserts
+// messages, so a counter read once from the table replaces MAX(pk)+1 and
+// RETURNING on every insert; a key given to a write that rolls back is a
+// harmless gap.
+func (t *tx) nextMessagePK() (int64, error) {
+	if t.db == nil {
+		return 0, fmt.Errorf("db: insert message outside a write")
+	}
+	if t.db.msgSeq == 0 {
+		if err := t.get(&t.db.msgSeq, `SELECT IFNULL(MAX(pk), 0) FROM messages`); err != nil {
+			return 0, dbErr("next message key", err)
+		}
+	}
+	t.db.msgSeq++
+	return t.db.msgSeq, nil
 }
 
 // UpdateMessage writes back type (empty: TypeNormal), custom type, body,

@@ -1,7 +1,9 @@
 package db_test
 
 import (
+	"fmt"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -147,26 +149,30 @@ func TestInsertMessage(t *testing.T) {
 		})
 
 		t.Run("IDFallback", func(t *testing.T) {
-			// The next pk is 3. A client takes "4" first, so the default
-			// id of pk 4 falls back to "4-1".
-			a := f.msg(f.Alice, "4", "a", 0)
+			// Keys may have gaps (a rolled-back insert keeps its key), so a
+			// probe tells the next key n. A client takes the decimal of n+1
+			// first, so the default id of key n+1 falls back to "<n+1>-1".
+			probe := f.msg(f.Alice, "", "probe", 0)
+			insert(t, d, probe)
+			n := probe.PK + 1
+			a := f.msg(f.Alice, strconv.FormatInt(n+1, 10), "a", 0)
 			b := f.msg(f.Alice, "", "b", 0)
 			insert(t, d, a, b)
-			if a.PK != 3 || b.PK != 4 || b.ID != "4-1" {
-				t.Errorf("fallback = %d %q, want 4 \"4-1\"", b.PK, b.ID)
+			if want := fmt.Sprintf("%d-1", n+1); a.PK != n || b.PK != n+1 || b.ID != want {
+				t.Errorf("fallback = %d %q, want %d %q", b.PK, b.ID, n+1, want)
 			}
-			// With "7" and "7-1" taken, pk 7 gets "7-2".
-			c := f.msg(f.Alice, "7", "c", 0)
-			e := f.msg(f.Alice, "7-1", "e", 0)
+			// With "<n+4>" and "<n+4>-1" taken, key n+4 gets "<n+4>-2".
+			c := f.msg(f.Alice, strconv.FormatInt(n+4, 10), "c", 0)
+			e := f.msg(f.Alice, fmt.Sprintf("%d-1", n+4), "e", 0)
 			g := f.msg(f.Alice, "", "g", 0)
 			insert(t, d, c, e, g)
-			if g.PK != 7 || g.ID != "7-2" {
-				t.Errorf("second fallback = %d %q, want 7 \"7-2\"", g.PK, g.ID)
+			if want := fmt.Sprintf("%d-2", n+4); g.PK != n+4 || g.ID != want {
+				t.Errorf("second fallback = %d %q, want %d %q", g.PK, g.ID, n+4, want)
 			}
 			h := f.msg(f.Alice, "", "h", 0)
 			insert(t, d, h)
-			if h.ID != "8" {
-				t.Errorf("default id = %q, want 8", h.ID)
+			if want := strconv.FormatInt(n+5, 10); h.ID != want {
+				t.Errorf("default id = %q, want %s", h.ID, want)
 			}
 		})
 	})

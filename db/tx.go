@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -22,6 +23,8 @@ const defaultLimit = 50
 // commit several tx values share the transaction, each inside its own
 // savepoint.
 type tx struct {
+	db       *DB  // set for write transactions: the writer's counters
+	readOnly bool // a Read: statements that write are refused
 	// ctx is the caller's context, checked before every statement, so a
 	// cancelled request stops at its next statement.
 	ctx context.Context
@@ -38,7 +41,26 @@ func (t *tx) check(query string, args []any) error {
 	if t.trace != nil {
 		t.trace(query, args)
 	}
+	if t.readOnly && writes(query) {
+		return fmt.Errorf("db: a read transaction may not write: %.40s", strings.TrimSpace(query))
+	}
 	return t.ctx.Err()
+}
+
+// writes reports whether a statement changes the database. File readers
+// also have query_only; the in-memory database shares its one connection
+// with the writer, where toggling query_only would throw away every
+// prepared statement, so this check stands guard there.
+func writes(query string) bool {
+	q := strings.TrimLeft(query, " \t\n")
+	if len(q) < 6 {
+		return false
+	}
+	switch strings.ToUpper(q[:6]) {
+	case "INSERT", "UPDATE", "DELETE", "REPLAC", "CREATE", "DROP T", "ALTER ":
+		return true
+	}
+	return false
 }
 
 var _ core.Tx = (*tx)(nil)

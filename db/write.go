@@ -104,7 +104,7 @@ func (db *DB) commit(c *conn, batch []*request) {
 			fail(fmt.Errorf("db: savepoint: %w", err))
 			return
 		}
-		req.err = call(req.fn, &tx{ctx: req.ctx, run: run, c: c, trace: db.trace})
+		req.err = call(req.fn, &tx{db: db, ctx: req.ctx, run: run, c: c, trace: db.trace})
 		if req.err != nil {
 			if _, err := c.exec(run, `ROLLBACK TO w`); err != nil {
 				// The transaction is lost (disk full, I/O error): nothing
