@@ -187,5 +187,6 @@ func (t *tx) TouchConversation(pk int64, at time.Time, messagePK int64) error {
 
 // DeleteConversation deletes the conversation with its members and messages.
 func (t *tx) DeleteConversation(pk int64) error {
+	t.touchAll()
 	return t.change("delete conversation", "conversation not found", `DELETE FROM conversations WHERE pk = ?`, pk)
 }

@@ -39,6 +39,9 @@ type Options struct {
 	// Readers is the number of read connections of a file database
 	// (default 4).
 	Readers int
+	// CachedMessages bounds the message cache of history pages (0: 20,000;
+	// negative: no cache).
+	CachedMessages int
 }
 
 // DB is an open database. It implements core.Store: Read runs on one of the
@@ -60,6 +63,8 @@ type DB struct {
 	// msgSeq is the last message key handed out; only the writer goroutine
 	// touches it (0: not read from the table yet).
 	msgSeq int64
+
+	cache *messageCache
 	// batches counts the transactions the writer goroutine committed or
 	// tried to (tests read it to see writes grouped).
 	batches atomic.Int64
@@ -89,7 +94,11 @@ func open(ctx context.Context, opts Options) (db *DB, err error) {
 	if opts.Readers <= 0 {
 		opts.Readers = 4
 	}
+	if opts.CachedMessages == 0 {
+		opts.CachedMessages = 20_000
+	}
 	db = &DB{
+		cache:  newMessageCache(opts.CachedMessages),
 		memory: opts.Path == Memory,
 		writes: make(chan *request),
 		quit:   make(chan struct{}),
@@ -268,9 +277,10 @@ func (db *DB) Read(ctx context.Context, fn func(core.Tx) error) error {
 	// Statements run without the request's cancellation (the driver would
 	// watch it with a goroutine per statement); ctx is checked between them.
 	run := context.WithoutCancel(ctx)
+	epoch := db.cache.now() // before the snapshot: see messageCache
 	if _, err := c.exec(run, `BEGIN`); err != nil {
 		return fmt.Errorf("db: begin read: %w", err)
 	}
 	defer c.exec(run, `ROLLBACK`) // a read has nothing to commit
-	return fn(&tx{ctx: ctx, run: run, c: c, trace: db.trace, readOnly: true})
+	return fn(&tx{ctx: ctx, run: run, c: c, trace: db.trace, readOnly: true, cache: db.cache, epoch: epoch})
 }

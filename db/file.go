@@ -52,5 +52,6 @@ func (t *tx) FileByID(appPK int64, id string) (*core.File, error) {
 // DeleteFile deletes the file's description (the blob is the caller's);
 // attachments that pointed at it keep their URL and lose their FileID.
 func (t *tx) DeleteFile(pk int64) error {
+	t.touchAll() // attachments refer to files
 	return t.change("delete file", "file not found", `DELETE FROM files WHERE pk = ?`, pk)
 }

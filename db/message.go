@@ -258,6 +258,7 @@ func (t *tx) nextMessagePK() (int64, error) {
 // (giving IDs as InsertMessage does). Annotations, recipients, reactions
 // and the reply count stay as they are.
 func (t *tx) UpdateMessage(m *core.Message) error {
+	t.touch(m.PK)
 	if m.Type == "" {
 		m.Type = core.TypeNormal
 	}
@@ -289,6 +290,7 @@ func (t *tx) UpdateMessage(m *core.Message) error {
 
 // AddReplyCount moves the message's reply count by delta (not below zero).
 func (t *tx) AddReplyCount(pk int64, delta int) error {
+	t.touch(pk)
 	return t.change("add reply count", "message not found",
 		`UPDATE messages SET reply_count = MAX(reply_count + ?, 0) WHERE pk = ?`, delta, pk)
 }

@@ -101,8 +101,40 @@ func (t *tx) ListMessages(f core.MessageFilter) ([]*core.Message, error) {
 	}
 	limit, skip := page(f.Skip, f.Limit)
 	args = append(args, limit, skip)
-	return t.messages("list messages", messageFrom+` WHERE `+strings.Join(where, ` AND `)+
-		` ORDER BY m.pk `+order+` LIMIT ? OFFSET ?`, args...)
+	if t.cache == nil {
+		return t.messages("list messages", messageFrom+` WHERE `+strings.Join(where, ` AND `)+
+			` ORDER BY m.pk `+order+` LIMIT ? OFFSET ?`, args...)
+	}
+	// A read selects the page's keys only, and loads the messages the
+	// cache does not hold yet in one go.
+	var pks []int64
+	if err := t.selIn(&pks, `SELECT m.pk FROM messages m WHERE `+strings.Join(where, ` AND `)+
+		` ORDER BY m.pk `+order+` LIMIT ? OFFSET ?`, args...); err != nil {
+		return nil, dbErr("list messages", err)
+	}
+	msgs, misses := t.cache.get(pks)
+	if len(misses) == 0 {
+		return msgs, nil
+	}
+	loaded, err := t.messages("list messages", messageFrom+` WHERE m.pk IN (?)`, misses)
+	if err != nil {
+		return nil, err
+	}
+	t.cache.put(t.epoch, loaded)
+	byPK := make(map[int64]*core.Message, len(loaded))
+	for _, m := range loaded {
+		byPK[m.PK] = m
+	}
+	out := msgs[:0]
+	for i, m := range msgs {
+		if m == nil {
+			m = byPK[pks[i]]
+		}
+		if m != nil { // always, in one snapshot
+			out = append(out, m)
+		}
+	}
+	return out, nil
 }
 
 // CountMessages counts the messages f selects, ignoring its keyset bounds,

@@ -5,6 +5,7 @@ import "parley/server/core"
 // AddReaction stores the user's reaction; false if it was there already.
 // The reactions triggers keep the message's reaction_count.
 func (t *tx) AddReaction(r *core.Reaction) (bool, error) {
+	t.touch(r.MessagePK)
 	res, err := t.exec(`
 		INSERT INTO reactions (message_pk, user_pk, name, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (message_pk, name, user_pk) DO NOTHING`,
@@ -14,6 +15,7 @@ func (t *tx) AddReaction(r *core.Reaction) (bool, error) {
 
 // RemoveReaction deletes the user's reaction; false if it was not there.
 func (t *tx) RemoveReaction(messagePK, userPK int64, name string) (bool, error) {
+	t.touch(messagePK)
 	res, err := t.exec(`DELETE FROM reactions WHERE message_pk = ? AND name = ? AND user_pk = ?`,
 		messagePK, name, userPK)
 	return changed("remove reaction", res, err)

@@ -25,6 +25,10 @@ const defaultLimit = 50
 type tx struct {
 	db       *DB  // set for write transactions: the writer's counters
 	readOnly bool // a Read: statements that write are refused
+
+	cache   *messageCache // reads: where ListMessages finds loaded messages
+	epoch   uint64        // reads: the cache's epoch before the snapshot
+	changes *changes      // writes: which cached messages the batch touched
 	// ctx is the caller's context, checked before every statement, so a
 	// cancelled request stops at its next statement.
 	ctx context.Context

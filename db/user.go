@@ -81,6 +81,7 @@ func (t *tx) InsertUser(u *core.User, passwordHash string) error {
 // UpdateUser writes back the user's profile: username, display name,
 // avatar, email, metadata and updated time.
 func (t *tx) UpdateUser(u *core.User) error {
+	t.touchAll() // owners and mentions carry profiles
 	return t.change("update user", "user not found", `
 		UPDATE users SET username = ?, display_name = ?, avatar_url = ?, email = ?, metadata = ?,
 			updated_at = ?
@@ -163,6 +164,7 @@ func (t *tx) ListUsers(appPK int64, p core.Page) ([]*core.User, error) {
 // DeleteUser deletes the user with its tokens, memberships, messages,
 // reactions and mentions; conversations and files it owned stay, ownerless.
 func (t *tx) DeleteUser(pk int64) error {
+	t.touchAll()
 	return t.change("delete user", "user not found", `DELETE FROM users WHERE pk = ?`, pk)
 }
 

@@ -82,7 +82,16 @@ func (db *DB) commit(c *conn, batch []*request) {
 	// whole transaction, other requests' work included. A request's own ctx
 	// is checked before each of its statements instead (see tx.check).
 	run := context.Background()
+	ch := &changes{}
+	// Cached messages the batch touched are forgotten before anyone hears
+	// of the commit (after a rollback it is merely unneeded).
+	forget := func() {
+		if ch.all || len(ch.pks) > 0 {
+			db.cache.invalidate(ch.pks, ch.all)
+		}
+	}
 	fail := func(err error) {
+		forget()
 		c.exec(run, `ROLLBACK`) // may fail: SQLite may have rolled back already
 		for _, req := range batch {
 			if req.err == nil {
@@ -104,7 +113,7 @@ func (db *DB) commit(c *conn, batch []*request) {
 			fail(fmt.Errorf("db: savepoint: %w", err))
 			return
 		}
-		req.err = call(req.fn, &tx{db: db, ctx: req.ctx, run: run, c: c, trace: db.trace})
+		req.err = call(req.fn, &tx{db: db, ctx: req.ctx, run: run, c: c, trace: db.trace, changes: ch})
 		if req.err != nil {
 			if _, err := c.exec(run, `ROLLBACK TO w`); err != nil {
 				// The transaction is lost (disk full, I/O error): nothing
@@ -122,6 +131,7 @@ func (db *DB) commit(c *conn, batch []*request) {
 		fail(fmt.Errorf("db: commit: %w", err))
 		return
 	}
+	forget()
 	for _, req := range batch {
 		req.answer <- req.err
 	}

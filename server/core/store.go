@@ -89,6 +89,8 @@ type Tx interface {
 	MessagesByIDs(appPK int64, ids []string) ([]*Message, error) // unknown ids are left out
 	MessagesByPKs(pks []int64) ([]*Message, error)               // unknown keys are left out
 	HiddenMessages(userPK int64, messagePKs []int64) (map[int64]bool, error)
+	// ListMessages may return messages shared with other readers (a cache):
+	// callers must not change them.
 	ListMessages(f MessageFilter) ([]*Message, error)
 	CountMessages(f MessageFilter) (int, error)
 	HideMessage(messagePK, userPK int64, at time.Time) error // idempotent
