@@ -189,7 +189,10 @@ CREATE TABLE messages (
 	UNIQUE (app_pk, id)
 );
 -- A conversation's messages in order: ListMessages, CountMessages, unread counts.
-CREATE INDEX messages_conversation ON messages (conversation_pk, pk);
+-- Covering for history pages: the conversation's keys in order with every
+-- column the default filters and the viewer's visibility read, so a page
+-- of keys never touches the table.
+CREATE INDEX messages_conversation ON messages (conversation_pk, pk, deleted_at, has_recipients, owner_pk, show_in_conversation);
 -- A thread's replies.
 CREATE INDEX messages_parent ON messages (parent_pk, pk) WHERE parent_pk IS NOT NULL;
 -- A conversation's pinned messages (queries must say "pinned = 1" literally).

@@ -11,10 +11,13 @@ import (
 // the pk bounds. Every term leaves the conversation's index
 // messages (conversation_pk, pk) usable.
 func messageWhere(f core.MessageFilter, keyset bool) ([]string, []any) {
+	// The app is checked once, on the conversation (a constant subquery),
+	// not per message: an m.app_pk term would cost a table lookup per row
+	// that the covering index messages_conversation saves.
 	where := []string{`m.conversation_pk = ?`}
 	args := []any{f.ConversationPK}
 	if f.AppPK != 0 {
-		where = append(where, `m.app_pk = ?`)
+		where[0] = `m.conversation_pk = (SELECT pk FROM conversations WHERE pk = ? AND app_pk = ?)`
 		args = append(args, f.AppPK)
 	}
 	if len(f.IDs) > 0 {

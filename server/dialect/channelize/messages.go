@@ -22,8 +22,7 @@ func (a *api) listMessages(w http.ResponseWriter, r *http.Request, c *core.Calle
 	if err != nil {
 		return err
 	}
-	httpx.WriteJSON(w, http.StatusOK, toWireMessages(pg.Messages))
-	return nil
+	return a.pages.writePage(w, pg.Messages)
 }
 
 func (a *api) countMessages(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {

@@ -190,3 +190,29 @@ func TestMountedAtV2(t *testing.T) {
 		t.Errorf("got %d %s", resp.StatusCode, data)
 	}
 }
+
+// TestPagesFollowChanges: history pages reuse encoded messages, yet every
+// change shows at once (a changed message is a new message to the encoder).
+func TestPagesFollowChanges(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	const bob = "Authorization: Bearer Ym9iLXRva2Vu"
+	page := func() string {
+		t.Helper()
+		resp, body := env.Do("GET", "/v2/conversations/general/messages", "", "Public-Key: demo-public", bob)
+		if resp.StatusCode != 200 {
+			t.Fatalf("page: %d %s", resp.StatusCode, body)
+		}
+		return string(body)
+	}
+	before := page()
+	if page() != before {
+		t.Fatal("two reads of an unchanged page differ")
+	}
+	if resp, body := env.Do("POST", "/v2/messages/m1/add_reaction", `{"type":"wow"}`, "Public-Key: demo-public", bob); resp.StatusCode != 204 {
+		t.Fatalf("react: %d %s", resp.StatusCode, body)
+	}
+	if after := page(); !strings.Contains(after, `"wow":["bob"]`) {
+		t.Fatalf("the page does not show the new reaction: %s", after)
+	}
+}

@@ -54,7 +54,7 @@ func (a *api) routes() []route {
 
 // New returns the Channelize handler, to be mounted at /v2/.
 func New(svc *core.Service) http.Handler {
-	a := &api{svc: svc}
+	a := &api{svc: svc, pages: newPageEncoder(20_000)}
 	r := httprouter.New()
 	// Redirects would send SDK clients (axios, maxRedirects 0) an empty 3xx;
 	// an unknown path gets the JSON 404 instead.
@@ -70,7 +70,10 @@ func New(svc *core.Service) http.Handler {
 	return r
 }
 
-type api struct{ svc *core.Service }
+type api struct {
+	svc   *core.Service
+	pages *pageEncoder
+}
 
 // handler serves one route for an authenticated caller. It returns its
 // error; wrap writes it.

@@ -152,14 +152,6 @@ func toWireMessage(m *core.Message) wireMessage {
 	return out
 }
 
-func toWireMessages(ms []*core.Message) []wireMessage {
-	out := make([]wireMessage, len(ms))
-	for i, m := range ms {
-		out[i] = toWireMessage(m)
-	}
-	return out
-}
-
 // toWireAttachment returns the attachment object as the client sent it,
 // with the server's id added when the object has none.
 func toWireAttachment(a core.Attachment) json.RawMessage {
