@@ -102,6 +102,31 @@ func (t *tx) ConversationByPK(pk int64) (*core.Conversation, error) {
 	return t.conversationBy(`c.pk = ?`, pk)
 }
 
+// ConversationAs returns the app's conversation with the given text id and
+// the user's membership of it (nil when not a member), in one statement:
+// the check every send and history page makes.
+func (t *tx) ConversationAs(appPK int64, id string, userPK int64) (*core.Conversation, *core.Member, error) {
+	var r struct {
+		convRow
+		Me memberRow `db:"me"`
+	}
+	err := t.one("get conversation", "conversation not found", &r, convSelect+`,
+			IFNULL(me.conversation_pk, 0) AS "me.conversation_pk", IFNULL(me.user_pk, 0) AS "me.user_pk",
+			IFNULL(me.role, '') AS "me.role", IFNULL(me.joined_at, 0) AS "me.joined_at",
+			IFNULL(me.last_read_pk, 0) AS "me.last_read_pk", me.last_read_at AS "me.last_read_at"
+		FROM conversations c `+convJoins+`
+		LEFT JOIN members me ON me.conversation_pk = c.pk AND me.user_pk = ?
+		WHERE c.app_pk = ? AND c.id = ?`, userPK, appPK, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	conv := r.conversation()
+	if r.Me.Role == "" {
+		return conv, nil, nil
+	}
+	return conv, r.Me.member(), nil
+}
+
 // DirectConversation returns the app's direct conversation with this key.
 func (t *tx) DirectConversation(appPK int64, key string) (*core.Conversation, error) {
 	return t.conversationBy(`c.app_pk = ? AND c.direct_key = ?`, appPK, key)

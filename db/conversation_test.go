@@ -268,3 +268,46 @@ func TestMembers(t *testing.T) {
 		})
 	})
 }
+
+func TestConversationAs(t *testing.T) {
+	stores(t, func(t *testing.T, d *db.DB) {
+		f := seed(t, d)
+		var outsider *core.User
+		write(t, d, func(tx core.Tx) error {
+			outsider = &core.User{AppPK: f.App.PK, ID: "zed", CreatedAt: t0, UpdatedAt: t0}
+			return tx.InsertUser(outsider, "")
+		})
+		read(t, d, func(tx core.Tx) error {
+			tests := []struct {
+				name   string
+				app    int64
+				id     string
+				user   int64
+				member bool
+				code   string
+			}{
+				{"Member", f.App.PK, "general", f.Bob.PK, true, ""},
+				{"NotMember", f.App.PK, "general", outsider.PK, false, ""},
+				{"OtherApp", f.Other.PK, "general", f.Bob.PK, false, core.ENOTFOUND},
+				{"Unknown", f.App.PK, "nope", f.Bob.PK, false, core.ENOTFOUND},
+			}
+			for _, tt := range tests {
+				conv, me, err := tx.ConversationAs(tt.app, tt.id, tt.user)
+				if got := core.ErrorCode(err); got != tt.code {
+					t.Errorf("%s: code %q (%v), want %q", tt.name, got, err, tt.code)
+					continue
+				}
+				if err != nil {
+					continue
+				}
+				if conv.PK != f.Conv.PK || conv.MemberCount != 3 || (me != nil) != tt.member {
+					t.Errorf("%s: conv %+v member %+v", tt.name, conv, me)
+				}
+				if me != nil && (me.UserPK != tt.user || me.Role != core.RoleMember) {
+					t.Errorf("%s: membership %+v", tt.name, me)
+				}
+			}
+			return nil
+		})
+	})
+}

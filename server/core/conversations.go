@@ -221,11 +221,15 @@ func (s *Service) conversation(tx Tx, c *Caller, id string) (*Conversation, *Mem
 	if id == "" {
 		return nil, nil, Invalidf("conversationId", "conversation id is required")
 	}
-	conv, err := tx.ConversationByID(c.App.PK, id)
-	if err != nil {
-		return nil, nil, err
+	var conv *Conversation
+	var me *Member
+	var err error
+	if c.User == nil {
+		conv, err = tx.ConversationByID(c.App.PK, id)
+	} else if conv, me, err = tx.ConversationAs(c.App.PK, id, c.User.PK); me != nil {
+		me.User = c.User
+		conv.Me = me
 	}
-	me, err := s.membership(tx, c, conv)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -60,6 +60,9 @@ type Tx interface {
 	UpdateConversation(c *Conversation) error // title, avatar, custom type, metadata, type, updated time
 	ConversationByID(appPK int64, id string) (*Conversation, error)
 	ConversationByPK(pk int64) (*Conversation, error)
+	// ConversationAs returns the conversation and the user's membership of
+	// it (nil when not a member) in one look-up.
+	ConversationAs(appPK int64, id string, userPK int64) (*Conversation, *Member, error)
 	DirectConversation(appPK int64, key string) (*Conversation, error)
 	ListConversations(f ConversationFilter) ([]*Conversation, error) // most recent activity first
 	CountConversations(f ConversationFilter) (int, error)            // all pages of the list
