@@ -35,7 +35,7 @@ func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in Edit
 	var m *Message
 	var conv *Conversation
 	err := s.write(ctx, func(tx Tx) (err error) {
-		if m, err = s.visibleMessage(tx, c, id); err != nil {
+		if m, conv, _, err = s.visibleMessage(tx, c, id); err != nil {
 			return err
 		}
 		if err := canEdit(c, m); err != nil {
@@ -69,9 +69,6 @@ func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in Edit
 		}
 		now := s.Now()
 		m.EditedAt, m.UpdatedAt = now, now
-		if conv, err = tx.ConversationByPK(m.ConversationPK); err != nil {
-			return err
-		}
 		return tx.UpdateMessage(m)
 	})
 	if err != nil {
@@ -90,11 +87,7 @@ func (s *Service) DeleteForMe(ctx context.Context, c *Caller, ids []string) erro
 	return s.write(ctx, func(tx Tx) error {
 		now := s.Now()
 		for _, id := range dedupe(ids) {
-			m, err := s.visibleMessage(tx, c, id)
-			if err != nil {
-				return err
-			}
-			conv, err := tx.ConversationByPK(m.ConversationPK)
+			m, conv, _, err := s.visibleMessage(tx, c, id)
 			if err != nil {
 				return err
 			}
@@ -120,15 +113,7 @@ func (s *Service) Recall(ctx context.Context, c *Caller, ids []string) ([]*Messa
 	err := s.write(ctx, func(tx Tx) error {
 		now := s.Now()
 		for _, id := range dedupe(ids) {
-			m, err := s.visibleMessage(tx, c, id)
-			if err != nil {
-				return err
-			}
-			conv, err := tx.ConversationByPK(m.ConversationPK)
-			if err != nil {
-				return err
-			}
-			me, err := s.membership(tx, c, conv)
+			m, conv, me, err := s.visibleMessage(tx, c, id)
 			if err != nil {
 				return err
 			}
@@ -162,14 +147,8 @@ func (s *Service) SetPinned(ctx context.Context, c *Caller, id string, pinned bo
 	var m *Message
 	var conv *Conversation
 	err := s.write(ctx, func(tx Tx) (err error) {
-		if m, err = s.visibleMessage(tx, c, id); err != nil {
-			return err
-		}
-		if conv, err = tx.ConversationByPK(m.ConversationPK); err != nil {
-			return err
-		}
-		me, err := s.membership(tx, c, conv)
-		if err != nil {
+		var me *Member
+		if m, conv, me, err = s.visibleMessage(tx, c, id); err != nil {
 			return err
 		}
 		if err := canManage(c, me); err != nil {

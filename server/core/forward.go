@@ -28,7 +28,7 @@ func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs, convIDs, u
 	err := s.write(ctx, func(tx Tx) error {
 		var originals []*Message
 		for _, id := range dedupe(messageIDs) {
-			m, err := s.visibleMessage(tx, c, id)
+			m, _, _, err := s.visibleMessage(tx, c, id)
 			if err != nil {
 				return err
 			}

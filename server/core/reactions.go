@@ -33,14 +33,11 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 	var conv *Conversation
 	changed := false
 	err := s.write(ctx, func(tx Tx) (err error) {
-		if m, err = s.visibleMessage(tx, c, messageID); err != nil {
+		if m, conv, _, err = s.visibleMessage(tx, c, messageID); err != nil {
 			return err
 		}
 		if m.Deleted() {
 			return Errorf(ECONFLICT, "the message was deleted")
-		}
-		if conv, err = tx.ConversationByPK(m.ConversationPK); err != nil {
-			return err
 		}
 		if add {
 			changed, err = tx.AddReaction(&Reaction{MessagePK: m.PK, UserPK: c.User.PK, Name: name, CreatedAt: s.Now()})
@@ -76,7 +73,7 @@ func (s *Service) ListReactions(ctx context.Context, c *Caller, messageID, name 
 	}
 	var users []*User
 	err = s.read(ctx, func(tx Tx) error {
-		m, err := s.visibleMessage(tx, c, messageID)
+		m, _, _, err := s.visibleMessage(tx, c, messageID)
 		if err != nil {
 			return err
 		}

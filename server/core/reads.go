@@ -32,7 +32,7 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 		at := now
 		var pk int64
 		if in.MessageID != "" {
-			m, err := s.visibleMessage(tx, c, in.MessageID)
+			m, _, _, err := s.visibleMessage(tx, c, in.MessageID)
 			if err != nil {
 				return err
 			}

@@ -160,7 +160,7 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 		return nil, nil, false, err
 	}
 	if in.ParentID != "" {
-		parent, err := s.visibleMessage(tx, c, in.ParentID)
+		parent, _, _, err := s.visibleMessage(tx, c, in.ParentID)
 		if err != nil {
 			return nil, nil, false, notFoundAs(err, Errorf(ENOTFOUND, "parent message %q not found", in.ParentID))
 		}
