@@ -107,7 +107,7 @@ func open(ctx context.Context, opts Options) (db *DB, err error) {
 		quit:   make(chan struct{}),
 
 		checkpointDone: make(chan struct{}),
-		done:   make(chan struct{}),
+		done:           make(chan struct{}),
 	}
 	defer func() {
 		if err != nil {
