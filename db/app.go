@@ -75,6 +75,7 @@ func (t *tx) ListApps() ([]*core.App, error) {
 // DeleteApp deletes the app and, by cascade, everything that belongs to it.
 func (t *tx) DeleteApp(pk int64) error {
 	t.touchAll()
+	t.forgetConversations()
 	return t.change("delete app", "app not found", `DELETE FROM apps WHERE pk = ?`, pk)
 }
 

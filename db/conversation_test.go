@@ -311,3 +311,63 @@ func TestConversationAs(t *testing.T) {
 		})
 	})
 }
+
+// TestConversationKeyMemory: writes remember a conversation's key and kind,
+// but never one that a rolled-back write created, nor one deleted since.
+func TestConversationKeyMemory(t *testing.T) {
+	stores(t, func(t *testing.T, d *db.DB) {
+		f := seed(t, d)
+		ctx := t.Context()
+		fresh := func(id string) *core.Conversation {
+			return &core.Conversation{AppPK: f.App.PK, ID: id, Kind: core.KindPublic, CreatedAt: t0, UpdatedAt: t0}
+		}
+		// A write creates "ghost", looks it up (remembering it), then fails.
+		boom := core.Errorf(core.EINVALID, "boom")
+		err := d.Write(ctx, func(tx core.Tx) error {
+			if err := tx.InsertConversation(fresh("ghost")); err != nil {
+				return err
+			}
+			if _, _, err := tx.ConversationKey(f.App.PK, "ghost"); err != nil {
+				return err
+			}
+			return boom
+		})
+		if err != boom {
+			t.Fatalf("write: %v", err)
+		}
+		write(t, d, func(tx core.Tx) error {
+			// t.Errorf, not Fatal: this runs on the writer goroutine.
+			if _, _, err := tx.ConversationKey(f.App.PK, "ghost"); core.ErrorCode(err) != core.ENOTFOUND {
+				t.Errorf("a rolled-back conversation is remembered: %v", err)
+			}
+			pk, kind, err := tx.ConversationKey(f.App.PK, "general")
+			if err != nil || pk != f.Conv.PK || kind != core.KindGroup {
+				t.Errorf("general: %d %s %v", pk, kind, err)
+			}
+			role, err := tx.MemberRole(f.Conv.PK, f.Alice.PK)
+			if err != nil || role != core.RoleAdmin {
+				t.Errorf("alice's role: %q %v", role, err)
+			}
+			role, err = tx.MemberRole(f.Conv.PK, 9999)
+			if err != nil || role != "" {
+				t.Errorf("a stranger's role: %q %v", role, err)
+			}
+			return nil
+		})
+		// Deleted and made again under the same id: the new key, not the old.
+		again := fresh("general2")
+		write(t, d, func(tx core.Tx) error { return tx.InsertConversation(again) })
+		write(t, d, func(tx core.Tx) error { _, _, err := tx.ConversationKey(f.App.PK, "general2"); return err })
+		write(t, d, func(tx core.Tx) error { return tx.DeleteConversation(again.PK) })
+		renewed := fresh("general2")
+		renewed.Kind = core.KindGroup // the key may be reused; the kind tells them apart
+		write(t, d, func(tx core.Tx) error { return tx.InsertConversation(renewed) })
+		write(t, d, func(tx core.Tx) error {
+			pk, kind, err := tx.ConversationKey(f.App.PK, "general2")
+			if err != nil || pk != renewed.PK || kind != core.KindGroup {
+				t.Errorf("after delete and re-create: %d %s (%v), want %d group", pk, kind, err, renewed.PK)
+			}
+			return nil
+		})
+	})
+}

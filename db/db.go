@@ -66,6 +66,11 @@ type DB struct {
 
 	cache *messageCache
 
+	// convKeys remembers, for the writer only, each conversation's key and
+	// kind by app and id: they never change while the conversation lives.
+	// Forgotten on any rollback and on any conversation delete.
+	convKeys map[convName]convKey
+
 	checkpoints    *sqlx.DB      // the checkpointer's own connection (file databases)
 	checkpointDone chan struct{} // closed when the checkpointer ends
 	// batches counts the transactions the writer goroutine committed or
@@ -101,10 +106,11 @@ func open(ctx context.Context, opts Options) (db *DB, err error) {
 		opts.CachedMessages = 20_000
 	}
 	db = &DB{
-		cache:  newMessageCache(opts.CachedMessages),
-		memory: opts.Path == Memory,
-		writes: make(chan *request),
-		quit:   make(chan struct{}),
+		cache:    newMessageCache(opts.CachedMessages),
+		convKeys: map[convName]convKey{},
+		memory:   opts.Path == Memory,
+		writes:   make(chan *request),
+		quit:     make(chan struct{}),
 
 		checkpointDone: make(chan struct{}),
 		done:           make(chan struct{}),

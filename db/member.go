@@ -86,6 +86,15 @@ func (t *tx) Member(convPK, userPK int64) (*core.Member, error) {
 	return r.member(), nil
 }
 
+// MemberRole returns the user's role in the conversation, "" when the user
+// is not a member (one small look-up, for checks inside writes).
+func (t *tx) MemberRole(convPK, userPK int64) (core.Role, error) {
+	var role string
+	err := t.get(&role, `SELECT IFNULL((SELECT role FROM members WHERE conversation_pk = ? AND user_pk = ?), '')`,
+		convPK, userPK)
+	return core.Role(role), dbErr("member role", err)
+}
+
 // ListMembers returns a page of the conversation's members with their
 // users, in join order.
 func (t *tx) ListMembers(convPK int64, p core.Page) ([]*core.Member, error) {

@@ -92,6 +92,7 @@ func (db *DB) commit(c *conn, batch []*request) {
 	}
 	fail := func(err error) {
 		forget()
+		clear(db.convKeys)
 		c.exec(run, `ROLLBACK`) // may fail: SQLite may have rolled back already
 		for _, req := range batch {
 			if req.err == nil {
@@ -115,6 +116,7 @@ func (db *DB) commit(c *conn, batch []*request) {
 		}
 		req.err = call(req.fn, &tx{db: db, ctx: req.ctx, run: run, c: c, trace: db.trace, changes: ch})
 		if req.err != nil {
+			clear(db.convKeys) // it may have remembered what it created
 			if _, err := c.exec(run, `ROLLBACK TO w`); err != nil {
 				// The transaction is lost (disk full, I/O error): nothing
 				// of the batch is kept.

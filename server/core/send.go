@@ -125,7 +125,7 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	if in.ToUserID != "" {
 		conv, me, err = s.openDirect(tx, c, in.ToUserID)
 	} else {
-		conv, me, err = s.conversation(tx, c, in.ConversationID)
+		conv, me, err = s.postTarget(tx, c, in.ConversationID)
 	}
 	if err != nil {
 		return nil, nil, false, err
@@ -183,6 +183,36 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 		return nil, nil, false, err
 	}
 	return conv, m, true, nil
+}
+
+// postTarget resolves, inside a write, the conversation a message goes to
+// and the caller's membership, with the least the rules need: the key and
+// kind, which never change (the store may remember them), and the
+// caller's role now. Sending is the writer's hottest path.
+func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Member, error) {
+	if id == "" {
+		return nil, nil, Invalidf("conversationId", "conversation id is required")
+	}
+	pk, kind, err := tx.ConversationKey(c.App.PK, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	conv := &Conversation{PK: pk, AppPK: c.App.PK, ID: id, Kind: kind}
+	var me *Member
+	if c.User != nil {
+		role, err := tx.MemberRole(pk, c.User.PK)
+		if err != nil {
+			return nil, nil, err
+		}
+		if role != "" {
+			me = &Member{ConversationPK: pk, UserPK: c.User.PK, User: c.User, Role: role}
+			conv.Me = me
+		}
+	}
+	if err := canRead(c, conv, me); err != nil {
+		return nil, nil, err
+	}
+	return conv, me, nil
 }
 
 // resolveMentions fills the mentioned users, refusing unknown ones.

@@ -60,6 +60,9 @@ type Tx interface {
 	UpdateConversation(c *Conversation) error // title, avatar, custom type, metadata, type, updated time
 	ConversationByID(appPK int64, id string) (*Conversation, error)
 	ConversationByPK(pk int64) (*Conversation, error)
+	// ConversationKey returns what never changes about the app's
+	// conversation: its key and kind (a write may answer from memory).
+	ConversationKey(appPK int64, id string) (int64, ConversationKind, error)
 	// ConversationAs returns the conversation and the user's membership of
 	// it (nil when not a member) in one look-up.
 	ConversationAs(appPK int64, id string, userPK int64) (*Conversation, *Member, error)
@@ -73,6 +76,7 @@ type Tx interface {
 	// It keeps Conversation.MemberCount right.
 	UpsertMember(m *Member) error
 	Member(convPK, userPK int64) (*Member, error)
+	MemberRole(convPK, userPK int64) (Role, error)       // "" when not a member
 	ListMembers(convPK int64, p Page) ([]*Member, error) // with User, in join order
 	RemoveMember(convPK, userPK int64) error
 	SetReadPosition(convPK, userPK, messagePK int64, at time.Time) error
