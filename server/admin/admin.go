@@ -4,7 +4,6 @@
 package admin
 
 import (
-	"context"
 	"net/http"
 	"strings"
 
@@ -29,20 +28,20 @@ func New(svc *core.Service) http.Handler {
 		{"POST", "/admin/v1/apps/:app/reset", a.resetApp},
 		{"POST", "/admin/v1/reset", a.resetAll},
 		{"POST", "/admin/v1/fixtures", a.loadFixtures},
-		{"GET", "/admin/v1/apps/:app/users", a.listUsers},
-		{"POST", "/admin/v1/apps/:app/users", a.createUser},
-		{"GET", "/admin/v1/apps/:app/users/:user", a.getUser},
-		{"PATCH", "/admin/v1/apps/:app/users/:user", a.updateUser},
-		{"DELETE", "/admin/v1/apps/:app/users/:user", a.deleteUser},
-		{"POST", "/admin/v1/apps/:app/users/:user/tokens", a.createToken},
-		{"GET", "/admin/v1/apps/:app/teams", a.listTeams},
-		{"POST", "/admin/v1/apps/:app/teams", a.createTeam},
-		{"GET", "/admin/v1/apps/:app/conversations", a.listConversations},
-		{"POST", "/admin/v1/apps/:app/conversations", a.createConversation},
-		{"GET", "/admin/v1/apps/:app/conversations/:conv", a.getConversation},
-		{"GET", "/admin/v1/apps/:app/conversations/:conv/members", a.listMembers},
-		{"POST", "/admin/v1/apps/:app/conversations/:conv/members", a.addMembers},
-		{"DELETE", "/admin/v1/apps/:app/conversations/:conv/members/:user", a.removeMember},
+		{"GET", "/admin/v1/apps/:app/users", a.inApp(a.listUsers)},
+		{"POST", "/admin/v1/apps/:app/users", a.inApp(a.createUser)},
+		{"GET", "/admin/v1/apps/:app/users/:user", a.inApp(a.getUser)},
+		{"PATCH", "/admin/v1/apps/:app/users/:user", a.inApp(a.updateUser)},
+		{"DELETE", "/admin/v1/apps/:app/users/:user", a.inApp(a.deleteUser)},
+		{"POST", "/admin/v1/apps/:app/users/:user/tokens", a.inApp(a.createToken)},
+		{"GET", "/admin/v1/apps/:app/teams", a.inApp(a.listTeams)},
+		{"POST", "/admin/v1/apps/:app/teams", a.inApp(a.createTeam)},
+		{"GET", "/admin/v1/apps/:app/conversations", a.inApp(a.listConversations)},
+		{"POST", "/admin/v1/apps/:app/conversations", a.inApp(a.createConversation)},
+		{"GET", "/admin/v1/apps/:app/conversations/:conv", a.inApp(a.getConversation)},
+		{"GET", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.listMembers)},
+		{"POST", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.addMembers)},
+		{"DELETE", "/admin/v1/apps/:app/conversations/:conv/members/:user", a.inApp(a.removeMember)},
 	} {
 		r.Handle(rt.method, rt.path, a.wrap(rt.h))
 	}
@@ -73,13 +72,19 @@ func (a *api) wrap(h handler) httprouter.Handle {
 	}
 }
 
-// appCaller acts as the app named in the path, with the app's full rights.
-func (a *api) appCaller(ctx context.Context, p httprouter.Params) (*core.Caller, error) {
-	app, err := a.svc.AppByID(ctx, p.ByName("app"))
-	if err != nil {
-		return nil, err
+// appHandler serves a route under /apps/:app, acting as that app.
+type appHandler func(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error
+
+// inApp finds the app named in the path and calls h acting as it, with the
+// app's full rights.
+func (a *api) inApp(h appHandler) handler {
+	return func(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
+		app, err := a.svc.AppByID(r.Context(), p.ByName("app"))
+		if err != nil {
+			return err
+		}
+		return h(w, r, &core.Caller{App: app, Trusted: true}, p)
 	}
-	return &core.Caller{App: app, Trusted: true}, nil
 }
 
 // page reads skip and limit from the query.

@@ -9,11 +9,7 @@ import (
 	"parley/server/httpx"
 )
 
-func (a *api) listTeams(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) listTeams(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	pg, err := page(r)
 	if err != nil {
 		return err
@@ -30,11 +26,7 @@ func (a *api) listTeams(w http.ResponseWriter, r *http.Request, p httprouter.Par
 	return nil
 }
 
-func (a *api) createTeam(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) createTeam(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	var in teamIn
 	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
 		return err
@@ -47,11 +39,7 @@ func (a *api) createTeam(w http.ResponseWriter, r *http.Request, p httprouter.Pa
 	return nil
 }
 
-func (a *api) listConversations(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) listConversations(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	pg, err := page(r)
 	if err != nil {
 		return err
@@ -68,11 +56,7 @@ func (a *api) listConversations(w http.ResponseWriter, r *http.Request, p httpro
 	return nil
 }
 
-func (a *api) createConversation(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) createConversation(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	var in conversationIn
 	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
 		return err
@@ -93,11 +77,7 @@ func (a *api) createConversation(w http.ResponseWriter, r *http.Request, p httpr
 	return nil
 }
 
-func (a *api) getConversation(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) getConversation(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	conv, err := a.svc.GetConversation(r.Context(), c, p.ByName("conv"))
 	if err != nil {
 		return err
@@ -106,11 +86,7 @@ func (a *api) getConversation(w http.ResponseWriter, r *http.Request, p httprout
 	return nil
 }
 
-func (a *api) listMembers(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	pg, err := page(r)
 	if err != nil {
 		return err
@@ -127,11 +103,7 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request, p httprouter.P
 	return nil
 }
 
-func (a *api) addMembers(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) addMembers(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	var in []memberIn
 	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
 		return err
@@ -152,11 +124,7 @@ func (a *api) addMembers(w http.ResponseWriter, r *http.Request, p httprouter.Pa
 	return nil
 }
 
-func (a *api) removeMember(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) removeMember(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	if err := a.svc.RemoveMembers(r.Context(), c, p.ByName("conv"), []string{p.ByName("user")}); err != nil {
 		return err
 	}

@@ -93,11 +93,7 @@ func (a *api) loadFixtures(w http.ResponseWriter, r *http.Request, _ httprouter.
 	return nil
 }
 
-func (a *api) listUsers(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) listUsers(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	pg, err := page(r)
 	if err != nil {
 		return err
@@ -114,11 +110,7 @@ func (a *api) listUsers(w http.ResponseWriter, r *http.Request, p httprouter.Par
 	return nil
 }
 
-func (a *api) createUser(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) createUser(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	var in userIn
 	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
 		return err
@@ -140,11 +132,7 @@ func (a *api) createUser(w http.ResponseWriter, r *http.Request, p httprouter.Pa
 	return nil
 }
 
-func (a *api) getUser(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) getUser(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	u, err := a.svc.GetUser(r.Context(), c, p.ByName("user"))
 	if err != nil {
 		return err
@@ -153,11 +141,7 @@ func (a *api) getUser(w http.ResponseWriter, r *http.Request, p httprouter.Param
 	return nil
 }
 
-func (a *api) updateUser(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) updateUser(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	var in userIn
 	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
 		return err
@@ -174,11 +158,7 @@ func (a *api) updateUser(w http.ResponseWriter, r *http.Request, p httprouter.Pa
 	return nil
 }
 
-func (a *api) deleteUser(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) deleteUser(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	if err := a.svc.DeleteUser(r.Context(), c, p.ByName("user")); err != nil {
 		return err
 	}
@@ -186,11 +166,7 @@ func (a *api) deleteUser(w http.ResponseWriter, r *http.Request, p httprouter.Pa
 	return nil
 }
 
-func (a *api) createToken(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	c, err := a.appCaller(r.Context(), p)
-	if err != nil {
-		return err
-	}
+func (a *api) createToken(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	var in struct {
 		Token string `json:"token"`
 	}
