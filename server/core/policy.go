@@ -92,7 +92,13 @@ func canSee(c *Caller, m *Message, hidden bool) error {
 	if hidden {
 		return Errorf(ENOTFOUND, "message not found")
 	}
-	if len(m.Recipients) == 0 || m.OwnerPK == c.User.PK {
+	if len(m.Recipients) == 0 {
+		return nil
+	}
+	if c.User == nil {
+		return Errorf(ENOTFOUND, "message not found") // the public never sees a recipients-only message
+	}
+	if m.OwnerPK == c.User.PK {
 		return nil
 	}
 	for _, id := range m.Recipients {
@@ -143,4 +149,13 @@ func canHide(c *Caller, conv *Conversation) error {
 // users do not.
 func CanSeeEmail(c *Caller, u *User) bool {
 	return c.Trusted || (c.User != nil && c.User.PK == u.PK)
+}
+
+// canDeleteOwn decides whether the caller may delete a message where only
+// its creator may (App.net): the creator, whether or not still a member.
+func canDeleteOwn(c *Caller, m *Message) error {
+	if c.User == nil || m.OwnerPK != c.User.PK {
+		return Errorf(EFORBIDDEN, "only the creator may delete a message")
+	}
+	return nil
 }

@@ -22,6 +22,7 @@ type SendInput struct {
 	Tags               []string
 	Attachments        []Attachment
 	Mentions           []Mention // UserID, Order, WordCount
+	MentionNames       []string  // usernames found in the text: mentions of those that exist
 	Recipients         []string
 	ParentID           string
 	ShowInConversation *bool // true when nil
@@ -157,6 +158,9 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 		m.UpdatedAt = m.CreatedAt
 	}
 	if err := s.resolveMentions(tx, c.App, m, in.Mentions); err != nil {
+		return nil, nil, false, err
+	}
+	if err := s.resolveMentionNames(tx, c.App, m, in.MentionNames); err != nil {
 		return nil, nil, false, err
 	}
 	if in.ParentID != "" {

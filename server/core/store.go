@@ -114,6 +114,14 @@ type Tx interface {
 	UnreadTotal(userPK int64) (int, error)
 	UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) // one query for many conversations
 
+	// UsersByUsernames finds the app's users by exact username (the
+	// oldest one when several share it); unknown names are left out.
+	UsersByUsernames(appPK int64, names []string) ([]*User, error)
+
+	// Streams (App.net): a user's own messages in every conversation,
+	// with f's bounds, types, deletions, order and limit.
+	ListOwnMessages(ownerPK int64, f MessageFilter) ([]*Message, error)
+
 	// Files.
 	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal
 	FileByID(appPK int64, id string) (*File, error)

@@ -1,0 +1,79 @@
+package appnet
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"parley/server/core"
+)
+
+// Error codes that only this dialect's routing produces.
+const (
+	codeNoRoute = "no_route" // no such endpoint: the one 404 App.net gives
+	codeMethod  = "method"   // a known path asked with the wrong method
+)
+
+// errorStatus maps every core error code to App.net's HTTP status: the one
+// table. A channel or message that does not exist and one the caller may
+// not see get the same 403, so that existence never leaks.
+var errorStatus = map[string]int{
+	core.EINVALID:         http.StatusBadRequest,
+	core.EUNAUTHENTICATED: http.StatusUnauthorized,
+	core.EFORBIDDEN:       http.StatusForbidden,
+	core.ENOTFOUND:        http.StatusForbidden,
+	core.ECONFLICT:        http.StatusBadRequest,
+	core.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	core.EINTERNAL:        http.StatusInternalServerError,
+	codeNoRoute:           http.StatusNotFound,
+	codeMethod:            http.StatusMethodNotAllowed,
+}
+
+// errorMeta is the meta object of an error answer; an error has no data.
+type errorMeta struct {
+	Code         int    `json:"code"`
+	ErrorMessage string `json:"error_message"`
+	ErrorSlug    string `json:"error_slug,omitempty"`
+}
+
+// sluggedError carries one of App.net's error slugs (invalid-token,
+// token-expired) on an error whose status the table decides.
+type sluggedError struct {
+	error
+	slug string
+}
+
+func (e *sluggedError) Unwrap() error { return e.error }
+
+func withSlug(err error, slug string) error {
+	if err == nil {
+		return nil
+	}
+	return &sluggedError{err, slug}
+}
+
+// writeError writes err as {"meta": {code, error_message, error_slug}}.
+// Internal errors are logged and reported as "internal error".
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := core.ErrorCode(err)
+	status, ok := errorStatus[code]
+	if !ok {
+		status, code = http.StatusInternalServerError, core.EINTERNAL
+	}
+	m := errorMeta{Code: status, ErrorMessage: "internal error"}
+	if code == core.EINTERNAL {
+		slog.ErrorContext(r.Context(), "appnet: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	} else {
+		m.ErrorMessage = core.ErrorMessage(err)
+	}
+	if code == core.EUNAUTHENTICATED {
+		m.ErrorSlug = "invalid-token"
+	}
+	var s *sluggedError
+	if errors.As(err, &s) {
+		m.ErrorSlug = s.slug
+	}
+	writeEnvelope(w, r, status, struct {
+		Meta errorMeta `json:"meta"`
+	}{m}, nil)
+}
