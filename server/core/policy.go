@@ -21,7 +21,11 @@ func requireUser(c *Caller, action string) error {
 // canRead decides whether the caller sees the conversation and its messages.
 func canRead(c *Caller, conv *Conversation, me *Member) error {
 	switch {
-	case appWide(c), me != nil, conv.Kind == KindOpen:
+	case appWide(c):
+		return nil
+	case conv.Kind == KindChannel:
+		return channelRead(c, conv)
+	case me != nil, conv.Kind == KindOpen:
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "not a member of this conversation")
@@ -31,6 +35,9 @@ func canRead(c *Caller, conv *Conversation, me *Member) error {
 func canPost(c *Caller, conv *Conversation, me *Member) error {
 	if err := canRead(c, conv, me); err != nil {
 		return err
+	}
+	if conv.Kind == KindChannel && !appWide(c) {
+		return channelWrite(c, conv)
 	}
 	if conv.Kind == KindBroadcast && !appWide(c) && (me == nil || !me.Role.CanManage()) {
 		return Errorf(EFORBIDDEN, "only admins post in a broadcast conversation")
@@ -156,6 +163,15 @@ func CanSeeEmail(c *Caller, u *User) bool {
 func canDeleteOwn(c *Caller, m *Message) error {
 	if c.User == nil || m.OwnerPK != c.User.PK {
 		return Errorf(EFORBIDDEN, "only the creator may delete a message")
+	}
+	return nil
+}
+
+// canSendMachine refuses machine-only messages in direct conversations
+// (App.net's private-message channels take messages for people only).
+func canSendMachine(conv *Conversation, machineOnly bool) error {
+	if machineOnly && conv.Kind == KindDirect {
+		return Invalidf("machine_only", "private message channels do not take machine-only messages")
 	}
 	return nil
 }

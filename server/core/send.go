@@ -134,6 +134,9 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	if err := canPost(c, conv, me); err != nil {
 		return nil, nil, false, err
 	}
+	if err := canSendMachine(conv, in.MachineOnly); err != nil {
+		return nil, nil, false, err
+	}
 	if in.ID != "" {
 		old, err := tx.MessageByID(c.App.PK, in.ID)
 		if err == nil {
@@ -200,6 +203,9 @@ func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Membe
 	pk, kind, err := tx.ConversationKey(c.App.PK, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if kind == KindChannel {
+		return s.conversation(tx, c, id) // its access lists decide, and they change
 	}
 	conv := &Conversation{PK: pk, AppPK: c.App.PK, ID: id, Kind: kind}
 	var me *Member

@@ -122,6 +122,17 @@ type Tx interface {
 	// with f's bounds, types, deletions, order and limit.
 	ListOwnMessages(ownerPK int64, f MessageFilter) ([]*Message, error)
 
+	// App.net channels: access lists and annotations, mutes, and the
+	// batch look-ups that show conversations as channels.
+	PutChannelAccess(convPK int64, a *Access) error
+	ChannelAccess(convPK int64) (*Access, error) // ENOTFOUND when it has none
+	ChannelAccesses(convPKs []int64) (map[int64]*Access, error)
+	MemberRoles(convPKs []int64) (map[int64][]Member, error) // key and role, join order
+	UsersByPKs(pks []int64) ([]*User, error)                 // unknown keys are left out
+	SetMuted(convPK, userPK int64, muted bool, at time.Time) (bool, error)
+	MutedAmong(userPK int64, convPKs []int64) (map[int64]bool, error)
+	ResetReadPosition(convPK, userPK, messagePK int64, at time.Time) error
+
 	// Files.
 	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal
 	FileByID(appPK int64, id string) (*File, error)
