@@ -170,13 +170,14 @@ func (t *tx) MemberRoles(convPKs []int64) (map[int64][]core.Member, error) {
 	return out, nil
 }
 
-// UsersByPKs returns the users with the given keys; unknown keys are left out.
-func (t *tx) UsersByPKs(pks []int64) ([]*core.User, error) {
+// UsersByPKs returns the app's users with the given keys; unknown keys
+// are left out.
+func (t *tx) UsersByPKs(appPK int64, pks []int64) ([]*core.User, error) {
 	if len(pks) == 0 {
 		return nil, nil
 	}
 	var rows []userRow
-	if err := t.selIn(&rows, `SELECT `+userColumns+` FROM users WHERE pk IN (?)`, pks); err != nil {
+	if err := t.selIn(&rows, `SELECT `+userColumns+` FROM users WHERE app_pk = ? AND pk IN (?)`, appPK, pks); err != nil {
 		return nil, dbErr("users by key", err)
 	}
 	out := make([]*core.User, len(rows))

@@ -118,7 +118,7 @@ func (s *Service) channels(tx Tx, c *Caller, convs []*Conversation) ([]*Channel,
 	if err != nil {
 		return nil, err
 	}
-	owners, err := tx.UsersByPKs(ownerPKs)
+	owners, err := tx.UsersByPKs(c.App.PK, ownerPKs)
 	if err != nil {
 		return nil, err
 	}

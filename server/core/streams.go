@@ -210,7 +210,7 @@ func (s *Service) DeleteOwnMessage(ctx context.Context, c *Caller, convID, id st
 		if err := canDeleteOwn(c, m); err != nil {
 			return err
 		}
-		if conv, err = tx.ConversationByPK(m.ConversationPK); err != nil {
+		if conv, err = tx.ConversationByPK(c.App.PK, m.ConversationPK); err != nil {
 			return err
 		}
 		if m.Deleted() {
