@@ -65,6 +65,7 @@ func writeEnvelope(w http.ResponseWriter, r *http.Request, status int, v any, ba
 	}
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false) // html fields go out as App.net sent them
 	if r.Header.Get("X-ADN-Pretty-JSON") != "" {
 		enc.SetIndent("", "    ")
 	}

@@ -19,9 +19,6 @@ func id(pk int64) string {
 	return strconv.FormatInt(pk, 10)
 }
 
-// keyRef is the core's reference to a row by key.
-func keyRef(n int64) string { return "#" + strconv.FormatInt(n, 10) }
-
 // parseKey reads an integer id from the wire (a path segment, a query or
 // JSON value) and returns the core's reference to it.
 func parseKey(field, s string) (string, error) {
@@ -30,7 +27,7 @@ func parseKey(field, s string) (string, error) {
 	if err != nil || n <= 0 {
 		return "", core.Invalidf(field, "%s must be a positive integer id, not %q", field, s)
 	}
-	return keyRef(n), nil
+	return core.KeyRef(n), nil
 }
 
 // pathKey reads an integer id from the path. An id that cannot be a key

@@ -62,13 +62,18 @@ type linkInput struct {
 	URL string `json:"url"`
 }
 
-// checkAnnotations validates annotations ({type, value}, each at most
-// 8192 bytes of JSON) and returns them as one compact JSON array.
-func checkAnnotations(list []json.RawMessage) ([]byte, error) {
-	if len(list) == 0 {
-		return nil, nil
-	}
-	out := make([]json.RawMessage, len(list))
+// annotation is one annotation as a client sends it.
+type annotation struct {
+	Type  string          `json:"type"`
+	Value json.RawMessage `json:"value"`
+}
+
+// checkAnnotationList validates annotations: each an object with a
+// reversed-domain type and an object value (absent only where
+// valueOptional: a channel update that removes the type), at most 8192
+// bytes of JSON.
+func checkAnnotationList(list []json.RawMessage, valueOptional bool) ([]annotation, error) {
+	out := make([]annotation, len(list))
 	for i, raw := range list {
 		var buf bytes.Buffer
 		if err := json.Compact(&buf, raw); err != nil {
@@ -77,17 +82,30 @@ func checkAnnotations(list []json.RawMessage) ([]byte, error) {
 		if buf.Len() > maxAnnotationBytes {
 			return nil, core.Invalidf("annotations", "annotation %d is %d bytes; at most %d are allowed", i, buf.Len(), maxAnnotationBytes)
 		}
-		var a struct {
-			Type  string          `json:"type"`
-			Value json.RawMessage `json:"value"`
-		}
+		var a annotation
 		if json.Unmarshal(buf.Bytes(), &a) != nil || strings.TrimSpace(a.Type) == "" {
 			return nil, core.Invalidf("annotations", "annotation %d must be an object with a type", i)
 		}
-		if v := strings.TrimSpace(string(a.Value)); v == "" || v == "null" || !strings.HasPrefix(v, "{") {
+		switch v := strings.TrimSpace(string(a.Value)); {
+		case (v == "" || v == "null") && valueOptional:
+			a.Value = nil
+		case !strings.HasPrefix(v, "{"):
 			return nil, core.Invalidf("annotations", "annotation %d must have an object value", i)
 		}
-		out[i] = buf.Bytes()
+		out[i] = a
+	}
+	return out, nil
+}
+
+// checkAnnotations validates message annotations and returns them as one
+// compact JSON array (nil for none).
+func checkAnnotations(list []json.RawMessage) ([]byte, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	out, err := checkAnnotationList(list, false)
+	if err != nil {
+		return nil, err
 	}
 	return json.Marshal(out)
 }

@@ -63,19 +63,26 @@ func (a *api) createMessage(w http.ResponseWriter, r *http.Request, c *core.Call
 	if err != nil {
 		return err
 	}
-	channel := r.PathValue("channel_id")
-	if channel == "pm" || channel == "auto" {
-		return core.Invalidf("channel_id", "private message channels are not available yet")
-	}
-	if len(body.Destinations) > 0 {
-		return core.Invalidf("destinations", "destinations are only taken with the channel id pm")
-	}
-	if in.ConversationID, err = pathKey("channel", channel); err != nil {
-		return err
-	}
-	m, _, err := a.svc.SendMessage(r.Context(), c, in)
-	if err != nil {
-		return err
+	var m *core.Message
+	if channel := r.PathValue("channel_id"); channel == "pm" || channel == "auto" {
+		dest, err := destinations(body.Destinations)
+		if err != nil {
+			return err
+		}
+		m, err = a.svc.SendPrivate(r.Context(), c, dest, in)
+		if err != nil {
+			return err
+		}
+	} else {
+		if len(body.Destinations) > 0 {
+			return core.Invalidf("destinations", "destinations are taken only with the channel id pm")
+		}
+		if in.ConversationID, err = pathKey("channel", channel); err != nil {
+			return err
+		}
+		if m, _, err = a.svc.SendMessage(r.Context(), c, in); err != nil {
+			return err
+		}
 	}
 	return ok(w, r, toWireMessage(c.App, m, o))
 }
@@ -191,4 +198,20 @@ func channelMarker(conv *core.Conversation) *wireMarker {
 // markerVersion changes whenever the read position moves.
 func markerVersion(me *core.Member) string {
 	return strings.ToUpper(id(me.LastReadPK)) + "-" + id(me.LastReadAt.UnixMilli())
+}
+
+// destinations reads a pm's destinations: "@username" or integer ids.
+func destinations(in []flexID) ([]string, error) {
+	if len(in) == 0 {
+		return nil, core.Invalidf("destinations", "destinations must name at least one user")
+	}
+	out := make([]string, len(in))
+	for i, d := range in {
+		ref, err := userRef("destinations", string(d))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = ref
+	}
+	return out, nil
 }

@@ -16,6 +16,22 @@ import (
 // messages and users are named by their integer ids.
 func (a *api) routes() []route {
 	return []route{
+		{"GET", "/stream/0/channels", authAny, a.listChannels}, // with ids=: those channels
+		{"POST", "/stream/0/channels", authUser, a.createChannel},
+		{"GET", "/stream/0/channels/{channel_id}", authAny, a.getChannel},
+		{"PUT", "/stream/0/channels/{channel_id}", authUser, a.updateChannel},
+		{"DELETE", "/stream/0/channels/{channel_id}", authUser, a.deactivateChannel},
+		{"POST", "/stream/0/channels/{channel_id}/subscribe", authUser, a.subscribe},
+		{"DELETE", "/stream/0/channels/{channel_id}/subscribe", authUser, a.unsubscribe},
+		{"GET", "/stream/0/channels/{channel_id}/subscribers", authAny, a.listSubscribers},
+		{"GET", "/stream/0/channels/{channel_id}/subscribers/ids", authAny, a.listSubscriberIDs},
+		{"POST", "/stream/0/channels/{channel_id}/mute", authUser, a.mute},
+		{"DELETE", "/stream/0/channels/{channel_id}/mute", authUser, a.unmute},
+		{"GET", "/stream/0/users/me/channels", authUser, a.listOwnChannels},
+		{"GET", "/stream/0/users/me/channels/muted", authUser, a.listMutedChannels},
+		{"GET", "/stream/0/users/me/channels/pm/num_unread", authUser, a.numUnreadPM},
+		{"POST", "/stream/0/posts/marker", authUser, a.updateMarkers},
+
 		{"GET", "/stream/0/channels/messages", authAny, a.getMessages},
 		{"GET", "/stream/0/channels/{channel_id}/messages", authAny, a.listMessages},
 		{"POST", "/stream/0/channels/{channel_id}/messages", authUser, a.createMessage},

@@ -80,7 +80,7 @@ func toWireUser(u *core.User) *wireUser {
 type wireSource struct {
 	ClientID string `json:"client_id"`
 	Name     string `json:"name"`
-	Link     string `json:"link"`
+	Link     string `json:"link,omitempty"`
 }
 
 // wireAnnotation is one annotation: a reversed-domain type and a value.
@@ -117,7 +117,7 @@ type messageOptions struct {
 
 func toWireMessage(app *core.App, m *core.Message, o messageOptions) wireMessage {
 	out := wireMessage{ID: id(m.PK), ChannelID: id(m.ConversationPK), User: toWireUser(m.Owner), CreatedAt: wireTime(m.CreatedAt),
-		Source: wireSource{ClientID: app.ID, Name: app.Name, Link: ""}, ReplyTo: id(m.ParentPK),
+		Source: wireSource{ClientID: app.ID, Name: app.Name}, ReplyTo: id(m.ParentPK),
 		ThreadID: id(m.ThreadRootPK), NumReplies: m.ReplyCount, MachineOnly: m.MachineOnly, IsDeleted: m.Deleted()}
 	if out.ThreadID == "" {
 		out.ThreadID = out.ID
