@@ -184,6 +184,16 @@ func canEditChannel(c *Caller, conv *Conversation) error {
 	return Errorf(EFORBIDDEN, "only the channel's owner may change it")
 }
 
+// canSubscribe decides whether the caller subscribes to (or unsubscribes
+// from) a channel: a subscriber may always leave; others subscribe to a
+// channel they may read, or join a conversation they may join.
+func canSubscribe(c *Caller, conv *Conversation, me *Member) error {
+	if me != nil || conv.Kind == KindChannel {
+		return canRead(c, conv, me)
+	}
+	return canJoin(c, conv, me)
+}
+
 // GetChannel returns a conversation the caller may read, as a channel.
 func (s *Service) GetChannel(ctx context.Context, c *Caller, id string) (*Channel, error) {
 	var ch *Channel
@@ -391,17 +401,19 @@ func (s *Service) Subscribe(ctx context.Context, c *Caller, id string, subscribe
 	var ch *Channel
 	var event *Event
 	err := s.write(ctx, func(tx Tx) error {
-		conv, me, err := s.conversation(tx, c, id)
+		conv, me, err := tx.ConversationAs(c.App.PK, id, c.User.PK)
 		if err != nil {
+			return err
+		}
+		if err := loadAccess(tx, conv); err != nil {
+			return err
+		}
+		conv.Me = me
+		if err := canSubscribe(c, conv, me); err != nil {
 			return err
 		}
 		switch {
 		case subscribe && me == nil:
-			if conv.Kind != KindChannel {
-				if err := canJoin(c, conv, me); err != nil {
-					return err
-				}
-			}
 			m := &Member{ConversationPK: conv.PK, UserPK: c.User.PK, User: c.User, Role: RoleMember, JoinedAt: s.Now()}
 			if err := tx.UpsertMember(m); err != nil {
 				return err

@@ -63,7 +63,7 @@ func (a *api) authenticate(r *http.Request, mode authMode) (*core.Caller, error)
 			return nil, err
 		}
 		if mode != authAny {
-			return nil, core.Errorf(core.EFORBIDDEN, "this endpoint requires a user token")
+			return nil, userTokenRequired()
 		}
 		return app, nil
 	}

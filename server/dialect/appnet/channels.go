@@ -209,7 +209,7 @@ func (a *api) listChannels(w http.ResponseWriter, r *http.Request, c *core.Calle
 		return ok(w, r, toWireChannels(c.App, chs, o))
 	}
 	if c.User == nil {
-		return core.Errorf(core.EFORBIDDEN, "this endpoint requires a user token")
+		return userTokenRequired()
 	}
 	return a.channelList(w, r, c, o, core.ChannelQuery{})
 }

@@ -29,6 +29,15 @@ var errorStatus = map[string]int{
 	codeMethod:            http.StatusMethodNotAllowed,
 }
 
+// forbidden is the text of every 403 the core causes: the same whether
+// the channel or message is missing, hidden, or not the caller's to change.
+const forbidden = "Forbidden: the channel or message does not exist, or you may not do this"
+
+// userTokenRequired refuses an app token where a user must act.
+func userTokenRequired() error {
+	return withSlug(core.Errorf(core.EFORBIDDEN, "this endpoint requires a user token"), "")
+}
+
 // errorMeta is the meta object of an error answer; an error has no data.
 type errorMeta struct {
 	Code         int    `json:"code"`
@@ -37,7 +46,8 @@ type errorMeta struct {
 }
 
 // sluggedError carries one of App.net's error slugs (invalid-token,
-// token-expired) on an error whose status the table decides.
+// token-expired), or none, on an error the dialect made itself; the table
+// decides its status.
 type sluggedError struct {
 	error
 	slug string
@@ -61,16 +71,22 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		status, code = http.StatusInternalServerError, core.EINTERNAL
 	}
 	m := errorMeta{Code: status, ErrorMessage: "internal error"}
-	if code == core.EINTERNAL {
+	var s *sluggedError
+	own := errors.As(err, &s)
+	switch {
+	case code == core.EINTERNAL:
 		slog.ErrorContext(r.Context(), "appnet: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
-	} else {
+	case status == http.StatusForbidden && !own:
+		// The core's reasons would tell a missing channel or message from
+		// one the caller may not see.
+		m.ErrorMessage = forbidden
+	default:
 		m.ErrorMessage = core.ErrorMessage(err)
 	}
 	if code == core.EUNAUTHENTICATED {
 		m.ErrorSlug = "invalid-token"
 	}
-	var s *sluggedError
-	if errors.As(err, &s) {
+	if own {
 		m.ErrorSlug = s.slug
 	}
 	writeEnvelope(w, r, status, struct {

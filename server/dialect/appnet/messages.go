@@ -43,7 +43,9 @@ func (a *api) listMessages(w http.ResponseWriter, r *http.Request, c *core.Calle
 	}
 	msgs := toWireMessages(c.App, page.Messages, o)
 	m := pageMeta(msgs, page.More)
-	m.Marker = channelMarker(page.Conversation)
+	if c.User != nil {
+		m.Marker = channelMarker(page.Conversation)
+	}
 	return okPage(w, r, msgs, m)
 }
 
