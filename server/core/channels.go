@@ -419,12 +419,14 @@ func (s *Service) Subscribe(ctx context.Context, c *Caller, id string, subscribe
 				return err
 			}
 			conv.Me = m
+			conv.MemberCount++
 			event = &Event{Type: EventMemberAdded, UserID: c.User.ID}
 		case !subscribe && me != nil:
 			if err := tx.RemoveMember(conv.PK, c.User.PK); err != nil {
 				return err
 			}
 			conv.Me = nil
+			conv.MemberCount--
 			event = &Event{Type: EventMemberRemoved, UserID: c.User.ID}
 		}
 		chs, err := s.channels(tx, c, []*Conversation{conv})
