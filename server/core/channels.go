@@ -543,7 +543,7 @@ func (s *Service) SetMarkers(ctx context.Context, c *Caller, in []MarkerInput) (
 			}
 			m, err := s.messageIn(tx, c, mk.ConversationID, mk.MessageID)
 			if err != nil {
-				return notFoundAs(err, Invalidf("id", "no message %q in this channel", mk.MessageID))
+				return notFoundAs(err, Invalidf("id", "the marker's message is not one of this channel's"))
 			}
 			if mk.Reset {
 				err = tx.ResetReadPosition(conv.PK, c.User.PK, m.PK, now)
