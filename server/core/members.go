@@ -136,9 +136,9 @@ func (s *Service) usersByIDs(tx Tx, app *App, ids []string) (map[string]*User, e
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*User, len(list))
+	byID := make(map[string]*User, 2*len(list))
 	for _, u := range list {
-		byID[u.ID] = u
+		byID[u.ID], byID[KeyRef(u.PK)] = u, u
 	}
 	for _, id := range ids {
 		if byID[id] == nil {
@@ -248,7 +248,7 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 			if err := tx.RemoveMember(conv.PK, u.PK); err != nil {
 				return err
 			}
-			removed = append(removed, id)
+			removed = append(removed, u.ID)
 		}
 		return nil
 	})
