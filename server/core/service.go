@@ -55,6 +55,7 @@ type Service struct {
 	log    *slog.Logger
 	limits Limits
 	auth   *authCache
+	typing *typingState
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
@@ -67,6 +68,12 @@ type Options struct {
 	NewToken  func() string
 	Logger    *slog.Logger
 	Limits    *Limits
+	// TypingTTL is how long a typing indicator lasts without renewal
+	// (DefaultTypingTTL when 0).
+	TypingTTL time.Duration
+	// AfterFunc schedules f after d (time.AfterFunc when nil); tests give
+	// one they fire themselves.
+	AfterFunc func(d time.Duration, f func()) Timer
 }
 
 // NewService returns a Service over the given store.
@@ -87,6 +94,13 @@ func NewService(o Options) *Service {
 	if o.Limits != nil {
 		s.limits = *o.Limits
 	}
+	if o.TypingTTL <= 0 {
+		o.TypingTTL = DefaultTypingTTL
+	}
+	if o.AfterFunc == nil {
+		o.AfterFunc = afterFunc
+	}
+	s.typing = newTypingState(o.TypingTTL, o.AfterFunc, s.Now, s.publish)
 	return s
 }
 
