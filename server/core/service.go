@@ -61,6 +61,7 @@ type Service struct {
 	auth   *authCache
 	// passwords hashes and checks user passwords.
 	passwords *passwords
+	typing    *typingState
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
@@ -76,6 +77,12 @@ type Options struct {
 	// PasswordIterations is the PBKDF2 work factor of new password hashes;
 	// 0: DefaultPasswordIterations. Throwaway instances may lower it.
 	PasswordIterations int
+	// TypingTTL is how long a typing indicator lasts without renewal
+	// (DefaultTypingTTL when 0).
+	TypingTTL time.Duration
+	// AfterFunc schedules f after d (time.AfterFunc when nil); tests give
+	// one they fire themselves.
+	AfterFunc func(d time.Duration, f func()) Timer
 }
 
 // NewService returns a Service over the given store.
@@ -96,6 +103,13 @@ func NewService(o Options) *Service {
 	if o.Limits != nil {
 		s.limits = *o.Limits
 	}
+	if o.TypingTTL <= 0 {
+		o.TypingTTL = DefaultTypingTTL
+	}
+	if o.AfterFunc == nil {
+		o.AfterFunc = afterFunc
+	}
+	s.typing = newTypingState(o.TypingTTL, o.AfterFunc, s.Now, s.publish)
 	return s
 }
 

@@ -130,6 +130,12 @@ type Tx interface {
 	UnreadTotal(userPK int64) (int, error)
 	UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) // one query for many conversations
 
+	// Event audiences (realtime): who may see a change.
+	MemberKeys(convPK int64) ([]int64, error) // the members' user keys
+	// MessageAudience returns the members' user keys but those who hid the
+	// message for themselves.
+	MessageAudience(convPK, messagePK int64) ([]int64, error)
+
 	// Files.
 	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal
 	FileByID(appPK int64, id string) (*File, error)

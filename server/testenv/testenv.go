@@ -68,6 +68,7 @@ type Env struct {
 
 type config struct {
 	fixtures string
+	service  []func(*core.Options)
 }
 
 // Option changes how New builds the instance.
@@ -76,6 +77,12 @@ type Option func(*config)
 // WithFixtures loads the named fixture file (relative to the repository
 // root) instead of testdata/fixtures.json; "" loads none.
 func WithFixtures(path string) Option { return func(c *config) { c.fixtures = path } }
+
+// WithService changes the core's options before the service is built (a
+// short typing TTL, timers the test fires).
+func WithService(edit func(*core.Options)) Option {
+	return func(c *config) { c.service = append(c.service, edit) }
+}
 
 // New starts an instance with testdata/fixtures.json loaded.
 func New(tb testing.TB, opts ...Option) *Env {
@@ -94,7 +101,7 @@ func New(tb testing.TB, opts ...Option) *Env {
 	var seq atomic.Int64
 	hub := realtime.NewHub()
 	tb.Cleanup(hub.Close)
-	svc := core.NewService(core.Options{
+	co := core.Options{
 		Store:     store,
 		Blobs:     blobstore.New(afero.NewMemMapFs()),
 		Publisher: hub,
@@ -102,7 +109,11 @@ func New(tb testing.TB, opts ...Option) *Env {
 		NewToken:  func() string { return fmt.Sprintf("token-%d", seq.Add(1)) },
 		// Throwaway instances stretch passwords less, as --ephemeral does.
 		PasswordIterations: core.EphemeralPasswordIterations,
-	})
+	}
+	for _, edit := range cfg.service {
+		edit(&co)
+	}
+	svc := core.NewService(co)
 	if _, _, err := svc.EnsureAdminToken(ctx, AdminToken); err != nil {
 		tb.Fatalf("testenv: admin token: %v", err)
 	}
