@@ -112,8 +112,8 @@ func channelRead(c *Caller, conv *Conversation) error {
 	case a == nil:
 	case a.Readers.Public:
 		return nil
-	case c.User == nil:
-	case conv.OwnerPK == c.User.PK, a.Readers.AnyUser, a.Writers.AnyUser, a.Readers.has(c.User.PK), a.Writers.has(c.User.PK):
+	case c.user == nil:
+	case conv.OwnerPK == c.user.PK, a.Readers.AnyUser, a.Writers.AnyUser, a.Readers.has(c.user.PK), a.Writers.has(c.user.PK):
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "you may not read this channel")
@@ -123,13 +123,13 @@ func channelRead(c *Caller, conv *Conversation) error {
 // conversation: its owner, or a user the writers admit, while it is active.
 func channelWrite(c *Caller, conv *Conversation) error {
 	a := conv.Access
-	if a == nil || c.User == nil {
+	if a == nil || c.user == nil {
 		return Errorf(EFORBIDDEN, "you may not write to this channel")
 	}
 	if !a.InactiveAt.IsZero() {
 		return Errorf(EFORBIDDEN, "this channel is inactive")
 	}
-	if conv.OwnerPK == c.User.PK || a.Writers.AnyUser || a.Writers.has(c.User.PK) {
+	if conv.OwnerPK == c.user.PK || a.Writers.AnyUser || a.Writers.has(c.user.PK) {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "you may not write to this channel")

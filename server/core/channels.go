@@ -37,7 +37,7 @@ type ChannelUpdate struct {
 // is left out).
 func (s *Service) resolveACL(tx Tx, c *Caller, field string, in ACLInput, ownerPK int64) (ACL, error) {
 	out := ACL{AnyUser: in.AnyUser, Public: in.Public, Immutable: in.Immutable}
-	users, err := s.usersByRefs(tx, c.App.PK, field, in.Users)
+	users, err := s.usersByRefs(tx, c.app.PK, field, in.Users)
 	if err != nil {
 		return out, err
 	}
@@ -52,7 +52,7 @@ func (s *Service) resolveACL(tx Tx, c *Caller, field string, in ACLInput, ownerP
 // CreateChannel creates an App.net channel owned and subscribed by the
 // caller.
 func (s *Service) CreateChannel(ctx context.Context, c *Caller, in ChannelInput) (*Channel, error) {
-	if err := requireUser(c, "creating a channel"); err != nil {
+	if err := actingUser(c, "creating a channel"); err != nil {
 		return nil, err
 	}
 	if err := checkChannelType(in.Type); err != nil {
@@ -71,10 +71,10 @@ func (s *Service) CreateChannel(ctx context.Context, c *Caller, in ChannelInput)
 			return err
 		}
 		a := &Access{Annotations: in.Annotations}
-		if a.Readers, err = s.resolveACL(tx, c, "readers", in.Readers, c.User.PK); err != nil {
+		if a.Readers, err = s.resolveACL(tx, c, "readers", in.Readers, c.user.PK); err != nil {
 			return err
 		}
-		if a.Writers, err = s.resolveACL(tx, c, "writers", in.Writers, c.User.PK); err != nil {
+		if a.Writers, err = s.resolveACL(tx, c, "writers", in.Writers, c.user.PK); err != nil {
 			return err
 		}
 		if err := tx.PutChannelAccess(conv.PK, a); err != nil {
@@ -88,8 +88,8 @@ func (s *Service) CreateChannel(ctx context.Context, c *Caller, in ChannelInput)
 	if err != nil {
 		return nil, err
 	}
-	s.publish(Event{Type: EventConversationCreated, AppPK: c.App.PK, ConversationPK: ch.PK, ConversationID: ch.ID,
-		ActorID: actorID(c), Audience: []int64{c.User.PK}})
+	s.publish(Event{Type: EventConversationCreated, AppPK: c.app.PK, ConversationPK: ch.PK, ConversationID: ch.ID,
+		ActorID: actorID(c), Audience: []int64{c.user.PK}})
 	return ch, nil
 }
 
@@ -118,7 +118,7 @@ func (s *Service) channels(tx Tx, c *Caller, convs []*Conversation) ([]*Channel,
 	if err != nil {
 		return nil, err
 	}
-	owners, err := tx.UsersByPKs(c.App.PK, ownerPKs)
+	owners, err := tx.UsersByPKs(c.app.PK, ownerPKs)
 	if err != nil {
 		return nil, err
 	}
@@ -127,8 +127,8 @@ func (s *Service) channels(tx Tx, c *Caller, convs []*Conversation) ([]*Channel,
 		ownerBy[u.PK] = u
 	}
 	muted := map[int64]bool{}
-	if c.User != nil {
-		if muted, err = tx.MutedAmong(c.User.PK, pks); err != nil {
+	if c.user != nil {
+		if muted, err = tx.MutedAmong(c.user.PK, pks); err != nil {
 			return nil, err
 		}
 	}
@@ -140,9 +140,9 @@ func (s *Service) channels(tx Tx, c *Caller, convs []*Conversation) ([]*Channel,
 			conv.Access = derivedAccess(conv, members[conv.PK])
 		}
 		ch := &Channel{Conversation: conv, Owner: ownerBy[conv.OwnerPK], Muted: muted[conv.PK]}
-		ch.CanRead = canRead(c, conv, conv.Me) == nil
-		ch.CanWrite = canPost(c, conv, conv.Me) == nil
-		ch.CanEdit = canEditChannel(c, conv) == nil
+		ch.CanRead = allow(c, actRead, &standing{conv: conv, me: conv.Me}) == nil
+		ch.CanWrite = allow(c, actPost, &standing{conv: conv, me: conv.Me}) == nil
+		ch.CanEdit = allow(c, actEditChannel, &standing{conv: conv}) == nil
 		out[i] = ch
 	}
 	return out, nil
@@ -172,30 +172,11 @@ func derivedAccess(conv *Conversation, members []Member) *Access {
 	return a
 }
 
-// canEditChannel decides whether the caller changes a channel: its owner
-// (or the app), and only an App.net channel, which has its own lists.
-func canEditChannel(c *Caller, conv *Conversation) error {
-	if conv.Kind != KindChannel {
-		return Errorf(EFORBIDDEN, "only channels created as channels can be changed here")
-	}
-	if appWide(c) || (c.User != nil && conv.OwnerPK == c.User.PK) {
-		return nil
-	}
-	return Errorf(EFORBIDDEN, "only the channel's owner may change it")
-}
-
-// canSubscribe decides whether the caller subscribes to (or unsubscribes
-// from) a channel: a subscriber may always leave; others subscribe to a
-// channel they may read, or join a conversation they may join.
-func canSubscribe(c *Caller, conv *Conversation, me *Member) error {
-	if me != nil || conv.Kind == KindChannel {
-		return canRead(c, conv, me)
-	}
-	return canJoin(c, conv, me)
-}
-
 // GetChannel returns a conversation the caller may read, as a channel.
 func (s *Service) GetChannel(ctx context.Context, c *Caller, id string) (*Channel, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	var ch *Channel
 	err := s.read(ctx, func(tx Tx) error {
 		conv, _, err := s.conversation(tx, c, id)
@@ -214,6 +195,9 @@ func (s *Service) GetChannel(ctx context.Context, c *Caller, id string) (*Channe
 // GetChannels returns the channels named by ids that the caller may read,
 // in the order asked; unknown and unreadable ones are left out.
 func (s *Service) GetChannels(ctx context.Context, c *Caller, ids []string) ([]*Channel, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	if err := s.checkIDs("ids", ids, false); err != nil {
 		return nil, err
 	}
@@ -250,7 +234,7 @@ type ChannelQuery struct {
 // ListChannels returns a page of the caller's subscribed channels and
 // whether there are more.
 func (s *Service) ListChannels(ctx context.Context, c *Caller, q ChannelQuery) ([]*Channel, bool, error) {
-	if err := requireUser(c, "listing channels"); err != nil {
+	if err := actingUser(c, "listing channels"); err != nil {
 		return nil, false, err
 	}
 	if q.Count <= 0 || q.Count > s.limits.MaxPageSize {
@@ -259,7 +243,7 @@ func (s *Service) ListChannels(ctx context.Context, c *Caller, q ChannelQuery) (
 	var out []*Channel
 	more := false
 	err := s.read(ctx, func(tx Tx) error {
-		f := ConversationFilter{AppPK: c.App.PK, UserPK: c.User.PK, Kinds: q.Kinds, Limit: s.limits.MaxPageSize}
+		f := ConversationFilter{AppPK: c.app.PK, UserPK: c.user.PK, Kinds: q.Kinds, Limit: s.limits.MaxPageSize}
 		for len(out) <= q.Count {
 			convs, err := tx.ListConversations(f)
 			if err != nil {
@@ -270,7 +254,7 @@ func (s *Service) ListChannels(ctx context.Context, c *Caller, q ChannelQuery) (
 				return err
 			}
 			for _, ch := range chs {
-				if (q.Owned && ch.OwnerPK != c.User.PK) || (q.Muted && !ch.Muted) || (!q.Muted && !q.AllMuted && ch.Muted) {
+				if (q.Owned && ch.OwnerPK != c.user.PK) || (q.Muted && !ch.Muted) || (!q.Muted && !q.AllMuted && ch.Muted) {
 					continue
 				}
 				out = append(out, ch)
@@ -291,6 +275,9 @@ func (s *Service) ListChannels(ctx context.Context, c *Caller, q ChannelQuery) (
 // UpdateChannel changes a channel's access lists (unless immutable) and
 // annotations: its owner only.
 func (s *Service) UpdateChannel(ctx context.Context, c *Caller, id string, in ChannelUpdate) (*Channel, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	for _, f := range []struct {
 		name    string
 		acl     *ACLInput
@@ -308,7 +295,7 @@ func (s *Service) UpdateChannel(ctx context.Context, c *Caller, id string, in Ch
 		if err != nil {
 			return err
 		}
-		if err := canEditChannel(c, conv); err != nil {
+		if err := allow(c, actEditChannel, &standing{conv: conv}); err != nil {
 			return err
 		}
 		a := *conv.Access
@@ -366,13 +353,16 @@ func mergeAnnotations(list []Annotation, changes []Annotation) []Annotation {
 // DeactivateChannel marks a channel inactive (it takes no more messages):
 // its owner only; private-message channels cannot be deactivated.
 func (s *Service) DeactivateChannel(ctx context.Context, c *Caller, id string) (*Channel, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	var ch *Channel
 	err := s.write(ctx, func(tx Tx) error {
 		conv, _, err := s.conversation(tx, c, id)
 		if err != nil {
 			return err
 		}
-		if err := canEditChannel(c, conv); err != nil {
+		if err := allow(c, actEditChannel, &standing{conv: conv}); err != nil {
 			return err
 		}
 		a := *conv.Access
@@ -395,13 +385,13 @@ func (s *Service) DeactivateChannel(ctx context.Context, c *Caller, id string) (
 // Subscribe subscribes the caller to a channel they may read (joins the
 // conversation); subscribing twice changes nothing.
 func (s *Service) Subscribe(ctx context.Context, c *Caller, id string, subscribe bool) (*Channel, error) {
-	if err := requireUser(c, "subscribing"); err != nil {
+	if err := actingUser(c, "subscribing"); err != nil {
 		return nil, err
 	}
 	var ch *Channel
 	var event *Event
 	err := s.write(ctx, func(tx Tx) error {
-		conv, me, err := tx.ConversationAs(c.App.PK, id, c.User.PK)
+		conv, me, err := tx.ConversationAs(c.app.PK, id, c.user.PK)
 		if err != nil {
 			return err
 		}
@@ -409,25 +399,25 @@ func (s *Service) Subscribe(ctx context.Context, c *Caller, id string, subscribe
 			return err
 		}
 		conv.Me = me
-		if err := canSubscribe(c, conv, me); err != nil {
+		if err := allow(c, actSubscribe, &standing{conv: conv, me: me}); err != nil {
 			return err
 		}
 		switch {
 		case subscribe && me == nil:
-			m := &Member{ConversationPK: conv.PK, UserPK: c.User.PK, User: c.User, Role: RoleMember, JoinedAt: s.Now()}
+			m := &Member{ConversationPK: conv.PK, UserPK: c.user.PK, User: c.user, Role: RoleMember, JoinedAt: s.Now()}
 			if err := tx.UpsertMember(m); err != nil {
 				return err
 			}
 			conv.Me = m
 			conv.MemberCount++
-			event = &Event{Type: EventMemberAdded, UserID: c.User.ID}
+			event = &Event{Type: EventMemberAdded, UserID: c.user.ID}
 		case !subscribe && me != nil:
-			if err := tx.RemoveMember(conv.PK, c.User.PK); err != nil {
+			if err := tx.RemoveMember(conv.PK, c.user.PK); err != nil {
 				return err
 			}
 			conv.Me = nil
 			conv.MemberCount--
-			event = &Event{Type: EventMemberRemoved, UserID: c.User.ID}
+			event = &Event{Type: EventMemberRemoved, UserID: c.user.ID}
 		}
 		chs, err := s.channels(tx, c, []*Conversation{conv})
 		if err == nil {
@@ -439,8 +429,8 @@ func (s *Service) Subscribe(ctx context.Context, c *Caller, id string, subscribe
 		return nil, err
 	}
 	if event != nil {
-		event.AppPK, event.ConversationPK, event.ConversationID, event.ActorID = c.App.PK, ch.PK, ch.ID, c.User.ID
-		event.Audience = []int64{c.User.PK}
+		event.AppPK, event.ConversationPK, event.ConversationID, event.ActorID = c.app.PK, ch.PK, ch.ID, c.user.ID
+		event.Audience = []int64{c.user.PK}
 		s.publish(*event)
 	}
 	return ch, nil
@@ -449,6 +439,9 @@ func (s *Service) Subscribe(ctx context.Context, c *Caller, id string, subscribe
 // Subscribers returns the first count subscribers of a channel the caller
 // may read, in subscription order, and whether there are more.
 func (s *Service) Subscribers(ctx context.Context, c *Caller, id string, count int) ([]*User, bool, error) {
+	if err := c.inApp(); err != nil {
+		return nil, false, err
+	}
 	if count <= 0 || count > s.limits.MaxPageSize {
 		return nil, false, Invalidf("count", "count must be between 1 and %d", s.limits.MaxPageSize)
 	}
@@ -476,7 +469,7 @@ func (s *Service) Subscribers(ctx context.Context, c *Caller, id string, count i
 
 // MuteChannel mutes or unmutes a channel the caller is subscribed to.
 func (s *Service) MuteChannel(ctx context.Context, c *Caller, id string, mute bool) (*Channel, error) {
-	if err := requireUser(c, "muting"); err != nil {
+	if err := actingUser(c, "muting"); err != nil {
 		return nil, err
 	}
 	var ch *Channel
@@ -488,7 +481,7 @@ func (s *Service) MuteChannel(ctx context.Context, c *Caller, id string, mute bo
 		if me == nil && mute {
 			return Errorf(EFORBIDDEN, "subscribe to a channel before muting it")
 		}
-		if _, err := tx.SetMuted(conv.PK, c.User.PK, mute, s.Now()); err != nil {
+		if _, err := tx.SetMuted(conv.PK, c.user.PK, mute, s.Now()); err != nil {
 			return err
 		}
 		chs, err := s.channels(tx, c, []*Conversation{conv})
@@ -503,6 +496,9 @@ func (s *Service) MuteChannel(ctx context.Context, c *Caller, id string, mute bo
 // UnreadDirectCount counts the caller's direct (private-message)
 // conversations that hold unread messages.
 func (s *Service) UnreadDirectCount(ctx context.Context, c *Caller) (int, error) {
+	if err := c.inApp(); err != nil {
+		return 0, err
+	}
 	chs, _, err := s.ListChannels(ctx, c, ChannelQuery{Count: s.limits.MaxPageSize, Kinds: []ConversationKind{KindDirect}, AllMuted: true})
 	n := 0
 	for _, ch := range chs {
@@ -524,7 +520,7 @@ type MarkerInput struct {
 // SetMarkers moves read positions, all or none, and returns the
 // conversations with the caller's new membership.
 func (s *Service) SetMarkers(ctx context.Context, c *Caller, in []MarkerInput) ([]*Conversation, error) {
-	if err := requireUser(c, "marking read"); err != nil {
+	if err := actingUser(c, "marking read"); err != nil {
 		return nil, err
 	}
 	if len(in) == 0 || len(in) > s.limits.BatchIDs {
@@ -546,14 +542,14 @@ func (s *Service) SetMarkers(ctx context.Context, c *Caller, in []MarkerInput) (
 				return notFoundAs(err, Invalidf("id", "the marker's message is not one of this channel's"))
 			}
 			if mk.Reset {
-				err = tx.ResetReadPosition(conv.PK, c.User.PK, m.PK, now)
+				err = tx.ResetReadPosition(conv.PK, c.user.PK, m.PK, now)
 			} else {
-				err = tx.SetReadPosition(conv.PK, c.User.PK, m.PK, now)
+				err = tx.SetReadPosition(conv.PK, c.user.PK, m.PK, now)
 			}
 			if err != nil {
 				return err
 			}
-			if me, err = tx.Member(conv.PK, c.User.PK); err != nil {
+			if me, err = tx.Member(conv.PK, c.user.PK); err != nil {
 				return err
 			}
 			conv.Me = me
@@ -565,8 +561,8 @@ func (s *Service) SetMarkers(ctx context.Context, c *Caller, in []MarkerInput) (
 		return nil, err
 	}
 	for _, conv := range convs {
-		s.publish(Event{Type: EventConversationRead, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID,
-			ActorID: c.User.ID, UserID: c.User.ID, Audience: []int64{c.User.PK}})
+		s.publish(Event{Type: EventConversationRead, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID,
+			ActorID: c.user.ID, UserID: c.user.ID, Audience: []int64{c.user.PK}})
 	}
 	return convs, nil
 }

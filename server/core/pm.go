@@ -8,7 +8,7 @@ import "context"
 // channel of exactly that set of users. in.ConversationID and in.ToUserID
 // are ignored.
 func (s *Service) SendPrivate(ctx context.Context, c *Caller, destinations []string, in SendInput) (*Message, error) {
-	if err := requireUser(c, "sending a private message"); err != nil {
+	if err := actingUser(c, "sending a private message"); err != nil {
 		return nil, err
 	}
 	if len(destinations) == 0 {
@@ -25,7 +25,7 @@ func (s *Service) SendPrivate(ctx context.Context, c *Caller, destinations []str
 	var m *Message
 	created := false
 	err := s.write(ctx, func(tx Tx) error {
-		users, err := s.usersByRefs(tx, c.App.PK, "destinations", destinations)
+		users, err := s.usersByRefs(tx, c.app.PK, "destinations", destinations)
 		if err != nil {
 			return err
 		}
@@ -44,7 +44,7 @@ func (s *Service) SendPrivate(ctx context.Context, c *Caller, destinations []str
 		return nil, err
 	}
 	if created {
-		s.publish(Event{Type: EventConversationCreated, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
+		s.publish(Event{Type: EventConversationCreated, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
 	}
 	s.publish(s.messageEvent(ctx, EventMessageCreated, c, conv, m))
 	return m, nil

@@ -70,7 +70,10 @@ func cutStream(msgs []*Message, limit int, ascending bool) ([]*Message, bool) {
 // sees them, with the conversation and the caller's membership (for the
 // read position).
 func (s *Service) StreamMessages(ctx context.Context, c *Caller, convID string, q StreamQuery) (*StreamPage, error) {
-	f := MessageFilter{AppPK: c.App.PK}
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	f := MessageFilter{AppPK: c.app.PK}
 	if err := s.streamFilter(&f, q); err != nil {
 		return nil, err
 	}
@@ -81,8 +84,8 @@ func (s *Service) StreamMessages(ctx context.Context, c *Caller, convID string, 
 			return err
 		}
 		f.ConversationPK = conv.PK
-		if c.User != nil {
-			f.ViewerPK = c.User.PK
+		if c.user != nil {
+			f.ViewerPK = c.user.PK
 		}
 		msgs, err := tx.ListMessages(f)
 		if err != nil {
@@ -101,16 +104,16 @@ func (s *Service) StreamMessages(ctx context.Context, c *Caller, convID string, 
 // StreamOwnMessages returns a page of the messages the caller created, in
 // every conversation. A user always sees their own messages.
 func (s *Service) StreamOwnMessages(ctx context.Context, c *Caller, q StreamQuery) (*StreamPage, error) {
-	if err := requireUser(c, "listing your messages"); err != nil {
+	if err := actingUser(c, "listing your messages"); err != nil {
 		return nil, err
 	}
-	f := MessageFilter{AppPK: c.App.PK, ViewerPK: c.User.PK}
+	f := MessageFilter{AppPK: c.app.PK, ViewerPK: c.user.PK}
 	if err := s.streamFilter(&f, q); err != nil {
 		return nil, err
 	}
 	page := &StreamPage{}
 	err := s.read(ctx, func(tx Tx) error {
-		msgs, err := tx.ListOwnMessages(c.User.PK, f)
+		msgs, err := tx.ListOwnMessages(c.user.PK, f)
 		if err != nil {
 			return err
 		}
@@ -126,6 +129,9 @@ func (s *Service) StreamOwnMessages(ctx context.Context, c *Caller, q StreamQuer
 // GetMessages returns the messages named by ids that the caller may see,
 // in the order asked; unknown and hidden ones are left out.
 func (s *Service) GetMessages(ctx context.Context, c *Caller, ids []string) ([]*Message, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	if err := s.checkIDs("ids", ids, false); err != nil {
 		return nil, err
 	}
@@ -149,15 +155,15 @@ func (s *Service) GetMessages(ctx context.Context, c *Caller, ids []string) ([]*
 // ownOrVisibleMessage loads a message the caller created (which they
 // always see, even after leaving its conversation) or may see.
 func (s *Service) ownOrVisibleMessage(tx Tx, c *Caller, id string) (*Message, error) {
-	if c.User != nil {
+	if c.user != nil {
 		if err := s.checkID("messageId", id); err != nil {
 			return nil, err
 		}
-		m, err := tx.MessageByID(c.App.PK, id)
+		m, err := tx.MessageByID(c.app.PK, id)
 		if err != nil {
 			return nil, err
 		}
-		if m.OwnerPK == c.User.PK {
+		if m.OwnerPK == c.user.PK {
 			return m, nil
 		}
 	}
@@ -169,6 +175,9 @@ func (s *Service) ownOrVisibleMessage(tx Tx, c *Caller, id string) (*Message, er
 // created, or one they may see. A message of another conversation is not
 // found.
 func (s *Service) GetMessageIn(ctx context.Context, c *Caller, convID, id string) (*Message, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	var m *Message
 	err := s.read(ctx, func(tx Tx) (err error) {
 		m, err = s.messageIn(tx, c, convID, id)
@@ -182,7 +191,7 @@ func (s *Service) messageIn(tx Tx, c *Caller, convID, id string) (*Message, erro
 	if err != nil {
 		return nil, err
 	}
-	pk, _, err := tx.ConversationKey(c.App.PK, convID)
+	pk, _, err := tx.ConversationKey(c.app.PK, convID)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +206,7 @@ func (s *Service) messageIn(tx Tx, c *Caller, convID, id string) (*Message, erro
 // channel). A tombstone stays; deleting it again changes nothing. It
 // returns the tombstone.
 func (s *Service) DeleteOwnMessage(ctx context.Context, c *Caller, convID, id string) (*Message, error) {
-	if err := requireUser(c, "deleting a message"); err != nil {
+	if err := actingUser(c, "deleting a message"); err != nil {
 		return nil, err
 	}
 	var m *Message
@@ -207,10 +216,10 @@ func (s *Service) DeleteOwnMessage(ctx context.Context, c *Caller, convID, id st
 		if m, err = s.messageIn(tx, c, convID, id); err != nil {
 			return err
 		}
-		if err := canDeleteOwn(c, m); err != nil {
+		if err := allow(c, actDeleteOwn, &standing{conv: conv, msg: m}); err != nil {
 			return err
 		}
-		if conv, err = tx.ConversationByPK(c.App.PK, m.ConversationPK); err != nil {
+		if conv, err = tx.ConversationByPK(c.app.PK, m.ConversationPK); err != nil {
 			return err
 		}
 		if m.Deleted() {

@@ -53,12 +53,12 @@ func (a *api) authenticate(r *http.Request, mode authMode) (*core.Caller, error)
 		return nil, err
 	}
 	ctx := r.Context()
-	c, err := a.svc.AuthToken(ctx, nil, token)
+	c, err := a.svc.Authenticate(ctx, core.Credential{Kind: core.CredToken, Secret: token})
 	if core.ErrorCode(err) == core.EUNAUTHENTICATED {
 		if core.ErrorMessage(err) == "token expired" {
 			return nil, withSlug(err, "token-expired")
 		}
-		app, appErr := a.svc.AuthAppToken(ctx, token)
+		app, appErr := a.svc.Authenticate(ctx, core.Credential{Kind: core.CredAppToken, Secret: token})
 		if appErr != nil {
 			return nil, err
 		}

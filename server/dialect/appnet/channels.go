@@ -206,9 +206,9 @@ func (a *api) listChannels(w http.ResponseWriter, r *http.Request, c *core.Calle
 				return err
 			}
 		}
-		return ok(w, r, toWireChannels(c.App, chs, o))
+		return ok(w, r, toWireChannels(c.App(), chs, o))
 	}
-	if c.User == nil {
+	if c.User() == nil {
 		return userTokenRequired()
 	}
 	return a.channelList(w, r, c, o, core.ChannelQuery{})
@@ -226,7 +226,7 @@ func (a *api) channelList(w http.ResponseWriter, r *http.Request, c *core.Caller
 		return err
 	}
 	o.paginated = true
-	out := toWireChannels(c.App, chs, o)
+	out := toWireChannels(c.App(), chs, o)
 	m := meta{More: &more}
 	if len(out) > 0 {
 		m.MaxID, m.MinID = out[0].PaginationID, out[len(out)-1].PaginationID
@@ -294,7 +294,7 @@ func (a *api) createChannel(w http.ResponseWriter, r *http.Request, c *core.Call
 	if err != nil {
 		return err
 	}
-	return ok(w, r, toWireChannel(c.App, ch, o))
+	return ok(w, r, toWireChannel(c.App(), ch, o))
 }
 
 // getChannel is GET /stream/0/channels/{channel_id}.
@@ -374,7 +374,7 @@ func (a *api) oneChannel(w http.ResponseWriter, r *http.Request, c *core.Caller,
 	if err != nil {
 		return err
 	}
-	return ok(w, r, toWireChannel(c.App, ch, o))
+	return ok(w, r, toWireChannel(c.App(), ch, o))
 }
 
 // listSubscribers is GET /stream/0/channels/{channel_id}/subscribers.

@@ -41,9 +41,9 @@ func (a *api) listMessages(w http.ResponseWriter, r *http.Request, c *core.Calle
 	if err != nil {
 		return err
 	}
-	msgs := toWireMessages(c.App, page.Messages, o)
+	msgs := toWireMessages(c.App(), page.Messages, o)
 	m := pageMeta(msgs, page.More)
-	if c.User != nil {
+	if c.User() != nil {
 		m.Marker = channelMarker(page.Conversation)
 	}
 	return okPage(w, r, msgs, m)
@@ -86,7 +86,7 @@ func (a *api) createMessage(w http.ResponseWriter, r *http.Request, c *core.Call
 			return err
 		}
 	}
-	return ok(w, r, toWireMessage(c.App, m, o))
+	return ok(w, r, toWireMessage(c.App(), m, o))
 }
 
 // getMessage is GET /stream/0/channels/{channel_id}/messages/{message_id}.
@@ -103,7 +103,7 @@ func (a *api) getMessage(w http.ResponseWriter, r *http.Request, c *core.Caller)
 	if err != nil {
 		return err
 	}
-	return ok(w, r, toWireMessage(c.App, m, o))
+	return ok(w, r, toWireMessage(c.App(), m, o))
 }
 
 // deleteMessage is DELETE /stream/0/channels/{channel_id}/messages/{message_id}:
@@ -121,7 +121,7 @@ func (a *api) deleteMessage(w http.ResponseWriter, r *http.Request, c *core.Call
 	if err != nil {
 		return err
 	}
-	return ok(w, r, toWireMessage(c.App, m, o))
+	return ok(w, r, toWireMessage(c.App(), m, o))
 }
 
 func messagePath(r *http.Request) (string, string, error) {
@@ -163,7 +163,7 @@ func (a *api) getMessages(w http.ResponseWriter, r *http.Request, c *core.Caller
 			return err
 		}
 	}
-	return ok(w, r, toWireMessages(c.App, msgs, o))
+	return ok(w, r, toWireMessages(c.App(), msgs, o))
 }
 
 // listOwnMessages is GET /stream/0/users/me/messages: the caller's own
@@ -177,7 +177,7 @@ func (a *api) listOwnMessages(w http.ResponseWriter, r *http.Request, c *core.Ca
 	if err != nil {
 		return err
 	}
-	msgs := toWireMessages(c.App, page.Messages, o)
+	msgs := toWireMessages(c.App(), page.Messages, o)
 	return okPage(w, r, msgs, pageMeta(msgs, page.More))
 }
 
