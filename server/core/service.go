@@ -55,6 +55,7 @@ type Service struct {
 	log    *slog.Logger
 	limits Limits
 	auth   *authCache
+	blobMu blobLock // files: blob commits and removals
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
