@@ -99,15 +99,21 @@ func checkAnnotationList(list []json.RawMessage, valueOptional bool) ([]annotati
 
 // checkAnnotations validates message annotations and returns them as one
 // compact JSON array (nil for none).
-func checkAnnotations(list []json.RawMessage) ([]byte, error) {
+// The files the annotations name become attachments.
+func checkAnnotations(list []json.RawMessage) ([]byte, []core.Attachment, error) {
 	if len(list) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	out, err := checkAnnotationList(list, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return json.Marshal(out)
+	files, err := fileAttachments(out)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := json.Marshal(out)
+	return b, files, err
 }
 
 // sendInput checks the body and turns it into the core's input: the text
@@ -126,10 +132,11 @@ func (b *messageInput) sendInput() (core.SendInput, error) {
 	if n := utf8.RuneCountInString(text); n > maxTextLength {
 		return in, core.Invalidf("text", "text is %d characters long; at most %d are allowed", n, maxTextLength)
 	}
-	annotations, err := checkAnnotations(b.Annotations)
+	annotations, files, err := checkAnnotations(b.Annotations)
 	if err != nil {
 		return in, err
 	}
+	in.Attachments = files
 	if b.MachineOnly {
 		if text != "" {
 			return in, core.Invalidf("text", "a machine-only message has no text")

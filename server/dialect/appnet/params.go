@@ -68,7 +68,7 @@ func streamParams(r *http.Request) (core.StreamQuery, messageOptions, error) {
 
 // messageParams reads the general parameters that shape a message.
 func messageParams(r *http.Request) (messageOptions, error) {
-	var o messageOptions
+	o := messageOptions{base: baseURL(r)}
 	var err error
 	if o.html, err = flag(r, "include_html", true); err != nil {
 		return o, err
@@ -86,4 +86,21 @@ func messageParams(r *http.Request) (messageOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+// baseURL is this server's URL as the client reached it: through a proxy
+// that says so (X-Forwarded-Host, X-Forwarded-Proto), or directly. It
+// only shapes the URLs of the caller's own answer.
+func baseURL(r *http.Request) string {
+	host, scheme := r.Host, "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	if h := strings.TrimSpace(r.Header.Get("X-Forwarded-Host")); h != "" && !strings.ContainsAny(h, "/ ,") {
+		host = h
+	}
+	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
+		scheme = p
+	}
+	return scheme + "://" + host
 }

@@ -38,6 +38,11 @@ func (a *api) routes() []route {
 		{"GET", "/stream/0/channels/{channel_id}/messages/{message_id}", authAny, a.getMessage},
 		{"DELETE", "/stream/0/channels/{channel_id}/messages/{message_id}", authUser, a.deleteMessage},
 		{"GET", "/stream/0/users/me/messages", authUser, a.listOwnMessages},
+
+		{"POST", "/stream/0/files", authUser, a.createFile},
+		{"GET", "/stream/0/files/{file_id}", authAny, a.getFile},
+		{"GET", "/stream/0/files/{file_id}/content", authAny, a.fileContent},
+		{"DELETE", "/stream/0/files/{file_id}", authUser, a.deleteFile},
 	}
 }
 

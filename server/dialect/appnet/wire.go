@@ -110,9 +110,10 @@ type wireMessage struct {
 
 // messageOptions are the general parameters that shape a message.
 type messageOptions struct {
-	html        bool // include_html (default 1)
-	annotations bool // include_annotations or include_message_annotations
-	paginated   bool // add pagination_id
+	html        bool   // include_html (default 1)
+	annotations bool   // include_annotations or include_message_annotations
+	paginated   bool   // add pagination_id
+	base        string // this server's URL, for file URLs
 }
 
 func toWireMessage(app *core.App, m *core.Message, o messageOptions) wireMessage {
@@ -143,7 +144,7 @@ func toWireMessage(app *core.App, m *core.Message, o messageOptions) wireMessage
 		}
 	}
 	if o.annotations {
-		out.Annotations = decodeAnnotations(m.Annotations)
+		out.Annotations = renderAnnotations(decodeAnnotations(m.Annotations), m.Attachments, o.base)
 		if out.Annotations == nil {
 			out.Annotations = []wireAnnotation{}
 		}
