@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"regexp"
 
 	"parley/server/core"
 )
@@ -37,6 +38,9 @@ const forbidden = "Forbidden: the channel or message does not exist, or you may 
 func userTokenRequired() error {
 	return withSlug(core.Errorf(core.EFORBIDDEN, "this endpoint requires a user token"), "")
 }
+
+// keyRefText finds a quoted key reference in an error text.
+var keyRefText = regexp.MustCompile(`"#([0-9]+)"`)
 
 // errorMeta is the meta object of an error answer; an error has no data.
 type errorMeta struct {
@@ -81,7 +85,9 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		// one the caller may not see.
 		m.ErrorMessage = forbidden
 	default:
-		m.ErrorMessage = core.ErrorMessage(err)
+		// The core quotes ids as it was given them: App.net's integers
+		// travel as key references ("#7"), which the client never wrote.
+		m.ErrorMessage = keyRefText.ReplaceAllString(core.ErrorMessage(err), `"$1"`)
 	}
 	if code == core.EUNAUTHENTICATED {
 		m.ErrorSlug = "invalid-token"
