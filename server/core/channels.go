@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"time"
 )
 
 // Channel is a conversation as App.net sees it: with its access lists
@@ -224,11 +225,15 @@ func (s *Service) GetChannels(ctx context.Context, c *Caller, ids []string) ([]*
 // ChannelQuery lists the caller's subscribed channels, most recent
 // activity first.
 type ChannelQuery struct {
-	Count    int
-	Kinds    []ConversationKind
-	Owned    bool // only the channels the caller owns
-	Muted    bool // only the muted ones (else the muted ones are left out)
-	AllMuted bool // muted ones too (Owned lists show them)
+	Count int
+	// BeforeActivity and BeforePK continue a list after its last channel
+	// (its last activity and key); zero: from the most recent.
+	BeforeActivity time.Time
+	BeforePK       int64
+	Kinds          []ConversationKind
+	Owned          bool // only the channels the caller owns
+	Muted          bool // only the muted ones (else the muted ones are left out)
+	AllMuted       bool // muted ones too (Owned lists show them)
 }
 
 // ListChannels returns a page of the caller's subscribed channels and
@@ -243,7 +248,8 @@ func (s *Service) ListChannels(ctx context.Context, c *Caller, q ChannelQuery) (
 	var out []*Channel
 	more := false
 	err := s.read(ctx, func(tx Tx) error {
-		f := ConversationFilter{AppPK: c.app.PK, UserPK: c.user.PK, Kinds: q.Kinds, Limit: s.limits.MaxPageSize}
+		f := ConversationFilter{AppPK: c.app.PK, UserPK: c.user.PK, Kinds: q.Kinds, Limit: s.limits.MaxPageSize,
+			BeforeActivity: q.BeforeActivity, BeforePK: q.BeforePK}
 		for len(out) <= q.Count {
 			convs, err := tx.ListConversations(f)
 			if err != nil {
@@ -262,7 +268,8 @@ func (s *Service) ListChannels(ctx context.Context, c *Caller, q ChannelQuery) (
 			if len(convs) < f.Limit {
 				break
 			}
-			f.Skip += f.Limit
+			last := convs[len(convs)-1]
+			f.BeforeActivity, f.BeforePK = last.LastActivityAt, last.PK
 		}
 		if len(out) > q.Count {
 			out, more = out[:q.Count], true
@@ -436,9 +443,9 @@ func (s *Service) Subscribe(ctx context.Context, c *Caller, id string, subscribe
 	return ch, nil
 }
 
-// Subscribers returns the first count subscribers of a channel the caller
-// may read, in subscription order, and whether there are more.
-func (s *Service) Subscribers(ctx context.Context, c *Caller, id string, count int) ([]*User, bool, error) {
+// Subscribers returns count subscribers of a channel the caller may read,
+// in subscription order after the first skip, and whether there are more.
+func (s *Service) Subscribers(ctx context.Context, c *Caller, id string, skip, count int) ([]*User, bool, error) {
 	if err := c.inApp(); err != nil {
 		return nil, false, err
 	}
@@ -452,7 +459,7 @@ func (s *Service) Subscribers(ctx context.Context, c *Caller, id string, count i
 		if err != nil {
 			return err
 		}
-		members, err := tx.ListMembers(conv.PK, Page{Limit: count + 1})
+		members, err := tx.ListMembers(conv.PK, Page{Skip: skip, Limit: count + 1})
 		if err != nil {
 			return err
 		}

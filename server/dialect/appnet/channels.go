@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
+	"time"
 
 	"parley/server/core"
 	"parley/server/httpx"
@@ -124,9 +126,28 @@ func toWireChannel(app *core.App, ch *core.Channel, o channelOptions) wireChanne
 		out.Marker = channelMarker(ch.Conversation)
 	}
 	if o.paginated {
-		out.PaginationID = out.ID
+		out.PaginationID = channelCursor(ch.Conversation)
 	}
 	return out
+}
+
+// channelCursor is a channel's pagination_id in the caller's channel
+// list: its last activity (unix milliseconds) and key. Clients pass it
+// back as before_id, opaque, as App.net asks.
+func channelCursor(conv *core.Conversation) string {
+	return strconv.FormatInt(conv.LastActivityAt.UnixMilli(), 10) + "-" + id(conv.PK)
+}
+
+// parseChannelCursor reads a before_id given to a channel list.
+func parseChannelCursor(q *core.ChannelQuery, raw string) error {
+	at, pk, ok := strings.Cut(raw, "-")
+	ms, err1 := strconv.ParseInt(at, 10, 64)
+	key, err2 := strconv.ParseInt(pk, 10, 64)
+	if !ok || err1 != nil || err2 != nil || key <= 0 {
+		return core.Invalidf("before_id", "before_id must be a pagination_id of this list, not %q", raw)
+	}
+	q.BeforeActivity, q.BeforePK = time.UnixMilli(ms).UTC(), key
+	return nil
 }
 
 func toWireChannels(app *core.App, chs []*core.Channel, o channelOptions) []wireChannel {
@@ -221,6 +242,11 @@ func (a *api) channelList(w http.ResponseWriter, r *http.Request, c *core.Caller
 		return err
 	}
 	q.Count = count
+	if raw := r.URL.Query().Get("before_id"); raw != "" {
+		if err := parseChannelCursor(&q, raw); err != nil {
+			return err
+		}
+	}
 	chs, more, err := a.svc.ListChannels(r.Context(), c, q)
 	if err != nil {
 		return err
@@ -379,20 +405,25 @@ func (a *api) oneChannel(w http.ResponseWriter, r *http.Request, c *core.Caller,
 
 // listSubscribers is GET /stream/0/channels/{channel_id}/subscribers.
 func (a *api) listSubscribers(w http.ResponseWriter, r *http.Request, c *core.Caller) error {
-	users, more, err := a.subscribers(r, c)
+	users, skip, more, err := a.subscribers(r, c)
 	if err != nil {
 		return err
 	}
 	out := make([]*wireUser, len(users))
 	for i, u := range users {
 		out[i] = toWireUser(u)
+		out[i].PaginationID = strconv.Itoa(skip + i + 1)
 	}
-	return okPage(w, r, out, meta{More: &more})
+	m := meta{More: &more}
+	if len(out) > 0 {
+		m.MaxID, m.MinID = out[0].PaginationID, out[len(out)-1].PaginationID
+	}
+	return okPage(w, r, out, m)
 }
 
 // listSubscriberIDs is GET /stream/0/channels/{channel_id}/subscribers/ids.
 func (a *api) listSubscriberIDs(w http.ResponseWriter, r *http.Request, c *core.Caller) error {
-	users, more, err := a.subscribers(r, c)
+	users, skip, more, err := a.subscribers(r, c)
 	if err != nil {
 		return err
 	}
@@ -400,19 +431,33 @@ func (a *api) listSubscriberIDs(w http.ResponseWriter, r *http.Request, c *core.
 	for i, u := range users {
 		out[i] = id(u.PK)
 	}
-	return okPage(w, r, out, meta{More: &more})
+	m := meta{More: &more}
+	if len(out) > 0 {
+		m.MaxID, m.MinID = strconv.Itoa(skip+1), strconv.Itoa(skip+len(out))
+	}
+	return okPage(w, r, out, m)
 }
 
-func (a *api) subscribers(r *http.Request, c *core.Caller) ([]*core.User, bool, error) {
+// subscribers reads a page of a channel's subscribers. Their pagination
+// ids are positions in subscription order, so before_id (a previous
+// page's min_id) continues after that position.
+func (a *api) subscribers(r *http.Request, c *core.Caller) ([]*core.User, int, bool, error) {
 	ref, err := pathKey("channel", r.PathValue("channel_id"))
 	if err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
 	count, err := countParam(r)
 	if err != nil {
-		return nil, false, err
+		return nil, 0, false, err
 	}
-	return a.svc.Subscribers(r.Context(), c, ref, count)
+	skip := 0
+	if raw := r.URL.Query().Get("before_id"); raw != "" {
+		if skip, err = strconv.Atoi(raw); err != nil || skip < 0 {
+			return nil, 0, false, core.Invalidf("before_id", "before_id must be a pagination_id of this list, not %q", raw)
+		}
+	}
+	users, more, err := a.svc.Subscribers(r.Context(), c, ref, skip, count)
+	return users, skip, more, err
 }
 
 // listOwnChannels is GET /stream/0/users/me/channels: the channels the

@@ -56,8 +56,9 @@ type wireUser struct {
 	YouMuted    bool           `json:"you_muted"`
 	YouBlocked  bool           `json:"you_blocked"`
 	// YouCanSubscribe: any user may be added to a channel.
-	YouCanSubscribe bool `json:"you_can_subscribe"`
-	YouCanFollow    bool `json:"you_can_follow"`
+	YouCanSubscribe bool   `json:"you_can_subscribe"`
+	YouCanFollow    bool   `json:"you_can_follow"`
+	PaginationID    string `json:"pagination_id,omitempty"`
 }
 
 func toWireUser(u *core.User) *wireUser {
