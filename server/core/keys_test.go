@@ -272,3 +272,31 @@ func TestSeqUnderConcurrentSenders(t *testing.T) {
 		t.Fatalf("lobby's new message has seq %d, want %d", m.Seq, n)
 	}
 }
+
+// TestDeletedUsersKeyIsNotReused: a user created after the newest user was
+// deleted gets a new key, so it opens its own DM with alice, and alice's
+// DM to it does not land in the deleted user's conversation.
+func TestDeletedUsersKeyIsNotReused(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	app, alice := env.Caller("demo", ""), env.Caller("demo", "alice")
+	gone, err := env.Service.CreateUser(ctx, app, core.UserInput{ID: "gone"})
+	wantCode(t, err, "")
+	old, _, err := env.Service.SendMessage(ctx, alice, core.SendInput{ToUserID: "gone", Body: "hi"})
+	wantCode(t, err, "")
+	wantCode(t, env.Service.DeleteUser(ctx, app, "gone"), "")
+
+	fresh, err := env.Service.CreateUser(ctx, app, core.UserInput{ID: "fresh"})
+	wantCode(t, err, "")
+	if fresh.PK <= gone.PK {
+		t.Fatalf("new user's key %d, after the deleted user's %d", fresh.PK, gone.PK)
+	}
+	mine, _, err := env.Service.SendMessage(ctx, env.Caller("demo", "fresh"), core.SendInput{ToUserID: "alice", Body: "hello"})
+	wantCode(t, err, "")
+	theirs, _, err := env.Service.SendMessage(ctx, alice, core.SendInput{ToUserID: "fresh", Body: "welcome"})
+	wantCode(t, err, "")
+	if mine.ConversationPK == old.ConversationPK || theirs.ConversationPK != mine.ConversationPK {
+		t.Fatalf("DMs: deleted user's %d, fresh→alice %d, alice→fresh %d",
+			old.ConversationPK, mine.ConversationPK, theirs.ConversationPK)
+	}
+}
