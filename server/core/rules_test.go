@@ -132,6 +132,28 @@ func TestMarkReadAndUnread(t *testing.T) {
 	unread("general", 0) // not carol's to read
 }
 
+// TestReadUpToTimeIgnoresClaimedTimes: a message back-dated by its sender
+// does not move a read position given as a time; "read up to an hour
+// before any real message" leaves every message unread.
+func TestReadUpToTimeIgnoresClaimedTimes(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	carol := env.Caller("demo", "carol")
+	env.Clock.Advance(time.Hour)
+	send(t, env, "alice", core.SendInput{ConversationID: "general", Body: "from the past", CreatedAt: testenv.Start.Add(-10 * time.Hour)})
+	// m1 and m2 were received at Start.
+	wantCode(t, env.Service.MarkRead(ctx, carol, "general", core.ReadInput{At: testenv.Start.Add(-time.Hour)}), "")
+	n, err := env.Service.UnreadCount(ctx, carol, "general")
+	wantCode(t, err, "")
+	if n != 3 {
+		t.Fatalf("unread after reading up to before every message: got %d, want 3", n)
+	}
+	wantCode(t, env.Service.MarkRead(ctx, carol, "general", core.ReadInput{At: testenv.Start}), "")
+	if n, _ = env.Service.UnreadCount(ctx, carol, "general"); n != 1 {
+		t.Fatalf("unread after reading up to Start: got %d, want 1 (the back-dated one, received later)", n)
+	}
+}
+
 func TestConversations(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
