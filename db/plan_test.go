@@ -74,7 +74,7 @@ func TestQueryPlans(t *testing.T) {
 				return err
 			},
 			func() error {
-				_, err := tx.ListConversations(core.ConversationFilter{AppPK: f.App.PK, BeforeActivity: t0, BeforePK: 9})
+				_, err := tx.ListConversations(core.ConversationFilter{AppPK: f.App.PK, Page: core.Page{After: "general"}})
 				return err
 			},
 			func() error { _, err := tx.UnreadCount(f.Conv.PK, f.Bob.PK); return err },
@@ -84,6 +84,20 @@ func TestQueryPlans(t *testing.T) {
 			func() error { _, err := tx.MessageByID(f.App.PK, "m1"); return err },
 			func() error { _, err := tx.MessagesByIDs(f.App.PK, []string{"m1", "m2"}); return err },
 			func() error { _, err := tx.ListMembers(f.Conv.PK, core.Page{}); return err },
+			func() error {
+				_, err := tx.ListMembers(f.Conv.PK, core.Page{After: "alice", Before: "carol"})
+				return err
+			},
+			func() error { _, err := tx.ListUsers(f.App.PK, core.Page{After: "alice", Reverse: true}); return err },
+			func() error {
+				_, err := tx.ListConversations(core.ConversationFilter{AppPK: f.App.PK, UserPK: f.Bob.PK,
+					Page: core.Page{Before: "general"}})
+				return err
+			},
+			func() error {
+				_, err := tx.ListReactionUsers(m.PK, "like", core.Page{After: "bob", Limit: 5})
+				return err
+			},
 			func() error { _, err := tx.Member(f.Conv.PK, f.Bob.PK); return err },
 			func() error { _, err := tx.ListReactionUsers(m.PK, "like", core.Page{}); return err },
 			func() error { _, err := tx.UserByLogin(f.App.PK, "bob"); return err },

@@ -61,9 +61,3 @@ type Caller struct {
 	// with a User it acts as that user under the user's own rights.
 	Trusted bool
 }
-
-// Page asks for a window of a list by offset.
-type Page struct {
-	Skip  int
-	Limit int
-}

@@ -21,6 +21,7 @@ type Limits struct {
 	BatchIDs       int // ids in one batch call (delete, forward, broadcast targets)
 	PageSize       int // default page size
 	MaxPageSize    int // largest page a list returns
+	MaxSkip        int // largest offset a list skips (past it, page with cursors)
 	TokenTTL       time.Duration
 	MaxUploadBytes int64
 }
@@ -39,6 +40,7 @@ var DefaultLimits = Limits{
 	BatchIDs:       200,
 	PageSize:       50,
 	MaxPageSize:    200,
+	MaxSkip:        1000,
 	TokenTTL:       14 * 24 * time.Hour,
 	MaxUploadBytes: 1 << 30,
 }
