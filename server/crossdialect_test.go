@@ -40,12 +40,12 @@ func TestCrossDialectGeneral(t *testing.T) {
 		"Public-Key: demo-public", "Authorization: Bearer Ym9iLXRva2Vu"); resp.StatusCode != 201 {
 		t.Fatalf("Channelize send: %d %s", resp.StatusCode, body)
 	}
-	page, err := env.Service.ListMessages(ctx, alice, "general", core.MessageQuery{Ascending: true})
+	page, err := env.Service.ListMessages(ctx, alice, "general", core.MessageQuery{Page: core.Page{Reverse: true}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var want []sameMessage
-	for _, m := range page.Messages {
+	for _, m := range page.Items {
 		want = append(want, sameMessage{key: m.PK, id: m.ID, sender: m.Owner.ID, body: m.Body})
 	}
 	if len(want) < 4 {
@@ -53,7 +53,7 @@ func TestCrossDialectGeneral(t *testing.T) {
 	}
 	keyOf := map[string]int64{} // text id → key, to name rows across dialects
 	idOf := map[int64]string{}  // user key → user id
-	for _, m := range page.Messages {
+	for _, m := range page.Items {
 		keyOf[m.ID] = m.PK
 		idOf[m.Owner.PK] = m.Owner.ID
 	}

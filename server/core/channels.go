@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"time"
 )
 
 // Channel is a conversation as App.net sees it: with its access lists
@@ -226,14 +225,13 @@ func (s *Service) GetChannels(ctx context.Context, c *Caller, ids []string) ([]*
 // activity first.
 type ChannelQuery struct {
 	Count int
-	// BeforeActivity and BeforePK continue a list after its last channel
-	// (its last activity and key); zero: from the most recent.
-	BeforeActivity time.Time
-	BeforePK       int64
-	Kinds          []ConversationKind
-	Owned          bool // only the channels the caller owns
-	Muted          bool // only the muted ones (else the muted ones are left out)
-	AllMuted       bool // muted ones too (Owned lists show them)
+	// After continues a list after this channel (an id or key reference:
+	// the last channel of the page before); "": from the most recent.
+	After    string
+	Kinds    []ConversationKind
+	Owned    bool // only the channels the caller owns
+	Muted    bool // only the muted ones (else the muted ones are left out)
+	AllMuted bool // muted ones too (Owned lists show them)
 }
 
 // ListChannels returns a page of the caller's subscribed channels and
@@ -248,8 +246,8 @@ func (s *Service) ListChannels(ctx context.Context, c *Caller, q ChannelQuery) (
 	var out []*Channel
 	more := false
 	err := s.read(ctx, func(tx Tx) error {
-		f := ConversationFilter{AppPK: c.app.PK, UserPK: c.user.PK, Kinds: q.Kinds, Limit: s.limits.MaxPageSize,
-			BeforeActivity: q.BeforeActivity, BeforePK: q.BeforePK}
+		f := ConversationFilter{AppPK: c.app.PK, UserPK: c.user.PK, Kinds: q.Kinds,
+			Page: Page{After: q.After, Limit: s.limits.MaxPageSize}}
 		for len(out) <= q.Count {
 			convs, err := tx.ListConversations(f)
 			if err != nil {
@@ -265,11 +263,10 @@ func (s *Service) ListChannels(ctx context.Context, c *Caller, q ChannelQuery) (
 				}
 				out = append(out, ch)
 			}
-			if len(convs) < f.Limit {
+			if len(convs) < f.Page.Limit {
 				break
 			}
-			last := convs[len(convs)-1]
-			f.BeforeActivity, f.BeforePK = last.LastActivityAt, last.PK
+			f.Page.After = KeyRef(convs[len(convs)-1].PK)
 		}
 		if len(out) > q.Count {
 			out, more = out[:q.Count], true

@@ -5,8 +5,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
-	"strings"
-	"time"
 
 	"parley/server/core"
 	"parley/server/httpx"
@@ -126,28 +124,9 @@ func toWireChannel(app *core.App, ch *core.Channel, o channelOptions) wireChanne
 		out.Marker = channelMarker(ch.Conversation)
 	}
 	if o.paginated {
-		out.PaginationID = channelCursor(ch.Conversation)
+		out.PaginationID = out.ID
 	}
 	return out
-}
-
-// channelCursor is a channel's pagination_id in the caller's channel
-// list: its last activity (unix milliseconds) and key. Clients pass it
-// back as before_id, opaque, as App.net asks.
-func channelCursor(conv *core.Conversation) string {
-	return strconv.FormatInt(conv.LastActivityAt.UnixMilli(), 10) + "-" + id(conv.PK)
-}
-
-// parseChannelCursor reads a before_id given to a channel list.
-func parseChannelCursor(q *core.ChannelQuery, raw string) error {
-	at, pk, ok := strings.Cut(raw, "-")
-	ms, err1 := strconv.ParseInt(at, 10, 64)
-	key, err2 := strconv.ParseInt(pk, 10, 64)
-	if !ok || err1 != nil || err2 != nil || key <= 0 {
-		return core.Invalidf("before_id", "before_id must be a pagination_id of this list, not %q", raw)
-	}
-	q.BeforeActivity, q.BeforePK = time.UnixMilli(ms).UTC(), key
-	return nil
 }
 
 func toWireChannels(app *core.App, chs []*core.Channel, o channelOptions) []wireChannel {
@@ -243,7 +222,8 @@ func (a *api) channelList(w http.ResponseWriter, r *http.Request, c *core.Caller
 	}
 	q.Count = count
 	if raw := r.URL.Query().Get("before_id"); raw != "" {
-		if err := parseChannelCursor(&q, raw); err != nil {
+		// The channels after that one in the list (older activity).
+		if q.After, err = parseKey("before_id", raw); err != nil {
 			return err
 		}
 	}

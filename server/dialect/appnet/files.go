@@ -122,7 +122,7 @@ func (a *api) fileContent(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if err != nil {
 		return err
 	}
-	f, body, err := a.svc.OpenFile(r.Context(), c, ref, false)
+	f, body, err := a.svc.OpenFile(r.Context(), c, ref)
 	if err != nil {
 		return err
 	}
