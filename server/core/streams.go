@@ -126,8 +126,10 @@ func (s *Service) StreamOwnMessages(ctx context.Context, c *Caller, q StreamQuer
 	return page, nil
 }
 
-// GetMessages returns the messages named by ids that the caller may see,
-// in the order asked; unknown and hidden ones are left out.
+// GetMessages returns the messages named by ids that the caller may see
+// (or created), in the order asked; unknown and hidden ones are left out.
+// It costs one look-up for the messages, one per conversation they are
+// in, and one for the caller's hidden copies.
 func (s *Service) GetMessages(ctx context.Context, c *Caller, ids []string) ([]*Message, error) {
 	if err := c.inApp(); err != nil {
 		return nil, err
@@ -137,19 +139,66 @@ func (s *Service) GetMessages(ctx context.Context, c *Caller, ids []string) ([]*
 	}
 	var out []*Message
 	err := s.read(ctx, func(tx Tx) error {
-		for _, id := range dedupe(ids) {
-			m, err := s.ownOrVisibleMessage(tx, c, id)
-			if ErrorCode(err) == ENOTFOUND || ErrorCode(err) == EFORBIDDEN {
-				continue
+		msgs, err := tx.MessagesByIDs(c.app.PK, dedupe(ids))
+		if err != nil {
+			return err
+		}
+		hidden := map[int64]bool{}
+		if c.user != nil && len(msgs) > 0 {
+			pks := make([]int64, len(msgs))
+			for i, m := range msgs {
+				pks[i] = m.PK
 			}
-			if err != nil {
+			if hidden, err = tx.HiddenMessages(c.user.PK, pks); err != nil {
 				return err
 			}
-			out = append(out, m)
+		}
+		readable := map[int64]*standing{} // conversation key → the caller's standing, nil: unreadable
+		for _, m := range msgs {
+			if c.user != nil && m.OwnerPK == c.user.PK {
+				out = append(out, m) // one's own message, always
+				continue
+			}
+			st, seen := readable[m.ConversationPK]
+			if !seen {
+				if st, err = s.readStanding(tx, c, m.ConversationPK); err != nil {
+					return err
+				}
+				readable[m.ConversationPK] = st
+			}
+			if st == nil {
+				continue
+			}
+			one := *st
+			one.msg, one.hidden = m, hidden[m.PK]
+			if allow(c, actSeeMessage, &one) == nil {
+				out = append(out, m)
+			}
 		}
 		return nil
 	})
 	return out, err
+}
+
+// readStanding returns the caller's standing towards a conversation they
+// may read, nil when they may not.
+func (s *Service) readStanding(tx Tx, c *Caller, convPK int64) (*standing, error) {
+	conv, err := tx.ConversationByPK(c.app.PK, convPK)
+	if err != nil {
+		return nil, err
+	}
+	if err := loadAccess(tx, conv); err != nil {
+		return nil, err
+	}
+	me, err := s.membership(tx, c, conv)
+	if err != nil {
+		return nil, err
+	}
+	st := &standing{conv: conv, me: me}
+	if allow(c, actRead, st) != nil {
+		return nil, nil
+	}
+	return st, nil
 }
 
 // ownOrVisibleMessage loads a message the caller created (which they
