@@ -15,6 +15,10 @@ type StreamQuery struct {
 	Count          int
 	IncludeDeleted bool // recall tombstones
 	IncludeMachine bool // machine-only messages
+	// SinceRead and BeforeRead bound the page by the caller's read
+	// position instead (App.net's last_read and marker); ReadInclusive
+	// takes the message at the position too.
+	SinceRead, BeforeRead, ReadInclusive bool
 }
 
 // StreamPage is one page of a stream: the messages newest first, and
@@ -86,6 +90,20 @@ func (s *Service) StreamMessages(ctx context.Context, c *Caller, convID string, 
 		f.ConversationPK = conv.PK
 		if c.user != nil {
 			f.ViewerPK = c.user.PK
+		}
+		if q.SinceRead || q.BeforeRead {
+			if conv.Me == nil {
+				return Invalidf("since_id", "last_read and marker need a subscription to the channel")
+			}
+			pos, inc := conv.Me.LastReadPK, int64(0)
+			if q.ReadInclusive {
+				inc = 1
+			}
+			if q.SinceRead {
+				f.AfterPK = max(pos-inc, 0)
+			} else {
+				f.BeforePK = pos + inc
+			}
 		}
 		msgs, err := tx.ListMessages(f)
 		if err != nil {

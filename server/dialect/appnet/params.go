@@ -39,6 +39,15 @@ func streamParams(r *http.Request) (core.StreamQuery, messageOptions, error) {
 		if raw == "" {
 			continue
 		}
+		// The caller's read position: Parley keeps one, so last_read
+		// and marker are the same.
+		switch raw {
+		case "last_read", "marker", "last_read_inclusive", "marker_inclusive":
+			q.SinceRead = q.SinceRead || p.name == "since_id"
+			q.BeforeRead = q.BeforeRead || p.name == "before_id"
+			q.ReadInclusive = q.ReadInclusive || strings.HasSuffix(raw, "_inclusive")
+			continue
+		}
 		n, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || n < 0 {
 			return q, o, core.Invalidf(p.name, "%s must be a message id, not %q", p.name, raw)
