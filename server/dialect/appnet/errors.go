@@ -25,6 +25,7 @@ var errorStatus = map[string]int{
 	core.ENOTFOUND:        http.StatusForbidden,
 	core.ECONFLICT:        http.StatusBadRequest,
 	core.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	core.EUNSUPPORTED:     http.StatusUnsupportedMediaType,
 	core.EINTERNAL:        http.StatusInternalServerError,
 	codeNoRoute:           http.StatusNotFound,
 	codeMethod:            http.StatusMethodNotAllowed,
