@@ -570,3 +570,38 @@ func (s *Service) SetMarkers(ctx context.Context, c *Caller, in []MarkerInput) (
 	}
 	return convs, nil
 }
+
+// SubscriberKeys returns the subscribers' keys of each of the channels
+// named by ids that the caller may read (unknown and unreadable ones are
+// left out), in subscription order, in one look-up for all of them.
+func (s *Service) SubscriberKeys(ctx context.Context, c *Caller, ids []string) (map[int64][]int64, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	if err := s.checkIDs("ids", ids, false); err != nil {
+		return nil, err
+	}
+	out := map[int64][]int64{}
+	err := s.read(ctx, func(tx Tx) error {
+		var pks []int64
+		for _, id := range dedupe(ids) {
+			conv, _, err := s.conversation(tx, c, id)
+			if code := ErrorCode(err); code == ENOTFOUND || code == EFORBIDDEN {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			pks = append(pks, conv.PK)
+			out[conv.PK] = []int64{}
+		}
+		members, err := tx.MemberRoles(pks)
+		for pk, ms := range members {
+			for _, m := range ms {
+				out[pk] = append(out[pk], m.UserPK)
+			}
+		}
+		return err
+	})
+	return out, err
+}

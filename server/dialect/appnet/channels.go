@@ -421,6 +421,32 @@ func (a *api) listSubscriberIDs(w http.ResponseWriter, r *http.Request, c *core.
 // subscribers reads a page of a channel's subscribers. Their pagination
 // ids are positions in subscription order, so before_id (a previous
 // page's min_id) continues after that position.
+// subscriberIDsOf is GET /stream/0/channels/subscribers/ids?ids=: the
+// subscriber ids of several channels, by channel id; unknown and hidden
+// channels are left out.
+func (a *api) subscriberIDsOf(w http.ResponseWriter, r *http.Request, c *core.Caller) error {
+	refs, err := idList(r)
+	if err != nil {
+		return err
+	}
+	if len(refs) == 0 {
+		return core.Invalidf("ids", "ids must list at least one channel id")
+	}
+	keys, err := a.svc.SubscriberKeys(r.Context(), c, refs)
+	if err != nil {
+		return err
+	}
+	out := make(map[string][]string, len(keys))
+	for ch, users := range keys {
+		ids := make([]string, len(users))
+		for i, u := range users {
+			ids[i] = id(u)
+		}
+		out[id(ch)] = ids
+	}
+	return ok(w, r, out)
+}
+
 func (a *api) subscribers(r *http.Request, c *core.Caller) ([]*core.User, int, bool, error) {
 	ref, err := pathKey("channel", r.PathValue("channel_id"))
 	if err != nil {

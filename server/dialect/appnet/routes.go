@@ -25,6 +25,7 @@ func (a *api) routes() []route {
 		{"DELETE", "/stream/0/channels/{channel_id}/subscribe", authUser, a.unsubscribe},
 		{"GET", "/stream/0/channels/{channel_id}/subscribers", authAny, a.listSubscribers},
 		{"GET", "/stream/0/channels/{channel_id}/subscribers/ids", authAny, a.listSubscriberIDs},
+		{"GET", "/stream/0/channels/subscribers/ids", authAny, a.subscriberIDsOf}, // ?ids=
 		{"POST", "/stream/0/channels/{channel_id}/mute", authUser, a.mute},
 		{"DELETE", "/stream/0/channels/{channel_id}/mute", authUser, a.unmute},
 		{"GET", "/stream/0/users/me/channels", authUser, a.listOwnChannels},
