@@ -120,3 +120,37 @@ func TestSendPrivate(t *testing.T) {
 	_, err = svc.SendPrivate(ctx, alice, []string{"bob"}, core.SendInput{MachineOnly: true, Type: core.TypeMachine, Annotations: []byte(`[]`)})
 	wantCode(t, err, core.EINVALID)
 }
+
+// TestMarkReadReset checks that a reset moves the read position back,
+// and that without it the position stays.
+func TestMarkReadReset(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc, carol := env.Service, env.Caller("demo", "carol")
+	unread := func() int {
+		t.Helper()
+		n, err := svc.UnreadCount(ctx, carol, "general")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	wantCode(t, svc.MarkRead(ctx, carol, "general", core.ReadInput{MessageID: "m2"}), "")
+	if n := unread(); n != 0 {
+		t.Fatalf("after reading m2: %d unread, want 0", n)
+	}
+	wantCode(t, svc.MarkRead(ctx, carol, "general", core.ReadInput{MessageID: "m1"}), "")
+	if n := unread(); n != 0 {
+		t.Errorf("a read position moved back without reset: %d unread", n)
+	}
+	wantCode(t, svc.MarkRead(ctx, carol, "general", core.ReadInput{MessageID: "m1", Reset: true}), "")
+	if n := unread(); n != 1 {
+		t.Errorf("after MarkRead reset to m1: %d unread, want 1", n)
+	}
+	wantCode(t, svc.MarkRead(ctx, carol, "general", core.ReadInput{MessageID: "m2"}), "")
+	_, err := svc.SetMarkers(ctx, carol, []core.MarkerInput{{ConversationID: "general", MessageID: "m1", Reset: true}})
+	wantCode(t, err, "")
+	if n := unread(); n != 1 {
+		t.Errorf("after SetMarkers reset to m1: %d unread, want 1", n)
+	}
+}
