@@ -156,6 +156,19 @@ func (s *Service) UploadFile(ctx context.Context, c *Caller, in UploadInput) (*F
 	return files[0], nil
 }
 
+// StoreUploads records staged uploads as Files, all or none (a dialect
+// stages a multipart body's file first and stores it once the form fields
+// after it are read). The uploads are consumed either way.
+func (s *Service) StoreUploads(ctx context.Context, c *Caller, ps ...*PendingUpload) ([]*File, error) {
+	for _, p := range ps {
+		if p.file.AppPK != c.App.PK {
+			s.DiscardUploads(ps...)
+			return nil, Errorf(EFORBIDDEN, "the upload belongs to another app")
+		}
+	}
+	return s.storeUploads(ctx, ps, nil)
+}
+
 // storeUploads commits the staged blobs and inserts their File rows, with
 // whatever then (which runs in the same transaction and may refuse). On any
 // failure nothing is kept: rows roll back, blobs no row names are removed.
