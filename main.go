@@ -157,7 +157,11 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Config.MaxUpload > 0 {
 		limits.MaxUploadBytes = m.Config.MaxUpload
 	}
-	m.Core = core.NewService(core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log, Limits: &limits})
+	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log, Limits: &limits}
+	if m.Config.Ephemeral {
+		opts.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
+	}
+	m.Core = core.NewService(opts)
 	// Blobs a crash left without a row (and interrupted uploads) go before
 	// anything is served.
 	if n, err := m.Core.SweepBlobs(ctx); err != nil {
@@ -172,7 +176,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		f, err := admin.DecodeFixtures(data)
 		if err == nil {
-			err = m.Core.LoadFixtures(ctx, f)
+			err = m.Core.LoadFixtures(ctx, m.Core.StartupCaller(), f)
 		}
 		if err != nil {
 			return fmt.Errorf("fixtures %s: %w", m.Config.Fixtures, err)
@@ -233,12 +237,12 @@ func (m *Main) firstStart(ctx context.Context) ([]string, error) {
 	if created {
 		notes = append(notes, "admin token: "+token)
 	}
-	apps, err := m.Core.ListApps(ctx)
+	apps, err := m.Core.ListApps(ctx, m.Core.StartupCaller())
 	if err != nil {
 		return nil, err
 	}
 	if len(apps) == 0 {
-		app, secret, err := m.Core.CreateApp(ctx, core.AppInput{ID: "default", Name: "Default"})
+		app, secret, err := m.Core.CreateApp(ctx, m.Core.StartupCaller(), core.AppInput{ID: "default", Name: "Default"})
 		if err != nil {
 			return nil, fmt.Errorf("default app: %w", err)
 		}

@@ -204,11 +204,18 @@ func TestOpen_SweepsOrphanBlobs(t *testing.T) {
 	if err := m.Open(ctx); err != nil {
 		t.Fatal(err)
 	}
-	app, _, err := m.Core.CreateApp(ctx, core.AppInput{ID: "a", Name: "A"})
+	_, secret, err := m.Core.CreateApp(ctx, m.Core.StartupCaller(), core.AppInput{ID: "a", Name: "A"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f, err := m.Core.UploadFile(ctx, &core.Caller{App: app, Trusted: true}, core.UploadInput{Name: "kept.txt", Body: strings.NewReader("kept")})
+	appCaller := func(m *Main) *core.Caller {
+		c, err := m.Core.Authenticate(ctx, core.Credential{Kind: core.CredSecret, AppID: "a", Secret: secret})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	f, err := m.Core.UploadFile(ctx, appCaller(m), core.UploadInput{Name: "kept.txt", Body: strings.NewReader("kept")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +240,7 @@ func TestOpen_SweepsOrphanBlobs(t *testing.T) {
 			t.Errorf("%s: stat err = %v, want not exist", p, err)
 		}
 	}
-	_, r, err := m.Core.OpenFile(ctx, &core.Caller{App: app, Trusted: true}, f.ID, false)
+	_, r, err := m.Core.OpenFile(ctx, appCaller(m), f.ID, false)
 	if err != nil {
 		t.Fatalf("kept file: %v", err)
 	}

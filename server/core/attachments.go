@@ -44,9 +44,13 @@ func FileAttachment(f *File) Attachment {
 // message's own transaction, so either the message and every file exist or
 // none does. The uploads are consumed either way.
 func (s *Service) SendMessageWithFiles(ctx context.Context, c *Caller, in SendInput, uploads []*PendingUpload) (*Message, []*File, error) {
-	if err := requireUser(c, "sending a message"); err != nil {
+	if err := c.inApp(); err != nil {
 		s.DiscardUploads(uploads...)
 		return nil, nil, err
+	}
+	if c.user == nil {
+		s.DiscardUploads(uploads...)
+		return nil, nil, needUser("sending a message")
 	}
 	if len(in.Attachments)+len(uploads) > s.limits.Attachments {
 		s.DiscardUploads(uploads...)
@@ -91,7 +95,7 @@ func (s *Service) DeleteAttachments(ctx context.Context, c *Caller, messageID st
 		if m, conv, _, err = s.visibleMessage(tx, c, messageID); err != nil {
 			return err
 		}
-		if err := canEdit(c, m); err != nil {
+		if err := allow(c, actEdit, &standing{conv: conv, msg: m}); err != nil {
 			return err
 		}
 		old := m.Attachments
@@ -105,7 +109,7 @@ func (s *Service) DeleteAttachments(ctx context.Context, c *Caller, messageID st
 			if a.FileID == "" {
 				continue
 			}
-			f, err := tx.FileByID(c.App.PK, a.FileID)
+			f, err := tx.FileByID(c.app.PK, a.FileID)
 			if ErrorCode(err) == ENOTFOUND {
 				continue
 			} else if err != nil {

@@ -40,7 +40,7 @@ func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, 
 		if conv, me, err = s.conversation(tx, c, id); err != nil {
 			return err
 		}
-		if err := canManage(c, me); err != nil {
+		if err := allow(c, actUpdateConversation, &standing{conv: conv, me: me}); err != nil {
 			return err
 		}
 		if in.Title != nil {
@@ -72,71 +72,9 @@ func (s *Service) DeleteConversation(ctx context.Context, c *Caller, id string) 
 		if err != nil {
 			return err
 		}
-		if !appWide(c) && (me == nil || me.Role != RoleOwner) {
-			return Errorf(EFORBIDDEN, "only the owner may delete a conversation")
+		if err := allow(c, actDeleteConversation, &standing{conv: conv, me: me}); err != nil {
+			return err
 		}
 		return tx.DeleteConversation(conv.PK)
 	})
-}
-
-// ConversationsByIDs returns the conversations among ids that the caller
-// may read, in the order asked; others are left out.
-func (s *Service) ConversationsByIDs(ctx context.Context, c *Caller, ids []string) ([]*Conversation, error) {
-	if err := s.checkIDs("channelIds", ids, false); err != nil {
-		return nil, err
-	}
-	var convs []*Conversation
-	err := s.read(ctx, func(tx Tx) error {
-		for _, id := range dedupe(ids) {
-			conv, _, err := s.conversation(tx, c, id)
-			switch ErrorCode(err) {
-			case "":
-				convs = append(convs, conv)
-			case ENOTFOUND, EFORBIDDEN:
-			default:
-				return err
-			}
-		}
-		return s.decorate(tx, c, convs)
-	})
-	return convs, err
-}
-
-// JoinConversation adds the caller to a conversation anyone may join (or
-// one they manage) and returns it as the caller now sees it. Joining twice
-// is not an error.
-func (s *Service) JoinConversation(ctx context.Context, c *Caller, id string) (*Conversation, error) {
-	if err := requireUser(c, "joining"); err != nil {
-		return nil, err
-	}
-	var conv *Conversation
-	joined := false
-	err := s.write(ctx, func(tx Tx) error {
-		var err error
-		if conv, err = tx.ConversationByID(c.App.PK, id); err != nil {
-			return err
-		}
-		me, err := s.membership(tx, c, conv)
-		if err != nil {
-			return err
-		}
-		if me == nil {
-			if err := canJoin(c, conv, me); err != nil {
-				return err
-			}
-			me = &Member{ConversationPK: conv.PK, UserPK: c.User.PK, User: c.User, Role: RoleMember, JoinedAt: s.Now()}
-			if err := tx.UpsertMember(me); err != nil {
-				return err
-			}
-			conv.Me, conv.MemberCount, joined = me, conv.MemberCount+1, true
-		}
-		return s.decorate(tx, c, []*Conversation{conv})
-	})
-	if err != nil {
-		return nil, err
-	}
-	if joined {
-		s.publish(Event{Type: EventMemberAdded, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: c.User.ID, UserID: c.User.ID})
-	}
-	return conv, nil
 }

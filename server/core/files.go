@@ -52,7 +52,10 @@ func (p *PendingUpload) staged() []StagedBlob {
 // behind), recognised as an image (width, height and a thumbnail) from its
 // bytes. Nothing is visible until it is stored.
 func (s *Service) StageUpload(ctx context.Context, c *Caller, in UploadInput) (*PendingUpload, error) {
-	if err := canUpload(c); err != nil {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	if err := allow(c, actUpload, nil); err != nil {
 		return nil, err
 	}
 	if err := s.checkOptionalID("id", in.ID); err != nil {
@@ -70,10 +73,10 @@ func (s *Service) StageUpload(ctx context.Context, c *Caller, in UploadInput) (*
 		return nil, uploadError(err)
 	}
 	b := st.Blob()
-	p := &PendingUpload{blob: st, file: File{AppPK: c.App.PK, ID: in.ID, Name: name,
+	p := &PendingUpload{blob: st, file: File{AppPK: c.app.PK, ID: in.ID, Name: name,
 		MimeType: fileMimeType(in.MimeType, name), BlobKey: b.Key, Size: b.Size, SHA256: b.SHA256}}
-	if c.User != nil {
-		p.file.OwnerPK = c.User.PK
+	if c.user != nil {
+		p.file.OwnerPK = c.user.PK
 	}
 	if err := s.probe(ctx, p); err != nil {
 		s.DiscardUploads(p)
@@ -161,7 +164,7 @@ func (s *Service) UploadFile(ctx context.Context, c *Caller, in UploadInput) (*F
 // after it are read). The uploads are consumed either way.
 func (s *Service) StoreUploads(ctx context.Context, c *Caller, ps ...*PendingUpload) ([]*File, error) {
 	for _, p := range ps {
-		if p.file.AppPK != c.App.PK {
+		if err := c.inApp(); err != nil || p.file.AppPK != c.app.PK {
 			s.DiscardUploads(ps...)
 			return nil, Errorf(EFORBIDDEN, "the upload belongs to another app")
 		}
@@ -257,17 +260,20 @@ func (s *Service) visibleFile(tx Tx, c *Caller, id string) (*File, error) {
 	if err := s.checkID("fileId", id); err != nil {
 		return nil, Errorf(ENOTFOUND, "file not found")
 	}
-	f, err := tx.FileByID(c.App.PK, id)
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	f, err := tx.FileByID(c.app.PK, id)
 	if err != nil {
 		return nil, err
 	}
-	attached := false
-	if !appWide(c) && c.User != nil && f.OwnerPK != c.User.PK {
-		if attached, err = tx.FileVisibleTo(f.PK, c.User.PK); err != nil {
+	st := &standing{file: f}
+	if !appWide(c) && c.user != nil && f.OwnerPK != c.user.PK {
+		if st.attached, err = tx.FileVisibleTo(f.PK, c.user.PK); err != nil {
 			return nil, err
 		}
 	}
-	if err := canSeeFile(c, f, attached); err != nil {
+	if err := allow(c, actSeeFile, st); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -317,7 +323,7 @@ func (s *Service) DeleteFile(ctx context.Context, c *Caller, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := canDeleteFile(c, f); err != nil {
+		if err := allow(c, actDeleteFile, &standing{file: f}); err != nil {
 			return err
 		}
 		keys = f.blobKeys()

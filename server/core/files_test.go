@@ -202,9 +202,11 @@ func TestFileRights(t *testing.T) {
 	wantCode(t, env.Service.DeleteFile(ctx, bob, f.ID), core.EFORBIDDEN)
 	wantCode(t, env.Service.DeleteFile(ctx, app, f.ID), "")
 	// Another app's file is unknown here.
-	other := env.Caller("demo", "alice")
-	other.App = &core.App{PK: other.App.PK + 1000, ID: "elsewhere"}
-	_, err = env.Service.GetFile(ctx, other, f.ID)
+	if _, _, err := env.Service.CreateApp(ctx, env.Service.StartupCaller(), core.AppInput{ID: "elsewhere", Name: "Elsewhere"}); err != nil {
+		t.Fatal(err)
+	}
+	f2 := mustUpload(t, env, "alice", "again.txt", "psst")
+	_, err = env.Service.GetFile(ctx, env.Caller("elsewhere", ""), f2.ID)
 	wantCode(t, err, core.ENOTFOUND)
 }
 

@@ -152,7 +152,7 @@ func (a *api) create(w http.ResponseWriter, r *http.Request, c *core.Caller, p h
 	}
 	if kind == core.KindDirect {
 		// The owner opens the direct channel as themself.
-		if c, err = a.as(r.Context(), c, in.Owner, false); err != nil {
+		if c, err = a.as(r, c, in.Owner, false); err != nil {
 			return core.Invalidf("owner", "a direct channel needs its owner: %s", core.ErrorMessage(err))
 		}
 		conv.OwnerID = ""
@@ -170,7 +170,7 @@ func (a *api) create(w http.ResponseWriter, r *http.Request, c *core.Caller, p h
 }
 
 func (a *api) getChannel(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	c, err := a.as(r.Context(), c, queryFrom(r), true)
+	c, err := a.as(r, c, queryFrom(r), true)
 	if err != nil {
 		return err
 	}
@@ -226,7 +226,7 @@ func (a *api) listChannels(w http.ResponseWriter, r *http.Request, c *core.Calle
 	if err != nil {
 		return err
 	}
-	if c, err = a.as(r.Context(), c, queryFrom(r), true); err != nil {
+	if c, err = a.as(r, c, queryFrom(r), true); err != nil {
 		return err
 	}
 	convs, total, err := a.svc.FindConversations(r.Context(), c, core.ConversationQuery{Skip: pg.skip(), Limit: pg.limit}, conds)
@@ -272,7 +272,7 @@ func (a *api) updateChannel(w http.ResponseWriter, r *http.Request, c *core.Call
 	} else if k != "" {
 		return core.Invalidf("type", "a channel's type cannot change")
 	}
-	c, err := a.as(r.Context(), c, in.From, true)
+	c, err := a.as(r, c, in.From, true)
 	if err != nil {
 		return err
 	}
@@ -295,7 +295,7 @@ func (a *api) deleteChannel(w http.ResponseWriter, r *http.Request, c *core.Call
 	if err != nil {
 		return err
 	}
-	if c, err = a.as(r.Context(), c, from, true); err != nil {
+	if c, err = a.as(r, c, from, true); err != nil {
 		return err
 	}
 	if err := a.svc.DeleteConversation(r.Context(), c, p.ByName("channelId")); err != nil {
@@ -311,7 +311,7 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if err != nil {
 		return err
 	}
-	if c, err = a.as(r.Context(), c, queryFrom(r), true); err != nil {
+	if c, err = a.as(r, c, queryFrom(r), true); err != nil {
 		return err
 	}
 	ch, err := a.svc.GetConversation(r.Context(), c, p.ByName("channelId"))
@@ -373,7 +373,7 @@ func (a *api) addMembers(w http.ResponseWriter, r *http.Request, c *core.Caller,
 	if err != nil {
 		return err
 	}
-	if c, err = a.as(r.Context(), c, in.From, true); err != nil {
+	if c, err = a.as(r, c, in.From, true); err != nil {
 		return err
 	}
 	added, err := a.svc.AddMembers(r.Context(), c, p.ByName("channelId"), ms)
@@ -412,7 +412,7 @@ func (a *api) removeMembers(w http.ResponseWriter, r *http.Request, c *core.Call
 	if err != nil {
 		return err
 	}
-	if c, err = a.as(r.Context(), c, in.From, true); err != nil {
+	if c, err = a.as(r, c, in.From, true); err != nil {
 		return err
 	}
 	ids := make([]string, len(ms))

@@ -33,7 +33,7 @@ func (a *api) uploadFile(w http.ResponseWriter, r *http.Request, c *core.Caller,
 		}
 		switch {
 		case part.FileName() != "" && pending == nil:
-			as, err := a.as(r.Context(), c, from, true)
+			as, err := a.as(r, c, from, true)
 			if err != nil {
 				return err
 			}
@@ -79,7 +79,7 @@ func (a *api) downloadThumbnail(w http.ResponseWriter, r *http.Request, c *core.
 
 // serveFile answers the bytes with Range, ETag and conditional requests.
 func (a *api) serveFile(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params, thumb bool) error {
-	c, err := a.as(r.Context(), c, queryFrom(r), true)
+	c, err := a.as(r, c, queryFrom(r), true)
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (a *api) deleteFile(w http.ResponseWriter, r *http.Request, c *core.Caller,
 	if err != nil {
 		return err
 	}
-	if c, err = a.as(r.Context(), c, from, true); err != nil {
+	if c, err = a.as(r, c, from, true); err != nil {
 		return err
 	}
 	if err := a.svc.DeleteFile(r.Context(), c, p.ByName("name")); err != nil {

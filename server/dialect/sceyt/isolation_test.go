@@ -17,21 +17,17 @@ func TestAppIsolation(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	ctx := context.Background()
-	other, _, err := env.Service.CreateApp(ctx, core.AppInput{ID: "other", Name: "Other", SecretKey: "other-secret"})
-	if err != nil {
+	if _, _, err := env.Service.CreateApp(ctx, env.Service.StartupCaller(), core.AppInput{ID: "other", Name: "Other", SecretKey: "other-secret"}); err != nil {
 		t.Fatal(err)
 	}
-	app := &core.Caller{App: other, Trusted: true}
+	app := env.Caller("other", "")
 	if _, err := env.Service.CreateUser(ctx, app, core.UserInput{ID: "olga", Username: "olga"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, _, err := env.Service.CreateConversation(ctx, app, core.ConversationInput{ID: "vault", Kind: core.KindPublic, OwnerID: "olga"}); err != nil {
 		t.Fatal(err)
 	}
-	olga, err := env.Service.ActAs(ctx, app, "olga")
-	if err != nil {
-		t.Fatal(err)
-	}
+	olga := env.Caller("other", "olga")
 	m, _, err := env.Service.SendMessage(ctx, olga, core.SendInput{ID: "hidden-msg", ConversationID: "vault", Body: "top secret"})
 	if err != nil {
 		t.Fatal(err)

@@ -112,7 +112,7 @@ func (a *api) listMessages(w http.ResponseWriter, r *http.Request, c *core.Calle
 	if err != nil {
 		return err
 	}
-	if c, err = a.as(r.Context(), c, queryFrom(r), true); err != nil {
+	if c, err = a.as(r, c, queryFrom(r), true); err != nil {
 		return err
 	}
 	q := core.MessageQuery{Skip: pg.skip(), Limit: pg.limit}
@@ -144,7 +144,7 @@ func (a *api) sendMessage(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
 		return err
 	}
-	c, err := a.as(r.Context(), c, in.From, false)
+	c, err := a.as(r, c, in.From, false)
 	if err != nil {
 		return err
 	}
@@ -187,7 +187,7 @@ func (a *api) inChannel(r *http.Request, c *core.Caller, p httprouter.Params) (*
 }
 
 func (a *api) getMessage(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	c, err := a.as(r.Context(), c, queryFrom(r), true)
+	c, err := a.as(r, c, queryFrom(r), true)
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (a *api) editMessage(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
 		return err
 	}
-	c, err := a.as(r.Context(), c, in.From, false)
+	c, err := a.as(r, c, in.From, false)
 	if err != nil {
 		return err
 	}
@@ -266,7 +266,7 @@ func (a *api) deleteMessage(w http.ResponseWriter, r *http.Request, c *core.Call
 	if err != nil {
 		return err
 	}
-	if c, err = a.as(r.Context(), c, from, false); err != nil {
+	if c, err = a.as(r, c, from, false); err != nil {
 		return err
 	}
 	if _, err := a.inChannel(r, c, p); err != nil {
@@ -288,7 +288,7 @@ func (a *api) deleteAttachments(w http.ResponseWriter, r *http.Request, c *core.
 	if err != nil {
 		return err
 	}
-	if c, err = a.as(r.Context(), c, from, false); err != nil {
+	if c, err = a.as(r, c, from, false); err != nil {
 		return err
 	}
 	m, err := a.svc.DeleteAttachments(r.Context(), c, p.ByName("messageId"))

@@ -41,6 +41,11 @@ func (a *api) routes() []route {
 		{"DELETE", "/v1/:appId/channels/:channelId/messages/:messageId", a.deleteMessage},
 		{"DELETE", "/v1/:appId/messages/:messageId/attachments", a.deleteAttachments},
 
+		{"POST", "/v1/:appId/channels/:channelId/start-typing", a.startTyping},
+		{"POST", "/v1/:appId/channels/:channelId/stop-typing", a.stopTyping},
+		{"POST", "/v1/:appId/customer/v1/channels/:channelId/start-typing", a.startTyping}, // the draft's garbled path
+		{"POST", "/v1/:appId/customer/v1/channels/:channelId/stop-typing", a.stopTyping},
+
 		{"GET", "/v1/:appId/users", a.listUsers},
 		{"POST", "/v1/:appId/users", a.createUser},
 		{"GET", "/v1/:appId/users/:username", a.getUser},
@@ -91,7 +96,7 @@ type route struct {
 func (a *api) wrap(rt route) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := httprouter.ParamsFromContext(r.Context())
-		c, err := a.authenticate(r, p.ByName("appId"))
+		c, err := a.authenticate(r)
 		if err == nil {
 			err = rt.h(w, r, c, p)
 		}
