@@ -208,14 +208,11 @@ func TestOpen_SweepsOrphanBlobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	appCaller := func(m *Main) *core.Caller {
-		c, err := m.Core.Authenticate(ctx, core.Credential{Kind: core.CredSecret, AppID: "a", Secret: secret})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
+	appCaller, err := m.Core.Authenticate(ctx, core.Credential{Kind: core.CredSecret, AppID: "a", Secret: secret})
+	if err != nil {
+		t.Fatal(err)
 	}
-	f, err := m.Core.UploadFile(ctx, appCaller(m), core.UploadInput{Name: "kept.txt", Body: strings.NewReader("kept")})
+	f, err := m.Core.UploadFile(ctx, appCaller, core.UploadInput{Name: "kept.txt", Body: strings.NewReader("kept")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -240,7 +237,11 @@ func TestOpen_SweepsOrphanBlobs(t *testing.T) {
 			t.Errorf("%s: stat err = %v, want not exist", p, err)
 		}
 	}
-	_, r, err := m.Core.OpenFile(ctx, appCaller(m), f.ID, false)
+	appCaller, err = m.Core.Authenticate(ctx, core.Credential{Kind: core.CredSecret, AppID: "a", Secret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, r, err := m.Core.OpenFile(ctx, appCaller, f.ID, false)
 	if err != nil {
 		t.Fatalf("kept file: %v", err)
 	}

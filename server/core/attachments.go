@@ -86,6 +86,9 @@ func (s *Service) SendMessageWithFiles(ctx context.Context, c *Caller, in SendIn
 // Uploaded files the sender attached go too, unless another message still
 // attaches them; their bytes go when no other file shares them.
 func (s *Service) DeleteAttachments(ctx context.Context, c *Caller, messageID string) (*Message, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	s.blobMu.Lock()
 	defer s.blobMu.Unlock()
 	var m *Message

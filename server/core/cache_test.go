@@ -20,7 +20,7 @@ func TestHistoryNeverStale(t *testing.T) {
 		p, err := svc.ListMessages(ctx, bob, "general", core.MessageQuery{IncludeDeleted: true})
 		wantCode(t, err, "")
 		out := map[string]*core.Message{}
-		for _, m := range p.Messages {
+		for _, m := range p.Items {
 			out[m.ID] = m
 		}
 		return out

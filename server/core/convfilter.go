@@ -115,11 +115,17 @@ func (s *Service) FindConversations(ctx context.Context, c *Caller, q Conversati
 	if err := checkConditions(conds); err != nil {
 		return nil, 0, err
 	}
-	page, err := s.page(Page{Skip: q.Skip, Limit: q.Limit})
+	if err := c.inApp(); err != nil {
+		return nil, 0, err
+	}
+	page, err := s.page(q.Page)
 	if err != nil {
 		return nil, 0, err
 	}
-	f, err := s.conversationFilter(c, ConversationQuery{Kinds: q.Kinds, Limit: s.limits.MaxPageSize})
+	if page.After != "" || page.Before != "" {
+		return nil, 0, Invalidf("after", "a filtered list pages by skip and limit only")
+	}
+	f, err := s.conversationFilter(c, ConversationQuery{Kinds: q.Kinds, Page: Page{Limit: s.limits.MaxPageSize}})
 	if err != nil {
 		return nil, 0, err
 	}
@@ -147,10 +153,10 @@ func (s *Service) FindConversations(ctx context.Context, c *Caller, q Conversati
 				}
 			}
 			scanned += len(batch)
-			if len(batch) < f.Limit {
+			if len(batch) < f.Page.Limit {
 				break
 			}
-			f.Skip += len(batch)
+			f.Page.After = batch[len(batch)-1].ID // keyset: on from the last one read
 		}
 		return s.decorate(tx, c, out)
 	})

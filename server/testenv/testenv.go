@@ -69,9 +69,9 @@ type Env struct {
 
 type config struct {
 	fixtures string
+	service  []func(*core.Options)
 	fs       afero.Fs
 	limits   *core.Limits
-	service  []func(*core.Options)
 }
 
 // WithFs keeps the instance's blobs on fsys instead of a fresh MemMapFs

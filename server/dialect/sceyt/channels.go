@@ -229,7 +229,7 @@ func (a *api) listChannels(w http.ResponseWriter, r *http.Request, c *core.Calle
 	if c, err = a.as(r, c, queryFrom(r), true); err != nil {
 		return err
 	}
-	convs, total, err := a.svc.FindConversations(r.Context(), c, core.ConversationQuery{Skip: pg.skip(), Limit: pg.limit}, conds)
+	convs, total, err := a.svc.FindConversations(r.Context(), c, core.ConversationQuery{Page: pg.core()}, conds)
 	if err != nil {
 		return err
 	}
@@ -318,10 +318,11 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if err != nil {
 		return err
 	}
-	members, err := a.svc.ListMembers(r.Context(), c, ch.ID, core.Page{Skip: pg.skip(), Limit: pg.limit})
+	list, err := a.svc.ListMembers(r.Context(), c, ch.ID, pg.core())
 	if err != nil {
 		return err
 	}
+	members := list.Items
 	out := struct {
 		Count      int          `json:"count"`
 		TotalCount int          `json:"total_count"`

@@ -115,8 +115,7 @@ func (a *api) listMessages(w http.ResponseWriter, r *http.Request, c *core.Calle
 	if c, err = a.as(r, c, queryFrom(r), true); err != nil {
 		return err
 	}
-	q := core.MessageQuery{Skip: pg.skip(), Limit: pg.limit}
-	page, err := a.svc.ListMessages(r.Context(), c, p.ByName("channelId"), q)
+	page, err := a.svc.ListMessages(r.Context(), c, p.ByName("channelId"), core.MessageQuery{Page: pg.core()})
 	if err != nil {
 		return err
 	}
@@ -130,9 +129,9 @@ func (a *api) listMessages(w http.ResponseWriter, r *http.Request, c *core.Calle
 		TotalCount int           `json:"total_count"`
 		Links      wireLinks     `json:"links"`
 		Messages   []wireMessage `json:"messages"`
-	}{Count: len(page.Messages), TotalCount: total, Links: e.links(r, pg, total, page.More),
-		Messages: make([]wireMessage, len(page.Messages))}
-	for i, m := range page.Messages {
+	}{Count: len(page.Items), TotalCount: total, Links: e.links(r, pg, total, page.More),
+		Messages: make([]wireMessage, len(page.Items))}
+	for i, m := range page.Items {
 		out.Messages[i] = e.message(m)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)

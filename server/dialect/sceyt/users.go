@@ -74,15 +74,16 @@ func (a *api) listUsers(w http.ResponseWriter, r *http.Request, c *core.Caller, 
 	if err != nil {
 		return err
 	}
-	users, err := a.svc.ListUsers(r.Context(), c, core.Page{Skip: pg.skip(), Limit: pg.limit})
+	list, err := a.svc.ListUsers(r.Context(), c, pg.core())
 	if err != nil {
 		return err
 	}
+	users := list.Items
 	out := struct {
 		Count int        `json:"count"`
 		Links wireLinks  `json:"links"`
 		Users []wireUser `json:"users"`
-	}{Count: len(users), Links: newEncoder(r, p.ByName("appId")).links(r, pg, -1, len(users) == pg.limit),
+	}{Count: len(users), Links: newEncoder(r, p.ByName("appId")).links(r, pg, -1, list.More),
 		Users: make([]wireUser, len(users))}
 	for i, u := range users {
 		out.Users[i] = toWireUser(u)

@@ -351,7 +351,9 @@ func readPaging(r *http.Request, defLimit int) (paging, error) {
 	return paging{page: page, limit: limit}, nil
 }
 
-func (p paging) skip() int { return (p.page - 1) * p.limit }
+// core is the core's page: an offset, bounded by the core (deep pages are
+// refused with a clear error rather than read slowly).
+func (p paging) core() core.Page { return core.Page{Skip: (p.page - 1) * p.limit, Limit: p.limit} }
 
 // links returns the links of page p of a list of total items (total < 0:
 // unknown, then more says whether a next page exists and last is null).
