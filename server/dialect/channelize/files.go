@@ -3,6 +3,7 @@ package channelize
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -12,7 +13,8 @@ import (
 
 // Files: a multipart upload answers the fields a message attachment needs,
 // and the URLs in the answer serve the bytes (with Channelize's usual
-// credentials).
+// credentials). The SDK's own two steps work too: POST {name} reserves an
+// upload URL, and a PUT of the raw bytes there (no credentials) stores it.
 
 // wireFile is an uploaded file as an attachment takes it.
 type wireFile struct {
@@ -39,11 +41,80 @@ func toWireFile(base string, f *core.File) wireFile {
 	return out
 }
 
-// uploadFile takes a multipart body whose first file part is the file.
+// reserveIn is the first step of the SDK's upload: the file's name (and a
+// thumbnail's, when the client made one).
+type reserveIn struct {
+	Name      string `json:"name"`
+	MimeType  string `json:"mimeType"`
+	Thumbnail *struct {
+		Name string `json:"name"`
+	} `json:"thumbnail"`
+}
+
+// wireReserved tells the client where to PUT the bytes and where the file
+// will be.
+type wireReserved struct {
+	UploadURL          string  `json:"uploadUrl"`
+	FileURL            string  `json:"fileUrl"`
+	UploadThumbnailURL *string `json:"uploadThumbnailUrl,omitempty"`
+	ThumbnailURL       *string `json:"thumbnailUrl,omitempty"`
+}
+
+// uploadFile is POST /v2/files: a JSON body reserves an upload (the SDK's
+// two steps), a multipart body is the upload itself.
+func (a *api) uploadFile(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	if !strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/") {
+		return a.reserveUpload(w, r, c)
+	}
+	return a.uploadMultipart(w, r, c)
+}
+
+// reserveUpload answers uploadUrl (to PUT the bytes to, without
+// credentials) and fileUrl (where the file will be), and the same pair for
+// a thumbnail the client uploads itself.
+func (a *api) reserveUpload(w http.ResponseWriter, r *http.Request, c *core.Caller) error {
+	var in reserveIn
+	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
+		return err
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		return core.Invalidf("name", "name is required: the file's name (or send the file as multipart/form-data)")
+	}
+	base := httpx.BaseURL(r)
+	slot, err := a.svc.ReserveUpload(r.Context(), c, in.Name, in.MimeType)
+	if err != nil {
+		return err
+	}
+	out := wireReserved{UploadURL: base + "/v2/files/upload/" + url.PathEscape(slot.Token),
+		FileURL: base + "/v2/files/" + url.PathEscape(slot.FileID)}
+	if in.Thumbnail != nil && strings.TrimSpace(in.Thumbnail.Name) != "" {
+		th, err := a.svc.ReserveUpload(r.Context(), c, in.Thumbnail.Name, "")
+		if err != nil {
+			return err
+		}
+		up, at := base+"/v2/files/upload/"+url.PathEscape(th.Token), base+"/v2/files/"+url.PathEscape(th.FileID)
+		out.UploadThumbnailURL, out.ThumbnailURL = &up, &at
+	}
+	httpx.WriteJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// putUpload receives the bytes of a reserved upload: the raw body, with
+// its Content-Type; the token in the URL is the only credential needed.
+func (a *api) putUpload(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	f, err := a.svc.CompleteUpload(r.Context(), c, p.ByName("token"), r.Header.Get("Content-Type"), httpx.RawBody(r))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, toWireFile(httpx.BaseURL(r), f))
+	return nil
+}
+
+// uploadMultipart takes a multipart body whose first file part is the file.
 // Optional fields: name (the attachment's label in the answer; the stored
 // file keeps the part's file name) and type (the attachment type the client
 // means: image, audio, video, file).
-func (a *api) uploadFile(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
+func (a *api) uploadMultipart(w http.ResponseWriter, r *http.Request, c *core.Caller) error {
 	mr, err := httpx.MultipartReader(r)
 	if err != nil {
 		return err
