@@ -173,7 +173,11 @@ func (a *api) downloadThumbnail(w http.ResponseWriter, r *http.Request, c *core.
 }
 
 func (a *api) serveFile(w http.ResponseWriter, r *http.Request, c *core.Caller, id string, thumb bool) error {
-	f, rd, err := a.svc.OpenFile(r.Context(), c, id, thumb)
+	open := a.svc.OpenFile
+	if thumb {
+		open = a.svc.OpenThumbnail
+	}
+	f, rd, err := open(r.Context(), c, id)
 	if err != nil {
 		return err
 	}

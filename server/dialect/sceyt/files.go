@@ -83,7 +83,11 @@ func (a *api) serveFile(w http.ResponseWriter, r *http.Request, c *core.Caller, 
 	if err != nil {
 		return err
 	}
-	f, rd, err := a.svc.OpenFile(r.Context(), c, p.ByName("name"), thumb)
+	open := a.svc.OpenFile
+	if thumb {
+		open = a.svc.OpenThumbnail
+	}
+	f, rd, err := open(r.Context(), c, p.ByName("name"))
 	if err != nil {
 		return err
 	}

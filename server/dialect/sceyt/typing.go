@@ -27,7 +27,11 @@ func (a *api) typing(w http.ResponseWriter, r *http.Request, c *core.Caller, p h
 	if c, err = a.as(r, c, from, false); err != nil {
 		return err
 	}
-	if err := a.svc.SetTyping(r.Context(), c, p.ByName("channelId"), on); err != nil {
+	set := a.svc.StopTyping
+	if on {
+		set = a.svc.StartTyping
+	}
+	if err := set(r.Context(), c, p.ByName("channelId")); err != nil {
 		return err
 	}
 	return noContent(w)
