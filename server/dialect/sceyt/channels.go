@@ -314,11 +314,7 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if c, err = a.as(r, c, queryFrom(r), true); err != nil {
 		return err
 	}
-	ch, err := a.svc.GetConversation(r.Context(), c, p.ByName("channelId"))
-	if err != nil {
-		return err
-	}
-	list, err := a.svc.ListMembers(r.Context(), c, ch.ID, pg.core())
+	ch, list, err := a.svc.GetConversationWithMembers(r.Context(), c, p.ByName("channelId"), pg.core())
 	if err != nil {
 		return err
 	}
