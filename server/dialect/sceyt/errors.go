@@ -39,7 +39,6 @@ var wireFields = map[string]string{
 	"avatarUrl":      "avatar",
 	"displayName":    "first_name",
 	"kind":           "type",
-	"id":             "id",
 }
 
 // wireError is the error body of every refusal:
