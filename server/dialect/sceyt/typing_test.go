@@ -94,7 +94,7 @@ func TestTyping(t *testing.T) {
 		{"ExpiresByItself", func() int { env.Clock.Advance(6 * time.Second); ts.fire(); return 204 }, 204,
 			[]string{"typing.stopped/bob@general"}},
 		{"ErrNoFrom", func() int { return post("/v1/demo/channels/general/start-typing", "") }, 400, nil},
-		{"ErrNotMember", func() int { return post("/v1/demo/channels/general/start-typing", `{"from": "dave"}`) }, 403, nil},
+		{"ErrNotMember", func() int { return post("/v1/demo/channels/general/start-typing", `{"from": "dave"}`) }, 404, nil},
 		{"ErrUnknownChannel", func() int { return post("/v1/demo/channels/nope/stop-typing", `{"from": "alice"}`) }, 404, nil},
 	}
 	for _, st := range steps {
