@@ -139,6 +139,9 @@ func (a *api) listMessages(w http.ResponseWriter, r *http.Request, c *core.Calle
 }
 
 func (a *api) sendMessage(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	if strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/") {
+		return a.sendWithFiles(w, r, c, p)
+	}
 	var in messageIn
 	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
 		return err
@@ -295,5 +298,69 @@ func (a *api) deleteAttachments(w http.ResponseWriter, r *http.Request, c *core.
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, newEncoder(r, p.ByName("appId")).message(m))
+	return nil
+}
+
+// sendWithFiles sends a message whose files come in the same request: a
+// multipart body of form fields (from, body, type, metadata, parent_id, id;
+// from before the first file) and file parts, each attached in order. The
+// message and its files are stored together or not at all.
+func (a *api) sendWithFiles(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	mr, err := httpx.MultipartReader(r)
+	if err != nil {
+		return err
+	}
+	var uploads []*core.PendingUpload
+	defer func() { a.svc.DiscardUploads(uploads...) }()
+	fields := map[string]string{}
+	var as *core.Caller
+	for {
+		part, err := httpx.NextPart(mr)
+		if err != nil {
+			return err
+		}
+		if part == nil {
+			break
+		}
+		if part.FileName() == "" {
+			v, err := httpx.FieldValue(part)
+			if err != nil {
+				return err
+			}
+			if part.FormName() == "from" && as != nil && v != fields["from"] {
+				return core.Invalidf("from", "send from before the first file")
+			}
+			fields[part.FormName()] = v
+			continue
+		}
+		if as == nil {
+			if as, err = a.as(r, c, fields["from"], false); err != nil {
+				return err
+			}
+		}
+		up, err := a.svc.StageUpload(r.Context(), as, core.UploadInput{Name: part.FileName(),
+			MimeType: part.Header.Get("Content-Type"), Body: httpx.FileBody(part)})
+		if err != nil {
+			return err
+		}
+		uploads = append(uploads, up)
+	}
+	if as == nil {
+		if as, err = a.as(r, c, fields["from"], false); err != nil {
+			return err
+		}
+	}
+	send := core.SendInput{ID: fields["id"], ConversationID: p.ByName("channelId"), Body: fields["body"], ParentID: fields["parent_id"],
+		Metadata: metadataText(fields["metadata"])}
+	if t := fields["type"]; t != "text" {
+		send.CustomType = t
+	}
+	pending := uploads
+	uploads = nil // the core consumes them
+	m, _, err := a.svc.SendMessageWithFiles(r.Context(), as, send, pending)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusCreated, newEncoder(r, p.ByName("appId")).message(m))
 	return nil
 }
