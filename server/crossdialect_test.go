@@ -3,12 +3,136 @@ package server_test
 import (
 	"context"
 	"encoding/json"
+	"reflect"
+	"sort"
 	"strconv"
 	"testing"
 
 	"parley/server/core"
 	"parley/server/testenv"
 )
+
+// line is one message of the fixture conversation as any dialect shows it:
+// its id, its sender's user id and its text.
+type line struct{ ID, From, Body string }
+
+// reader reads the fixture conversation general through one dialect, as
+// alice, and returns its messages.
+type reader struct {
+	name    string
+	method  string
+	path    string
+	headers []string
+	decode  func(t *testing.T, body []byte) []line
+}
+
+func decodeInto[T any](t *testing.T, body []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	return v
+}
+
+// readers is every dialect's reading of general; a new dialect adds a line.
+var readers = []reader{
+	{"channelize", "GET", "/v2/conversations/general/messages",
+		[]string{"Public-Key: demo-public", "Authorization: Bearer YWxpY2UtdG9rZW4="},
+		func(t *testing.T, body []byte) []line {
+			var out []line
+			for _, m := range decodeInto[[]struct {
+				ID      string `json:"id"`
+				OwnerID string `json:"ownerId"`
+				Body    string `json:"body"`
+			}](t, body) {
+				out = append(out, line{m.ID, m.OwnerID, m.Body})
+			}
+			return out
+		}},
+	{"sceyt", "GET", "/v1/demo/channels/general/messages?from=alice",
+		[]string{"Authorization: Bearer demo-secret"},
+		func(t *testing.T, body []byte) []line {
+			var out []line
+			for _, m := range decodeInto[struct {
+				Messages []struct {
+					ID   string `json:"id"`
+					From string `json:"from"`
+					Body string `json:"body"`
+				} `json:"messages"`
+			}](t, body).Messages {
+				out = append(out, line{m.ID, m.From, m.Body})
+			}
+			return out
+		}},
+}
+
+// TestCrossDialect reads the same conversation through every dialect: the
+// same messages, ids, senders and texts.
+func TestCrossDialect(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	want := []line{{"m1", "alice", "hello"}, {"m2", "bob", "hi alice"}}
+	for _, rd := range readers {
+		t.Run(rd.name, func(t *testing.T) {
+			resp, body := env.Do(rd.method, rd.path, "", rd.headers...)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s %s: %d %s", rd.method, rd.path, resp.StatusCode, body)
+			}
+			got := rd.decode(t, body)
+			sort.Slice(got, func(i, j int) bool { return got[i].ID < got[j].ID })
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s reads general as %+v, want %+v", rd.name, got, want)
+			}
+		})
+	}
+}
+
+// TestCrossDialect_Files: a file uploaded and attached through Sceyt is the
+// same file through Channelize: the message names it, and a member reads
+// its bytes there.
+func TestCrossDialect_Files(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	body := "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.txt\"\r\nContent-Type: text/plain\r\n\r\nthe plan\r\n--B--\r\n"
+	resp, out := env.Do("POST", "/v1/demo/files?from=alice", body, "Authorization: Bearer demo-secret",
+		"Content-Type: multipart/form-data; boundary=B")
+	if resp.StatusCode != 201 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, out)
+	}
+	file := decodeInto[struct {
+		ID  string `json:"id"`
+		URL string `json:"url"`
+	}](t, out)
+	resp, out = env.Do("POST", "/v1/demo/channels/general/messages",
+		`{"from": "alice", "body": "read this", "attachments": [{"type": "file", "name": "plan.txt", "url": "`+file.URL+`"}]}`,
+		"Authorization: Bearer demo-secret")
+	if resp.StatusCode != 201 {
+		t.Fatalf("send: %d %s", resp.StatusCode, out)
+	}
+	sent := decodeInto[struct {
+		ID string `json:"id"`
+	}](t, out)
+	bob := []string{"Public-Key: demo-public", "Authorization: Bearer Ym9iLXRva2Vu"}
+	resp, out = env.Do("GET", "/v2/conversations/general/messages", "", bob...)
+	if resp.StatusCode != 200 {
+		t.Fatalf("channelize list: %d %s", resp.StatusCode, out)
+	}
+	found := false
+	for _, m := range decodeInto[[]struct {
+		ID   string `json:"id"`
+		Body string `json:"body"`
+	}](t, out) {
+		found = found || (m.ID == sent.ID && m.Body == "read this")
+	}
+	if !found {
+		t.Fatalf("channelize does not list message %s: %s", sent.ID, out)
+	}
+	resp, out = env.Do("GET", "/v2/files/"+file.ID, "", bob...)
+	if resp.StatusCode != 200 || string(out) != "the plan" {
+		t.Fatalf("bob reads the file through channelize: %d %q", resp.StatusCode, out)
+	}
+}
 
 // sameMessage is what every dialect must agree on about one message: which
 // row it is, who sent it and what it says.
@@ -19,10 +143,12 @@ type sameMessage struct {
 	body   string
 }
 
-// TestCrossDialectGeneral reads the fixture conversation general through
-// every dialect and checks that each shows the core's messages: the same
-// rows, senders and texts, in the same order (oldest first here).
-func TestCrossDialectGeneral(t *testing.T) {
+// TestCrossDialect_AppNet reads general through App.net, which names rows
+// by integer key, and through Channelize, after each wrote a message: both
+// show the core's messages (the same rows, senders and texts, oldest
+// first here), the keys mapped to text ids through the core.
+func TestCrossDialect_AppNet(t *testing.T) {
+	t.Parallel()
 	env := testenv.New(t)
 	ctx := context.Background()
 	alice := env.Caller("demo", "alice")
@@ -65,12 +191,11 @@ func TestCrossDialectGeneral(t *testing.T) {
 		{"channelize /v2", func(t *testing.T) []sameMessage {
 			_, body := env.Do("GET", "/v2/conversations/general/messages?sort=createdAt%20ASC", "",
 				"Public-Key: demo-public", "Authorization: Bearer YWxpY2UtdG9rZW4=")
-			var msgs []struct {
+			msgs := decodeInto[[]struct {
 				ID      string `json:"id"`
 				OwnerID string `json:"ownerId"`
 				Body    string `json:"body"`
-			}
-			decode(t, body, &msgs)
+			}](t, body)
 			var out []sameMessage
 			for _, m := range msgs {
 				out = append(out, sameMessage{key: keyOf[m.ID], id: m.ID, sender: m.OwnerID, body: m.Body})
@@ -80,7 +205,7 @@ func TestCrossDialectGeneral(t *testing.T) {
 		{"appnet /stream/0", func(t *testing.T) []sameMessage {
 			_, body := env.Do("GET", "/stream/0/channels/"+strconv.FormatInt(conv.PK, 10)+"/messages", "",
 				"Authorization: Bearer alice-token")
-			var resp struct {
+			resp := decodeInto[struct {
 				Data []struct {
 					ID   string `json:"id"`
 					Text string `json:"text"`
@@ -88,8 +213,7 @@ func TestCrossDialectGeneral(t *testing.T) {
 						ID string `json:"id"`
 					} `json:"user"`
 				} `json:"data"`
-			}
-			decode(t, body, &resp)
+			}](t, body)
 			var out []sameMessage
 			for i := len(resp.Data) - 1; i >= 0; i-- { // App.net streams newest first
 				m := resp.Data[i]
@@ -118,12 +242,5 @@ func TestCrossDialectGeneral(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func decode(t *testing.T, body []byte, v any) {
-	t.Helper()
-	if err := json.Unmarshal(body, v); err != nil {
-		t.Fatalf("decode %s: %v", body, err)
 	}
 }

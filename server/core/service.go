@@ -70,7 +70,8 @@ type Service struct {
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 	typing    *typingState
-	blobMu    blobLock // files: blob commits and removals
+	blobMu    blobLock    // files: blob commits and removals
+	slots     uploadSlots // files: uploads reserved for a later PUT
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
