@@ -67,7 +67,7 @@ type Tx interface {
 
 	// Conversations and members.
 	InsertConversation(c *Conversation) error // sets PK; ID defaults to PK in decimal
-	UpdateConversation(c *Conversation) error // title, avatar, custom type, metadata, type, updated time
+	UpdateConversation(c *Conversation) error // title, avatar, custom type, metadata, type, owner, updated time
 	ConversationByID(appPK int64, id string) (*Conversation, error)
 	ConversationByPK(appPK, pk int64) (*Conversation, error)
 	// ConversationKey returns what never changes about the app's
@@ -130,6 +130,12 @@ type Tx interface {
 	UnreadCount(convPK, userPK int64) (int, error)
 	UnreadTotal(userPK int64) (int, error)
 	UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) // one query for many conversations
+
+	// Event audiences (realtime): who may see a change.
+	MemberKeys(convPK int64) ([]int64, error) // the members' user keys
+	// MessageAudience returns the members' user keys but those who hid the
+	// message for themselves.
+	MessageAudience(convPK, messagePK int64) ([]int64, error)
 
 	// Files.
 	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal
