@@ -65,6 +65,10 @@ type DB struct {
 	msgSeq int64
 
 	cache *messageCache
+	// creds is the core's cache of verified credentials: this process alone
+	// writes the database, so the core's resets after its writes keep it
+	// right (see core.CredentialKeeper).
+	creds *core.CredentialCache
 
 	// convKeys remembers, for the writer only, each conversation's key and
 	// kind by app and id: they never change while the conversation lives.
@@ -83,7 +87,14 @@ type DB struct {
 	closeOnce sync.Once
 }
 
-var _ core.Store = (*DB)(nil)
+var (
+	_ core.Store            = (*DB)(nil)
+	_ core.CredentialKeeper = (*DB)(nil)
+)
+
+// Credentials returns the core's cache of verified credentials for this
+// database.
+func (db *DB) Credentials() *core.CredentialCache { return db.creds }
 
 // Open opens (or creates) the database at opts.Path, applies the schema to a
 // new database and starts the writer goroutine.
@@ -107,6 +118,7 @@ func open(ctx context.Context, opts Options) (db *DB, err error) {
 	}
 	db = &DB{
 		cache:    newMessageCache(opts.CachedMessages),
+		creds:    core.NewCredentialCache(),
 		convKeys: map[convName]convKey{},
 		memory:   opts.Path == Memory,
 		writes:   make(chan *request),
