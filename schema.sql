@@ -154,11 +154,18 @@ CREATE TABLE files (
 	width      INTEGER NOT NULL DEFAULT 0,
 	height     INTEGER NOT NULL DEFAULT 0,
 	created_at INTEGER NOT NULL,
+	-- files: an image's thumbnail, a blob of its own ('' when none).
+	thumb_key    TEXT    NOT NULL DEFAULT '',
+	thumb_mime   TEXT    NOT NULL DEFAULT '',
+	thumb_size   INTEGER NOT NULL DEFAULT 0,
+	thumb_width  INTEGER NOT NULL DEFAULT 0,
+	thumb_height INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (app_pk, id)
 );
 CREATE INDEX files_owner ON files (owner_pk) WHERE owner_pk IS NOT NULL;
 -- Blobs are content-addressed: the blob store asks whether a key is still used.
 CREATE INDEX files_blob ON files (blob_key);
+CREATE INDEX files_thumb ON files (thumb_key);
 
 CREATE TABLE messages (
 	pk                   INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -115,6 +115,11 @@ func TestQueryPlans(t *testing.T) {
 			func() error { _, err := tx.ConversationByID(f.App.PK, core.KeyRef(f.Conv.PK)); return err },
 			func() error { _, err := tx.TokenByHash("x"); return err },
 			func() error { _, err := tx.IsHidden(m.PK, f.Bob.PK); return err },
+			// files
+			func() error { _, err := tx.FileByID(f.App.PK, "f1"); return err },
+			func() error { _, err := tx.BlobKeysInUse([]string{"k"}); return err },
+			func() error { _, err := tx.FileVisibleTo(1, f.Bob.PK); return err },
+			func() error { _, err := tx.FileAttachmentCount(1); return err },
 		} {
 			if err := step(); err != nil && core.ErrorCode(err) != core.ENOTFOUND {
 				return err

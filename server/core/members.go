@@ -288,11 +288,16 @@ func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p P
 		if err != nil {
 			return err
 		}
-		members, err := tx.ListMembers(conv.PK, more(p))
-		list = listOf(members, p)
+		list, err = s.listMembers(tx, conv, p)
 		return err
 	})
 	return list, err
+}
+
+// listMembers reads one page of a conversation's members.
+func (s *Service) listMembers(tx Tx, conv *Conversation, p Page) (List[*Member], error) {
+	members, err := tx.ListMembers(conv.PK, more(p))
+	return listOf(members, p), err
 }
 
 func actorID(c *Caller) string {

@@ -33,7 +33,7 @@ func TestListMessagesFilters(t *testing.T) {
 		Attachments: []core.Attachment{{Type: "video", Data: []byte(`{"type":"video"}`)}}})
 	send(t, env, "bob", core.SendInput{ID: "b1", ConversationID: "general", Type: core.TypeAdmin, Body: "bob joined"})
 	send(t, env, "bob", core.SendInput{ID: "r1", ConversationID: "general", ParentID: "m1", Body: "thread", ShowInConversation: ptr(false)})
-	if _, err := env.Service.SetPinned(ctx, env.Caller("demo", "alice"), "c1", true); err != nil {
+	if _, err := env.Service.Pin(ctx, env.Caller("demo", "alice"), "c1"); err != nil {
 		t.Fatal(err)
 	}
 	// Stored order: m1, m2, a1, c1, b1, r1.

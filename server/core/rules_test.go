@@ -65,7 +65,11 @@ func TestPin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := env.Service.SetPinned(ctx, env.Caller("demo", tt.as), "m2", tt.pin)
+			pin := env.Service.Unpin
+			if tt.pin {
+				pin = env.Service.Pin
+			}
+			m, err := pin(ctx, env.Caller("demo", tt.as), "m2")
 			wantCode(t, err, tt.code)
 			if err == nil && m.Pinned != tt.pin {
 				t.Fatalf("pinned: got %v", m.Pinned)

@@ -64,6 +64,7 @@ type Service struct {
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 	typing    *typingState
+	blobMu    blobLock // files: blob commits and removals
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,

@@ -147,4 +147,9 @@ type Tx interface {
 	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal
 	FileByID(appPK int64, id string) (*File, error)
 	DeleteFile(pk int64) error
+	// BlobKeysInUse reports which keys a file or thumbnail still names.
+	BlobKeysInUse(keys []string) (map[string]bool, error)
+	// FileVisibleTo reports whether the user sees a message attaching the file.
+	FileVisibleTo(filePK, userPK int64) (bool, error)
+	FileAttachmentCount(filePK int64) (int, error)
 }

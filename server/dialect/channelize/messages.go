@@ -231,14 +231,14 @@ func (a *api) listReactions(w http.ResponseWriter, r *http.Request, c *core.Call
 // pin and unpin take no body: the SDK sends an empty form-encoded one,
 // which is never read.
 func (a *api) pin(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	if _, err := a.svc.SetPinned(r.Context(), c, p.ByName("id"), true); err != nil {
+	if _, err := a.svc.Pin(r.Context(), c, p.ByName("id")); err != nil {
 		return err
 	}
 	return noContent(w)
 }
 
 func (a *api) unpin(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	if _, err := a.svc.SetPinned(r.Context(), c, p.ByName("id"), false); err != nil {
+	if _, err := a.svc.Unpin(r.Context(), c, p.ByName("id")); err != nil {
 		return err
 	}
 	return noContent(w)
