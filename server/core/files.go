@@ -55,7 +55,7 @@ func (s *Service) StageUpload(ctx context.Context, c *Caller, in UploadInput) (*
 	if err := canUpload(c); err != nil {
 		return nil, err
 	}
-	if err := s.checkOptionalID("id", in.ID); err != nil {
+	if err := s.checkNewID("id", in.ID); err != nil {
 		return nil, err
 	}
 	if s.blobs == nil {
