@@ -245,6 +245,16 @@ func (db *DB) migrate(ctx context.Context, schema string) error {
 	}
 	switch {
 	case version == schemaVersion:
+		// schema.sql version 1 changed in place before its first release
+		// (message sequence numbers, keys never reused); a database made
+		// by an earlier build lacks them and must be made anew.
+		var seq int
+		if err := tx.GetContext(ctx, &seq, `SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'seq'`); err != nil {
+			return fmt.Errorf("read schema: %w", err)
+		}
+		if seq == 0 {
+			return errors.New("the database was made by an earlier pre-release build (no message sequence numbers); move it away and start again")
+		}
 		return nil
 	case version > schemaVersion:
 		return fmt.Errorf("schema version %d is newer than this program's %d", version, schemaVersion)
