@@ -29,7 +29,7 @@ type Store interface {
 // Reactions in a fixed number of queries, whatever the number of messages.
 //
 // Every parameter or filter field that takes the text id of a user,
-// conversation, message or file within an app (UserByID, UsersByIDs,
+// conversation, message, file or team within an app (UserByID, UsersByIDs, TeamByID,
 // ConversationByID, ConversationKey, ConversationAs, MessageByID,
 // MessagesByIDs, MessageFilter.IDs and OwnerIDs, FileByID, a message's
 // Recipients and Mentions) also takes a key reference (KeyRef), which
