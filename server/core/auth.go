@@ -62,6 +62,7 @@ func (s *Service) AppByPublicKey(ctx context.Context, key string) (*App, error) 
 		return nil, Errorf(EUNAUTHENTICATED, "missing public key")
 	}
 	if app := s.auth.app(key); app != nil {
+		noteCaller(ctx, app, nil)
 		return app, nil
 	}
 	var app *App
@@ -76,6 +77,7 @@ func (s *Service) AppByPublicKey(ctx context.Context, key string) (*App, error) 
 		return nil, err
 	}
 	s.auth.putApp(key, app)
+	noteCaller(ctx, app, nil)
 	return app, nil
 }
 
@@ -86,6 +88,9 @@ func (s *Service) AppByID(ctx context.Context, id string) (*App, error) {
 		app, err = tx.AppByID(id)
 		return err
 	})
+	if err == nil {
+		noteCaller(ctx, app, nil)
+	}
 	return app, err
 }
 
@@ -124,6 +129,7 @@ func (s *Service) AuthToken(ctx context.Context, app *App, token string) (*Calle
 	if app != nil && e.app.PK != app.PK {
 		return nil, errBadCredentials
 	}
+	noteCaller(ctx, e.app, e.user)
 	return &Caller{App: e.app, User: e.user}, nil
 }
 
@@ -138,6 +144,7 @@ func (s *Service) AuthSecret(ctx context.Context, app *App, secret string) (*Cal
 		if subtle.ConstantTimeCompare([]byte(app.SecretHash), []byte(hash)) != 1 {
 			return nil, errBadCredentials
 		}
+		noteCaller(ctx, app, nil)
 		return &Caller{App: app, Trusted: true}, nil
 	}
 	var found *App
@@ -151,6 +158,7 @@ func (s *Service) AuthSecret(ctx context.Context, app *App, secret string) (*Cal
 	if err != nil {
 		return nil, err
 	}
+	noteCaller(ctx, found, nil)
 	return &Caller{App: found, Trusted: true}, nil
 }
 
@@ -182,6 +190,7 @@ func (s *Service) AuthPassword(ctx context.Context, app *App, login, password st
 	if err != nil {
 		return nil, err
 	}
+	noteCaller(ctx, c.App, c.User)
 	return &c, nil
 }
 
@@ -202,6 +211,7 @@ func (s *Service) ActAs(ctx context.Context, c *Caller, userID string) (*Caller,
 		}
 		s.auth.putUser(u)
 	}
+	noteCaller(ctx, c.App, u)
 	return &Caller{App: c.App, User: u, Trusted: true}, nil
 }
 

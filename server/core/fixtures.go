@@ -34,7 +34,10 @@ type FixtureMessage struct {
 
 // LoadFixtures loads the document in one transaction: all of it or nothing.
 // Messages go through the same rules as sent ones.
+// An app of the document that exists already is loaded again when it is
+// empty (it was just reset); one that holds data is a conflict.
 func (s *Service) LoadFixtures(ctx context.Context, f Fixtures) error {
+	defer s.auth.reset() // an app may have been replaced
 	return s.write(ctx, func(tx Tx) error {
 		for i, fa := range f.Apps {
 			if err := s.loadFixtureApp(tx, fa); err != nil {
@@ -50,6 +53,9 @@ func (s *Service) loadFixtureApp(tx Tx, fa FixtureApp) error {
 		return Invalidf("publicKey", "fixtures give every app its publicKey and secretKey")
 	}
 	if err := s.checkID("id", fa.ID); err != nil {
+		return err
+	}
+	if err := s.replaceEmptyApp(tx, fa.ID); err != nil {
 		return err
 	}
 	app := &App{ID: fa.ID, Name: fa.Name, PublicKey: fa.PublicKey, SecretHash: HashSecret(fa.SecretKey), CreatedAt: s.Now()}
@@ -87,6 +93,9 @@ func (s *Service) loadFixtureApp(tx Tx, fa FixtureApp) error {
 			return Invalidf(fmt.Sprintf("messages[%d].from", i), "unknown user %q", fm.From)
 		}
 		in := fm.SendInput
+		if in.Dialect == "" {
+			in.Dialect = "fixtures"
+		}
 		if err := s.checkSend(&in); err != nil {
 			return prefixError(fmt.Sprintf("messages[%d]", i), err)
 		}

@@ -59,7 +59,7 @@ func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs, convIDs, u
 		for _, conv := range targets {
 			for _, o := range originals {
 				m := &Message{AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.User.PK, Owner: c.User,
-					Type: TypeForward, CustomType: o.CustomType, Body: o.Body, HTML: o.HTML, Metadata: o.Metadata,
+					Type: TypeForward, CustomType: o.CustomType, Body: o.Body, HTML: o.HTML, Dialect: dialectOf(ctx), Metadata: o.Metadata,
 					Entities: o.Entities, Tags: o.Tags, Attachments: copyAttachments(o.Attachments), ShowInConversation: true,
 					Encrypted: o.Encrypted, ForwardedFromPK: o.PK, ForwardedFromID: o.ID, CreatedAt: now, UpdatedAt: now}
 				if o.ForwardedFromPK != 0 {
@@ -114,6 +114,9 @@ func (s *Service) Broadcast(ctx context.Context, c *Caller, in SendInput, userID
 	in.ConversationID, in.ToUserID, in.ID = "", "-", ""
 	if err := s.checkSend(&in); err != nil {
 		return nil, err
+	}
+	if in.Dialect == "" {
+		in.Dialect = dialectOf(ctx)
 	}
 	var targets []SendInput
 	for _, id := range dedupe(userIDs) {

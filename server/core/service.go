@@ -55,6 +55,8 @@ type Service struct {
 	log    *slog.Logger
 	limits Limits
 	auth   *authCache
+	watch  watchers  // waiters of WaitMessages
+	prune  retention // retention bounds (retention.go)
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
@@ -101,6 +103,7 @@ func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Milliseco
 func (s *Service) publish(events ...Event) {
 	for _, e := range events {
 		s.pub.Publish(e)
+		s.watch.notify(e.AppPK)
 	}
 }
 

@@ -1,0 +1,82 @@
+package db
+
+import (
+	"database/sql"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// OldestMessages returns the keys of the app's oldest messages, by key,
+// created before the given time (zero: any).
+func (t *tx) OldestMessages(appPK int64, before time.Time, limit int) ([]int64, error) {
+	var pks []int64
+	var err error
+	if before.IsZero() {
+		err = t.sel(&pks, `SELECT pk FROM messages WHERE app_pk = ? ORDER BY pk LIMIT ?`, appPK, limit)
+	} else {
+		err = t.sel(&pks, `SELECT pk FROM messages WHERE app_pk = ? AND created_at < ? ORDER BY pk LIMIT ?`,
+			appPK, ms(before), limit)
+	}
+	return pks, dbErr("oldest messages", err)
+}
+
+// CountAppMessages counts the app's messages.
+func (t *tx) CountAppMessages(appPK int64) (int, error) {
+	var n int
+	err := t.get(&n, `SELECT COUNT(*) FROM messages WHERE app_pk = ?`, appPK)
+	return n, dbErr("count app messages", err)
+}
+
+// DeleteMessages deletes the messages (their attachments, mentions,
+// recipients, reactions and hidden copies go with them), then the files
+// that only they used, and returns the blob keys that no file uses any
+// more, for the caller to delete after commit.
+func (t *tx) DeleteMessages(pks []int64) ([]string, error) {
+	if len(pks) == 0 {
+		return nil, nil
+	}
+	t.touchAll() // replies and forwards lose their parent and original
+	var files []int64
+	if err := t.selIn(&files, `SELECT DISTINCT file_pk FROM attachments
+		WHERE message_pk IN (?) AND file_pk IS NOT NULL`, pks); err != nil {
+		return nil, dbErr("delete messages", err)
+	}
+	if _, err := t.execIn(`DELETE FROM messages WHERE pk IN (?)`, pks); err != nil {
+		return nil, dbErr("delete messages", err)
+	}
+	if len(files) == 0 {
+		return nil, nil
+	}
+	var unused []struct {
+		PK  int64  `db:"pk"`
+		Key string `db:"blob_key"`
+	}
+	if err := t.selIn(&unused, `SELECT pk, blob_key FROM files f WHERE pk IN (?)
+		AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.file_pk = f.pk)`, files); err != nil {
+		return nil, dbErr("delete messages: files", err)
+	}
+	var keys []string
+	for _, f := range unused {
+		if _, err := t.exec(`DELETE FROM files WHERE pk = ?`, f.PK); err != nil {
+			return nil, dbErr("delete messages: file", err)
+		}
+		var used bool
+		if err := t.get(&used, `SELECT EXISTS (SELECT 1 FROM files WHERE blob_key = ?)`, f.Key); err != nil {
+			return nil, dbErr("delete messages: blob", err)
+		}
+		if !used {
+			keys = append(keys, f.Key)
+		}
+	}
+	return keys, nil
+}
+
+// execIn is exec for a statement with "IN (?)" placeholders that take slices.
+func (t *tx) execIn(query string, args ...any) (sql.Result, error) {
+	query, args, err := sqlx.In(query, args...)
+	if err != nil {
+		return nil, err
+	}
+	return t.exec(query, args...)
+}

@@ -1,0 +1,56 @@
+package core
+
+import "context"
+
+// Trace is what the core learns about one request while serving it: the
+// dialect it came through (set by the server before any core call) and the
+// app and user its credentials named (set by the core as it authenticates).
+// The server's request journal reads it after the answer; OnCaller lets the
+// server's fault rules act on the acting user before any write happens.
+// A Trace belongs to one request and is used by its goroutine only.
+type Trace struct {
+	Dialect string
+	AppID   string
+	UserID  string
+	// OnCaller, when set, is called each time the core authenticates the
+	// request's caller, before the call returns.
+	OnCaller func(t *Trace)
+}
+
+type traceKey struct{}
+
+// WithTrace returns ctx carrying t.
+func WithTrace(ctx context.Context, t *Trace) context.Context {
+	return context.WithValue(ctx, traceKey{}, t)
+}
+
+// TraceFrom returns the request's trace, or nil.
+func TraceFrom(ctx context.Context) *Trace {
+	t, _ := ctx.Value(traceKey{}).(*Trace)
+	return t
+}
+
+// dialectOf names the dialect a request came through ("" outside one).
+func dialectOf(ctx context.Context) string {
+	if t := TraceFrom(ctx); t != nil {
+		return t.Dialect
+	}
+	return ""
+}
+
+// noteCaller records the authenticated caller on the request's trace.
+func noteCaller(ctx context.Context, app *App, u *User) {
+	t := TraceFrom(ctx)
+	if t == nil {
+		return
+	}
+	if app != nil {
+		t.AppID = app.ID
+	}
+	if u != nil {
+		t.UserID = u.ID
+	}
+	if t.OnCaller != nil {
+		t.OnCaller(t)
+	}
+}
