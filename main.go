@@ -3,6 +3,7 @@
 //
 //	parley [serve] [--addr 127.0.0.1:8080] [--data ./data] [--ephemeral]
 //	               [--fixtures FILE] [--admin-token TOKEN] [--log-level info]
+//	               [--journal N] [--max-messages N] [--max-age DURATION]
 //
 // Every flag has a PARLEY_* environment twin (PARLEY_ADDR, PARLEY_DATA, ...).
 package main
@@ -20,6 +21,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -32,11 +34,16 @@ import (
 	"parley/server"
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/journal"
 	"parley/server/realtime"
 )
 
 //go:embed schema.sql
 var schemaSQL string
+
+// retentionInterval is how often messages past their app's bounds are
+// pruned (in small batches, between other writes).
+const retentionInterval = 5 * time.Second
 
 // Config is what the flags and their PARLEY_* twins set.
 type Config struct {
@@ -47,6 +54,12 @@ type Config struct {
 	AdminToken string
 	LogLevel   string
 	Readers    int
+	// Journal is how many requests per app the journal keeps (0: off);
+	// MaxMessages and MaxAge bound what each app keeps (0: unbounded).
+	// Negative means the mode's default: on for --ephemeral, off otherwise.
+	Journal     int
+	MaxMessages int
+	MaxAge      time.Duration
 }
 
 // Main is one running Parley: tests start several in one process.
@@ -105,13 +118,46 @@ func parseArgs(args []string, getenv func(string) string) (*Main, error) {
 	fs.StringVar(&c.AdminToken, "admin-token", env("PARLEY_ADMIN_TOKEN", ""), "admin token for /admin/v1 (PARLEY_ADMIN_TOKEN)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
 	fs.IntVar(&c.Readers, "readers", 4, "reader connections of a file database")
+	envInt := func(name string) int {
+		n, err := strconv.Atoi(env(name, "-1"))
+		if err != nil {
+			return -1
+		}
+		return n
+	}
+	maxAge, err := time.ParseDuration(env("PARLEY_MAX_AGE", "-1ns"))
+	if err != nil {
+		return nil, fmt.Errorf("PARLEY_MAX_AGE: %w", err)
+	}
+	fs.IntVar(&c.Journal, "journal", envInt("PARLEY_JOURNAL"), "requests kept per app by the request journal; 0 is off (default 1000 with --ephemeral, else 0) (PARLEY_JOURNAL)")
+	fs.IntVar(&c.MaxMessages, "max-messages", envInt("PARLEY_MAX_MESSAGES"), "messages kept per app, oldest pruned; 0 is unbounded (default 100000 with --ephemeral, else 0) (PARLEY_MAX_MESSAGES)")
+	fs.DurationVar(&c.MaxAge, "max-age", maxAge, "age past which messages are pruned; 0 is unbounded (default 24h with --ephemeral, else 0) (PARLEY_MAX_AGE)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	c.modeDefaults()
 	return &Main{Config: c}, nil
+}
+
+// modeDefaults fills what was left to the mode: an ephemeral instance,
+// made for tests, journals requests and bounds what it keeps (generously);
+// a persistent one does neither unless asked.
+func (c *Config) modeDefaults() {
+	pick := func(v, ephemeral int) int {
+		switch {
+		case v >= 0:
+			return v
+		case c.Ephemeral:
+			return ephemeral
+		}
+		return 0
+	}
+	c.Journal = pick(c.Journal, 1000)
+	c.MaxMessages = pick(c.MaxMessages, 100_000)
+	c.MaxAge = time.Duration(pick(int(c.MaxAge), int(24*time.Hour)))
 }
 
 // Open opens the database and blob store, loads fixtures, and makes sure an
@@ -142,6 +188,7 @@ func (m *Main) Open(ctx context.Context) error {
 	}
 	m.Hub = realtime.NewHub()
 	m.Core = core.NewService(core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log})
+	m.Core.SetRetention(core.Retention{MaxMessages: max(m.Config.MaxMessages, 0), MaxAge: max(m.Config.MaxAge, 0)})
 	if m.Config.Fixtures != "" {
 		data, err := os.ReadFile(m.Config.Fixtures)
 		if err != nil {
@@ -173,7 +220,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	m.HTTP = &http.Server{
-		Handler:           server.New(m.Core, server.Options{Logger: m.Log, Ready: m.ready.Load}),
+		Handler: server.New(m.Core, server.Options{Logger: m.Log, Ready: m.ready.Load,
+			Journal: journal.New(m.Config.Journal, 0)}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
@@ -182,6 +230,7 @@ func (m *Main) Run(ctx context.Context) error {
 		fmt.Fprintln(m.Stdout, line)
 	}
 	m.ready.Store(true)
+	go m.Core.RunRetention(ctx, retentionInterval)
 	errc := make(chan error, 1)
 	go func() { errc <- m.HTTP.Serve(m.ln) }()
 	select {

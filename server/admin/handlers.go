@@ -65,6 +65,11 @@ func (a *api) resetApp(w http.ResponseWriter, r *http.Request, p httprouter.Para
 	if err != nil {
 		return err
 	}
+	// A reset starts the app's test afresh: its journal and faults too.
+	a.tools.Faults.Clear(app.ID)
+	if a.tools.Journal != nil {
+		a.tools.Journal.Clear(app.ID)
+	}
 	httpx.WriteJSON(w, http.StatusOK, toWireApp(app))
 	return nil
 }
@@ -86,10 +91,41 @@ func (a *api) loadFixtures(w http.ResponseWriter, r *http.Request, _ httprouter.
 	if err != nil {
 		return err
 	}
+	switch as := r.URL.Query().Get("as"); as {
+	case "":
+	case "new":
+		return a.loadFixturesAsNew(w, r, f)
+	default:
+		return core.Invalidf("as", "as must be new (load each app under a generated id), not %q", as)
+	}
 	if err := a.svc.LoadFixtures(r.Context(), f); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// loadFixturesAsNew loads each app of the document under a generated id
+// and answers with the credentials each got.
+func (a *api) loadFixturesAsNew(w http.ResponseWriter, r *http.Request, f core.Fixtures) error {
+	loaded, err := a.svc.LoadFixturesAsNew(r.Context(), f)
+	if err != nil {
+		return err
+	}
+	type wireLoaded struct {
+		FixtureID string `json:"fixtureId"`
+		wireApp
+		Tokens map[string]string `json:"tokens"`
+	}
+	out := struct {
+		Apps []wireLoaded `json:"apps"`
+	}{}
+	for _, la := range loaded {
+		app := toWireApp(la.App)
+		app.SecretKey = la.SecretKey
+		out.Apps = append(out.Apps, wireLoaded{FixtureID: la.FixtureID, wireApp: app, Tokens: la.Tokens})
+	}
+	httpx.WriteJSON(w, http.StatusCreated, out)
 	return nil
 }
 
