@@ -117,6 +117,10 @@ func (o *observer) serve(w http.ResponseWriter, r *http.Request, d *observed, tr
 	}
 	r = r.WithContext(core.WithTrace(r.Context(), tr))
 	cut := o.run(rec, r, d, next, &fired)
+	if body != nil && fired != nil && fired.Answers() {
+		// The handler never read the body: the journal still shows it.
+		_, _ = io.CopyN(io.Discard, body, int64(max))
+	}
 	if o.journal != nil {
 		o.record(r, d, tr, route, rec, body, fired, cut, start)
 	}
@@ -164,14 +168,14 @@ func (o *observer) record(r *http.Request, d *observed, tr *core.Trace, route st
 		}
 	}
 	e := journal.Entry{Time: start, AppID: tr.AppID, Dialect: tr.Dialect, Method: r.Method, Route: route,
-		Path: r.URL.Path, Query: journal.Query(r.URL.RawQuery), Status: rec.status, Duration: time.Since(start),
-		UserID: tr.UserID, Headers: journal.Headers(r.Header), Response: journal.Body(rec.buf), Cut: cut,
+		Path: r.URL.Path, Query: journal.Query(r.URL.RawQuery, tr.Secrets), Status: rec.status, Duration: time.Since(start),
+		UserID: tr.UserID, Headers: journal.Headers(r.Header), Response: journal.Body(rec.buf, tr.Secrets), Cut: cut,
 		Truncated: rec.n > len(rec.buf)}
 	if cut {
 		e.Status = 0
 	}
 	if body != nil {
-		e.Request = journal.Body(body.buf)
+		e.Request = journal.Body(body.buf, tr.Secrets)
 		e.Truncated = e.Truncated || body.n > len(body.buf)
 	}
 	if fired != nil {

@@ -60,8 +60,12 @@ type routeTable struct {
 
 type template struct {
 	pattern string
-	segs    []string // "" stands for a {param}
+	segs    []string // param stands for a {param}
 }
+
+// param marks a parameter segment of a template (no path segment is
+// spelled so).
+const param = "{}"
 
 func newRouteTable(doc []byte) (*routeTable, error) {
 	t := &routeTable{byMethod: map[string][]template{}}
@@ -76,7 +80,7 @@ func newRouteTable(doc []byte) (*routeTable, error) {
 		segs := strings.Split(op.Path, "/")
 		for i, s := range segs {
 			if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
-				segs[i] = ""
+				segs[i] = param
 			}
 		}
 		t.byMethod[op.Method] = append(t.byMethod[op.Method], template{op.Path, segs})
@@ -97,7 +101,7 @@ func (t *routeTable) match(method, path string) string {
 		}
 		ok := true
 		for k, s := range c.segs {
-			if s != "" && s != segs[k] || s == "" && segs[k] == "" {
+			if s != param && s != segs[k] || s == param && segs[k] == "" {
 				ok = false
 				break
 			}
@@ -114,8 +118,8 @@ func (t *routeTable) match(method, path string) string {
 
 func moreStatic(a, b *template) bool {
 	for k := range a.segs {
-		if (a.segs[k] == "") != (b.segs[k] == "") {
-			return a.segs[k] != ""
+		if (a.segs[k] == param) != (b.segs[k] == param) {
+			return a.segs[k] != param
 		}
 	}
 	return false

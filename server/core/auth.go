@@ -100,6 +100,7 @@ func (s *Service) AuthToken(ctx context.Context, app *App, token string) (*Calle
 	if token == "" {
 		return nil, Errorf(EUNAUTHENTICATED, "missing token")
 	}
+	noteSecret(ctx, token)
 	hash := HashSecret(token)
 	e, ok := s.auth.token(hash)
 	if !ok {
@@ -139,6 +140,7 @@ func (s *Service) AuthSecret(ctx context.Context, app *App, secret string) (*Cal
 	if secret == "" {
 		return nil, Errorf(EUNAUTHENTICATED, "missing secret key")
 	}
+	noteSecret(ctx, secret)
 	hash := HashSecret(secret)
 	if app != nil {
 		if subtle.ConstantTimeCompare([]byte(app.SecretHash), []byte(hash)) != 1 {
@@ -168,6 +170,7 @@ func (s *Service) AuthPassword(ctx context.Context, app *App, login, password st
 	if login == "" || password == "" {
 		return nil, Errorf(EUNAUTHENTICATED, "missing login or password")
 	}
+	noteSecret(ctx, password)
 	var c Caller
 	err := s.read(ctx, func(tx Tx) error {
 		u, err := tx.UserByLogin(app.PK, login)
@@ -297,6 +300,7 @@ func (s *Service) issueToken(ctx context.Context, app *App, u *User, token strin
 	if token == "" {
 		token = s.token()
 	}
+	noteSecret(ctx, token)
 	now := s.Now()
 	t := &Token{AppPK: app.PK, UserPK: u.PK, Hash: HashSecret(token), CreatedAt: now}
 	if s.limits.TokenTTL > 0 {

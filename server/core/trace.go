@@ -12,6 +12,9 @@ type Trace struct {
 	Dialect string
 	AppID   string
 	UserID  string
+	// Secrets are the credentials the request presented or was issued
+	// (tokens, keys, passwords): a journal hides them wherever they appear.
+	Secrets []string
 	// OnCaller, when set, is called each time the core authenticates the
 	// request's caller, before the call returns.
 	OnCaller func(t *Trace)
@@ -36,6 +39,13 @@ func dialectOf(ctx context.Context) string {
 		return t.Dialect
 	}
 	return ""
+}
+
+// noteSecret records a credential the request presented or was issued.
+func noteSecret(ctx context.Context, secret string) {
+	if t := TraceFrom(ctx); t != nil && secret != "" {
+		t.Secrets = append(t.Secrets, secret)
+	}
 }
 
 // noteCaller records the authenticated caller on the request's trace.

@@ -45,10 +45,15 @@ func redactAuth(v string) string {
 }
 
 // Query returns a raw query with credential parameters (access_token,
-// api_key, password, ...) redacted.
-func Query(raw string) string {
+// api_key, password, ...) and known secrets redacted.
+func Query(raw string, secrets []string) string {
 	if raw == "" {
 		return ""
+	}
+	for _, secret := range secrets {
+		if len(secret) >= 4 {
+			raw = strings.ReplaceAll(raw, url.QueryEscape(secret), Redacted)
+		}
 	}
 	q, err := url.ParseQuery(raw)
 	if err != nil {
@@ -75,12 +80,17 @@ var (
 )
 
 // Body returns a body with credentials redacted: JSON members and form
-// fields whose name names one.
-func Body(b []byte) string {
+// fields whose name names one, and every known secret wherever it is.
+func Body(b []byte, secrets []string) string {
 	if len(b) == 0 {
 		return ""
 	}
 	s := string(b)
+	for _, secret := range secrets {
+		if len(secret) >= 4 {
+			s = strings.ReplaceAll(s, secret, Redacted)
+		}
+	}
 	s = jsonSecret.ReplaceAllString(s, `${1}"`+Redacted+`"`)
 	if !strings.HasPrefix(strings.TrimSpace(s), "{") && !strings.HasPrefix(strings.TrimSpace(s), "[") {
 		s = formSecret.ReplaceAllString(s, `${1}`+Redacted)

@@ -26,6 +26,7 @@ import (
 	"parley/server"
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/journal"
 	"parley/server/realtime"
 )
 
@@ -68,6 +69,7 @@ type Env struct {
 
 type config struct {
 	fixtures string
+	journal  int
 }
 
 // Option changes how New builds the instance.
@@ -76,6 +78,9 @@ type Option func(*config)
 // WithFixtures loads the named fixture file (relative to the repository
 // root) instead of testdata/fixtures.json; "" loads none.
 func WithFixtures(path string) Option { return func(c *config) { c.fixtures = path } }
+
+// WithJournal turns the request journal on, keeping n requests per app.
+func WithJournal(n int) Option { return func(c *config) { c.journal = n } }
 
 // New starts an instance with testdata/fixtures.json loaded.
 func New(tb testing.TB, opts ...Option) *Env {
@@ -117,7 +122,7 @@ func New(tb testing.TB, opts ...Option) *Env {
 			tb.Fatalf("testenv: load %s: %v", cfg.fixtures, err)
 		}
 	}
-	srv := httptest.NewServer(server.New(svc, server.Options{}))
+	srv := httptest.NewServer(server.New(svc, server.Options{Journal: journal.New(cfg.journal, 0)}))
 	tb.Cleanup(srv.Close)
 	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Server: srv, URL: srv.URL}
 }
