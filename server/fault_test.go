@@ -10,7 +10,7 @@ import (
 
 func addFault(t *testing.T, env *testenv.Env, rule string) string {
 	t.Helper()
-	resp, body := env.Do("POST", "/admin/v1/apps/demo/faults", rule, admin)
+	resp, body := env.Do("POST", "/admin/v1/apps/demo/faults", rule, adminAuth)
 	if resp.StatusCode != 201 {
 		t.Fatalf("add fault %s: %d %s", rule, resp.StatusCode, body)
 	}
@@ -19,7 +19,7 @@ func addFault(t *testing.T, env *testenv.Env, rule string) string {
 
 func countMessages(t *testing.T, env *testenv.Env) int {
 	t.Helper()
-	_, body := env.Do("GET", "/admin/v1/apps/demo/messages?limit=200", "", admin)
+	_, body := env.Do("GET", "/admin/v1/apps/demo/messages?limit=200", "", adminAuth)
 	return len(decode[[]message](t, body))
 }
 
@@ -69,17 +69,17 @@ func TestFaultRules(t *testing.T) {
 	if resp.StatusCode != 500 {
 		t.Errorf("bob by User-Id: got %d, want 500", resp.StatusCode)
 	}
-	_, body := env.Do("GET", "/admin/v1/apps/demo/faults", "", admin)
+	_, body := env.Do("GET", "/admin/v1/apps/demo/faults", "", adminAuth)
 	if rules := decode[[]struct {
 		ID   string
 		Hits int
 	}](t, body); len(rules) != 1 || rules[0].Hits != 2 {
 		t.Errorf("rules: %s", body)
 	}
-	if resp, _ := env.Do("DELETE", "/admin/v1/apps/demo/faults/"+bob, "", admin); resp.StatusCode != 204 {
+	if resp, _ := env.Do("DELETE", "/admin/v1/apps/demo/faults/"+bob, "", adminAuth); resp.StatusCode != 204 {
 		t.Errorf("remove: %d", resp.StatusCode)
 	}
-	if resp, _ := env.Do("DELETE", "/admin/v1/apps/demo/faults/"+bob, "", admin); resp.StatusCode != 404 {
+	if resp, _ := env.Do("DELETE", "/admin/v1/apps/demo/faults/"+bob, "", adminAuth); resp.StatusCode != 404 {
 		t.Errorf("remove again: %d", resp.StatusCode)
 	}
 	// Latency only: the request goes on to the real handler.
@@ -94,11 +94,11 @@ func TestFaultRules(t *testing.T) {
 		resp.Body.Close()
 		t.Errorf("cut: got an answer %d", resp.StatusCode)
 	}
-	if resp, _ := env.Do("DELETE", "/admin/v1/apps/demo/faults", "", admin); resp.StatusCode != 204 {
+	if resp, _ := env.Do("DELETE", "/admin/v1/apps/demo/faults", "", adminAuth); resp.StatusCode != 204 {
 		t.Errorf("clear: %d", resp.StatusCode)
 	}
 	for _, bad := range []string{`{}`, `{"status":200}`, `{"status":500,"cut":true}`, `{"status":500,"probability":2}`} {
-		if resp, body := env.Do("POST", "/admin/v1/apps/demo/faults", bad, admin); resp.StatusCode != 400 {
+		if resp, body := env.Do("POST", "/admin/v1/apps/demo/faults", bad, adminAuth); resp.StatusCode != 400 {
 			t.Errorf("bad rule %s: got %d %s", bad, resp.StatusCode, body)
 		}
 	}
@@ -114,7 +114,7 @@ func TestProbabilisticFaultRepeats(t *testing.T) {
 			resp, _ := env.Do("GET", "/v2/conversations/general", "", asUser("bob")...)
 			b.WriteString(map[bool]string{true: "x", false: "."}[resp.StatusCode == 502])
 		}
-		env.Do("DELETE", "/admin/v1/apps/demo/faults", "", admin)
+		env.Do("DELETE", "/admin/v1/apps/demo/faults", "", adminAuth)
 		return b.String()
 	}
 	first, second := run(), run()

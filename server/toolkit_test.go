@@ -11,7 +11,7 @@ import (
 	"parley/server/testenv"
 )
 
-const admin = "Authorization: Bearer " + testenv.AdminToken
+const adminAuth = "Authorization: Bearer " + testenv.AdminToken
 
 // channelize headers acting as a fixture user through the Channelize dialect.
 func asUser(user string) []string {
@@ -52,7 +52,7 @@ func TestInspectMessages(t *testing.T) {
 		{"Limit", "/admin/v1/apps/demo/messages?limit=1", []string{"m3"}},
 	}
 	for _, tt := range tests {
-		resp, body := env.Do("GET", tt.path, "", admin)
+		resp, body := env.Do("GET", tt.path, "", adminAuth)
 		if resp.StatusCode != 200 {
 			t.Fatalf("%s: %d %s", tt.name, resp.StatusCode, body)
 		}
@@ -64,12 +64,12 @@ func TestInspectMessages(t *testing.T) {
 			t.Errorf("%s: got %v, want %v", tt.name, got, tt.want)
 		}
 	}
-	_, body := env.Do("GET", "/admin/v1/apps/demo/messages/m2", "", admin)
+	_, body := env.Do("GET", "/admin/v1/apps/demo/messages/m2", "", adminAuth)
 	m := decode[message](t, body)
 	if m.From != "bob" || m.Dialect != "fixtures" || len(m.Attachments) != 1 || !strings.Contains(string(m.Attachments[0]), "cat.jpg") {
 		t.Errorf("m2: got %s", body)
 	}
-	if resp, body := env.Do("GET", "/admin/v1/apps/demo/messages?from=ghost", "", admin); resp.StatusCode != 400 {
+	if resp, body := env.Do("GET", "/admin/v1/apps/demo/messages?from=ghost", "", adminAuth); resp.StatusCode != 400 {
 		t.Errorf("unknown sender: got %d %s, want 400", resp.StatusCode, body)
 	}
 }
@@ -83,7 +83,7 @@ func TestWaitReturnsWhenMessageArrives(t *testing.T) {
 	}
 	done := make(chan answer)
 	go func() {
-		resp, body := env.Do("GET", "/admin/v1/apps/demo/messages?conversation=general&from=alice&text=ping&after=m3&wait=30s", "", admin)
+		resp, body := env.Do("GET", "/admin/v1/apps/demo/messages?conversation=general&from=alice&text=ping&after=m3&wait=30s", "", adminAuth)
 		done <- answer{resp.StatusCode, body}
 	}()
 	// Whether the wait starts before or after the send, it must find the
@@ -105,7 +105,7 @@ func TestWaitReturnsWhenMessageArrives(t *testing.T) {
 func TestWaitTimesOut(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
-	resp, body := env.Do("GET", "/admin/v1/apps/demo/messages?conversation=general&count=3&wait=50ms", "", admin)
+	resp, body := env.Do("GET", "/admin/v1/apps/demo/messages?conversation=general&count=3&wait=50ms", "", adminAuth)
 	var got struct {
 		Error   struct{ Code, Message string }
 		Matched []message
@@ -117,7 +117,7 @@ func TestWaitTimesOut(t *testing.T) {
 	if resp.StatusCode != 408 || got.Error.Code != "timeout" || len(got.Matched) != 2 {
 		t.Fatalf("got %d %s, want 408 timeout with the 2 that matched", resp.StatusCode, body)
 	}
-	if resp, body := env.Do("GET", "/admin/v1/apps/demo/messages?wait=forever", "", admin); resp.StatusCode != 400 {
+	if resp, body := env.Do("GET", "/admin/v1/apps/demo/messages?wait=forever", "", adminAuth); resp.StatusCode != 400 {
 		t.Fatalf("bad wait: got %d %s", resp.StatusCode, body)
 	}
 }
@@ -133,7 +133,7 @@ type entry struct {
 
 func journal(t *testing.T, env *testenv.Env, query string) []entry {
 	t.Helper()
-	resp, body := env.Do("GET", "/admin/v1/apps/demo/journal"+query, "", admin)
+	resp, body := env.Do("GET", "/admin/v1/apps/demo/journal"+query, "", adminAuth)
 	if resp.StatusCode != 200 {
 		t.Fatalf("journal: %d %s", resp.StatusCode, body)
 	}
@@ -192,7 +192,7 @@ func TestJournal(t *testing.T) {
 	if es := <-done; len(es) != 1 || es[0].User != "carol" {
 		t.Errorf("wait: %+v", es)
 	}
-	if resp, _ := env.Do("DELETE", "/admin/v1/apps/demo/journal", "", admin); resp.StatusCode != 204 {
+	if resp, _ := env.Do("DELETE", "/admin/v1/apps/demo/journal", "", adminAuth); resp.StatusCode != 204 {
 		t.Fatalf("clear: %d", resp.StatusCode)
 	}
 	if es := journal(t, env, ""); len(es) != 0 {
@@ -203,7 +203,7 @@ func TestJournal(t *testing.T) {
 func TestJournalOff(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
-	if resp, body := env.Do("GET", "/admin/v1/apps/demo/journal", "", admin); resp.StatusCode != 409 || !strings.Contains(string(body), "--journal") {
+	if resp, body := env.Do("GET", "/admin/v1/apps/demo/journal", "", adminAuth); resp.StatusCode != 409 || !strings.Contains(string(body), "--journal") {
 		t.Fatalf("journal off: got %d %s", resp.StatusCode, body)
 	}
 }
