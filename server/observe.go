@@ -168,14 +168,14 @@ func (o *observer) record(r *http.Request, d *observed, tr *core.Trace, route st
 		}
 	}
 	e := journal.Entry{Time: start, AppID: tr.AppID, Dialect: tr.Dialect, Method: r.Method, Route: route,
-		Path: r.URL.Path, Query: journal.Query(r.URL.RawQuery, tr.Secrets), Status: rec.status, Duration: time.Since(start),
-		UserID: tr.UserID, Headers: journal.Headers(r.Header), Response: journal.Body(rec.buf, tr.Secrets), Cut: cut,
+		Path: r.URL.Path, Status: rec.status, Duration: time.Since(start), UserID: tr.UserID, Cut: cut,
 		Truncated: rec.n > len(rec.buf)}
+	raw := journal.Raw{Headers: r.Header, Query: r.URL.RawQuery, Response: rec.buf, Secrets: tr.Secrets}
 	if cut {
 		e.Status = 0
 	}
 	if body != nil {
-		e.Request = journal.Body(body.buf, tr.Secrets)
+		raw.Request = body.buf
 		e.Truncated = e.Truncated || body.n > len(body.buf)
 	}
 	if fired != nil {
@@ -184,7 +184,7 @@ func (o *observer) record(r *http.Request, d *observed, tr *core.Trace, route st
 	if d == nil {
 		e.Dialect = ""
 	}
-	o.journal.Add(e)
+	o.journal.Add(e, raw)
 }
 
 // capture keeps the first max bytes of a request body as the handler reads it.

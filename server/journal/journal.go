@@ -6,6 +6,7 @@ package journal
 import (
 	"cmp"
 	"context"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -24,13 +25,35 @@ type Entry struct {
 	Query     string // redacted
 	Status    int
 	Duration  time.Duration
-	UserID    string // the acting user, when one was authenticated
-	Fault     string // the id of the fault rule that answered or delayed it
-	Headers   map[string]string
-	Request   string // body, cut to the limit, redacted
-	Response  string // body, cut to the limit, redacted
-	Truncated bool   // a body was longer than the limit
-	Cut       bool   // a fault rule closed the connection without an answer
+	UserID    string            // the acting user, when one was authenticated
+	Fault     string            // the id of the fault rule that answered or delayed it
+	Headers   map[string]string // redacted
+	Request   string            // body, cut to the limit, redacted
+	Response  string            // body, cut to the limit, redacted
+	Truncated bool              // a body was longer than the limit
+	Cut       bool              // a fault rule closed the connection without an answer
+
+	raw Raw // kept as they came; redacted when read, off the request's path
+}
+
+// Raw is what a request carried, as it came: Add keeps it, and List
+// redacts it into the entry's Headers, Query, Request and Response.
+type Raw struct {
+	Headers  http.Header
+	Query    string
+	Request  []byte
+	Response []byte
+	Secrets  []string // credentials the request presented or was issued
+}
+
+// redacted fills the entry's readable fields from its raw parts.
+func (e Entry) redacted() Entry {
+	e.Headers = Headers(e.raw.Headers)
+	e.Query = Query(e.raw.Query, e.raw.Secrets)
+	e.Request = Body(e.raw.Request, e.raw.Secrets)
+	e.Response = Body(e.raw.Response, e.raw.Secrets)
+	e.raw = Raw{}
+	return e
 }
 
 // Filter selects entries; zero fields do not filter.
@@ -93,9 +116,11 @@ func New(size, bodyMax int) *Journal {
 // BodyMax is how many bytes of each body an entry keeps.
 func (j *Journal) BodyMax() int { return j.bodyMax }
 
-// Add keeps e, forgetting the app's oldest entry when its ring is full,
-// and wakes waiters.
-func (j *Journal) Add(e Entry) {
+// Add keeps e with what the request carried, forgetting the app's oldest
+// entry when its ring is full, and wakes waiters. Redaction waits until
+// the entry is read, so that keeping a request costs little.
+func (j *Journal) Add(e Entry, raw Raw) {
+	e.raw = raw
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
@@ -149,6 +174,9 @@ func (j *Journal) list(f Filter) []Entry {
 		} else {
 			out = out[len(out)-f.Limit:]
 		}
+	}
+	for i := range out {
+		out[i] = out[i].redacted()
 	}
 	return out
 }
