@@ -64,7 +64,9 @@ func TestToolkitThroughTheBinary(t *testing.T) {
 
 	fixtures := `{"apps":[{"id":"suite","users":[{"id":"u","token":"u-token"}],"conversations":[{"id":"c","members":[{"user":"u"}]}]}]}`
 	status, body := do("POST", "/admin/v1/fixtures?as=new", fixtures, admin)
-	var loaded struct{ Apps []struct{ ID, PublicKey string } }
+	var loaded struct {
+		Apps []struct{ ID, PublicKey string }
+	}
 	if status != 201 || json.Unmarshal([]byte(body), &loaded) != nil || !strings.HasPrefix(loaded.Apps[0].ID, "suite-") {
 		t.Fatalf("load as new: %d %s", status, body)
 	}

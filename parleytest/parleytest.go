@@ -99,7 +99,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 	if cfg.fixtures != nil {
 		f, err := admin.DecodeFixtures(cfg.fixtures)
 		if err == nil {
-			err = svc.LoadFixtures(ctx, f)
+			err = svc.LoadFixtures(ctx, svc.StartupCaller(), f)
 		}
 		if err != nil {
 			tb.Fatalf("parleytest: fixtures: %v", err)

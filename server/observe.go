@@ -162,7 +162,7 @@ func (o *observer) record(r *http.Request, d *observed, tr *core.Trace, route st
 		tr.OnCaller = nil
 		for _, h := range []string{"Public-Key", "X-Api-Key"} {
 			if key := r.Header.Get(h); key != "" {
-				_, _ = o.svc.AppByPublicKey(r.Context(), key)
+				_, _ = o.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredNone, PublicKey: key})
 				break
 			}
 		}

@@ -35,7 +35,7 @@ func toWireFault(r fault.Rule) wireFault {
 }
 
 func (a *api) listFaults(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	rules := a.tools.Faults.List(c.App.ID)
+	rules := a.tools.Faults.List(c.App().ID)
 	out := make([]wireFault, len(rules))
 	for i, rule := range rules {
 		out[i] = toWireFault(rule)
@@ -49,7 +49,7 @@ func (a *api) addFault(w http.ResponseWriter, r *http.Request, c *core.Caller, p
 	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
 		return err
 	}
-	rule, err := a.tools.Faults.Add(fault.Rule{AppID: c.App.ID, Dialect: in.Dialect, Method: in.Method, Route: in.Route,
+	rule, err := a.tools.Faults.Add(fault.Rule{AppID: c.App().ID, Dialect: in.Dialect, Method: in.Method, Route: in.Route,
 		UserID: in.User, Status: in.Status, Message: in.Message, Latency: time.Duration(in.LatencyMS) * time.Millisecond,
 		Cut: in.Cut, Times: in.Times, Probability: in.Probability, Seed: in.Seed})
 	if err != nil {
@@ -60,7 +60,7 @@ func (a *api) addFault(w http.ResponseWriter, r *http.Request, c *core.Caller, p
 }
 
 func (a *api) removeFault(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	if !a.tools.Faults.Remove(c.App.ID, p.ByName("fault")) {
+	if !a.tools.Faults.Remove(c.App().ID, p.ByName("fault")) {
 		return core.Errorf(core.ENOTFOUND, "no fault rule %q", p.ByName("fault"))
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -68,7 +68,7 @@ func (a *api) removeFault(w http.ResponseWriter, r *http.Request, c *core.Caller
 }
 
 func (a *api) clearFaults(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	a.tools.Faults.Clear(c.App.ID)
+	a.tools.Faults.Clear(c.App().ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

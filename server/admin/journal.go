@@ -102,7 +102,7 @@ func (a *api) appJournal(w http.ResponseWriter, r *http.Request, c *core.Caller,
 	if err != nil {
 		return err
 	}
-	f.AppID = c.App.ID
+	f.AppID = c.App().ID
 	return a.listJournal(w, r, f)
 }
 
@@ -111,14 +111,14 @@ func (a *api) clearAppJournal(w http.ResponseWriter, r *http.Request, c *core.Ca
 	if a.tools.Journal == nil {
 		return errJournalOff
 	}
-	a.tools.Journal.Clear(c.App.ID)
+	a.tools.Journal.Clear(c.App().ID)
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
 // instanceJournal lists every app's journal and the requests tied to no
 // app (?app=- for those only).
-func (a *api) instanceJournal(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
+func (a *api) instanceJournal(w http.ResponseWriter, r *http.Request, _ *core.Caller, _ httprouter.Params) error {
 	f, err := journalFilter(r)
 	if err != nil {
 		return err
@@ -135,7 +135,7 @@ func (a *api) instanceJournal(w http.ResponseWriter, r *http.Request, _ httprout
 }
 
 // clearJournal forgets every entry.
-func (a *api) clearJournal(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
+func (a *api) clearJournal(w http.ResponseWriter, r *http.Request, _ *core.Caller, _ httprouter.Params) error {
 	if a.tools.Journal == nil {
 		return errJournalOff
 	}

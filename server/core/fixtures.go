@@ -36,8 +36,14 @@ type FixtureMessage struct {
 // Messages go through the same rules as sent ones.
 // An app of the document that exists already is loaded again when it is
 // empty (it was just reset); one that holds data is a conflict.
-func (s *Service) LoadFixtures(ctx context.Context, f Fixtures) error {
-	defer s.auth.reset() // an app may have been replaced
+// Only Parley's admin loads fixtures. Passwords are hashed before the
+// transaction begins, and the document's size is capped, so that loading
+// one never holds the writer for long.
+func (s *Service) LoadFixtures(ctx context.Context, c *Caller, f Fixtures) error {
+	if err := s.prepareFixtures(c, f); err != nil {
+		return err
+	}
+	defer s.auth.reset() // credentials may have changed
 	return s.write(ctx, func(tx Tx) error {
 		for i, fa := range f.Apps {
 			if err := s.loadFixtureApp(tx, fa); err != nil {
@@ -46,6 +52,28 @@ func (s *Service) LoadFixtures(ctx context.Context, f Fixtures) error {
 		}
 		return nil
 	})
+}
+
+// prepareFixtures checks the caller and the document's size, and hashes
+// its passwords, before any transaction begins.
+func (s *Service) prepareFixtures(c *Caller, f Fixtures) error {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return err
+	}
+	n := 0
+	for i := range f.Apps {
+		fa := &f.Apps[i]
+		n += 1 + len(fa.Users) + len(fa.Teams) + len(fa.Conversations) + len(fa.Messages)
+		for j := range fa.Users {
+			if err := s.hashPassword(&fa.Users[j].UserInput); err != nil {
+				return err
+			}
+		}
+	}
+	if n > s.limits.FixtureItems {
+		return Invalidf("apps", "the document holds %d items; at most %d load at once (split it)", n, s.limits.FixtureItems)
+	}
+	return nil
 }
 
 func (s *Service) loadFixtureApp(tx Tx, fa FixtureApp) error {
@@ -62,7 +90,7 @@ func (s *Service) loadFixtureApp(tx Tx, fa FixtureApp) error {
 	if err := tx.InsertApp(app, app.SecretHash); err != nil {
 		return err
 	}
-	appCaller := &Caller{App: app, Trusted: true}
+	appCaller := &Caller{app: app, trusted: true}
 	users := map[string]*User{}
 	for i, fu := range fa.Users {
 		u, err := s.createUser(tx, app, fu.UserInput)
@@ -99,7 +127,7 @@ func (s *Service) loadFixtureApp(tx Tx, fa FixtureApp) error {
 		if err := s.checkSend(&in); err != nil {
 			return prefixError(fmt.Sprintf("messages[%d]", i), err)
 		}
-		if _, _, _, err := s.send(tx, &Caller{App: app, User: u, Trusted: true}, in); err != nil {
+		if _, _, _, err := s.send(tx, &Caller{app: app, user: u, trusted: true}, in); err != nil {
 			return prefixError(fmt.Sprintf("messages[%d]", i), err)
 		}
 	}

@@ -49,7 +49,7 @@ type LoadedApp struct {
 // tokens get the same generated suffix (keys and tokens are unique across
 // the instance); ids of users, conversations and messages stay as
 // written, since they are unique within an app only. All or nothing.
-func (s *Service) LoadFixturesAsNew(ctx context.Context, f Fixtures) ([]LoadedApp, error) {
+func (s *Service) LoadFixturesAsNew(ctx context.Context, c *Caller, f Fixtures) ([]LoadedApp, error) {
 	out := make([]LoadedApp, len(f.Apps))
 	apps := make([]FixtureApp, len(f.Apps)) // the caller's document stays as it was
 	for i, fa := range f.Apps {
@@ -72,6 +72,9 @@ func (s *Service) LoadFixturesAsNew(ctx context.Context, f Fixtures) ([]LoadedAp
 		}
 		fa.Users = users
 		apps[i] = fa
+	}
+	if err := s.prepareFixtures(c, Fixtures{Apps: apps}); err != nil {
+		return nil, err
 	}
 	err := s.write(ctx, func(tx Tx) error {
 		for i, fa := range apps {

@@ -32,8 +32,11 @@ type InspectQuery struct {
 // the first Limit after AfterID, or the newest Limit when AfterID is empty.
 // Only the app itself (Parley's admin API) may search.
 func (s *Service) SearchMessages(ctx context.Context, c *Caller, q InspectQuery) ([]*Message, error) {
-	if !appWide(c) {
-		return nil, Errorf(EFORBIDDEN, "only the app may search every message")
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	if err := allow(c, actInspect, nil); err != nil {
+		return nil, err
 	}
 	p, err := s.page(Page{Limit: q.Limit})
 	if err != nil {
@@ -41,23 +44,23 @@ func (s *Service) SearchMessages(ctx context.Context, c *Caller, q InspectQuery)
 	}
 	var msgs []*Message
 	err = s.read(ctx, func(tx Tx) error {
-		f := MessageSearch{AppPK: c.App.PK, Text: q.Text, IncludeDeleted: q.IncludeDeleted, Limit: p.Limit}
+		f := MessageSearch{AppPK: c.app.PK, Text: q.Text, IncludeDeleted: q.IncludeDeleted, Limit: p.Limit}
 		if q.ConversationID != "" {
-			conv, err := tx.ConversationByID(c.App.PK, q.ConversationID)
+			conv, err := tx.ConversationByID(c.app.PK, q.ConversationID)
 			if err != nil {
 				return notFoundAs(err, Errorf(ENOTFOUND, "conversation %q not found", q.ConversationID))
 			}
 			f.ConversationPK = conv.PK
 		}
 		if q.FromUserID != "" {
-			u, err := tx.UserByID(c.App.PK, q.FromUserID)
+			u, err := tx.UserByID(c.app.PK, q.FromUserID)
 			if err != nil {
 				return notFoundAs(err, Invalidf("from", "unknown user %q", q.FromUserID))
 			}
 			f.OwnerPK = u.PK
 		}
 		if q.AfterID != "" {
-			m, err := tx.MessageByID(c.App.PK, q.AfterID)
+			m, err := tx.MessageByID(c.app.PK, q.AfterID)
 			if err != nil {
 				return notFoundAs(err, Invalidf("after", "unknown message %q", q.AfterID))
 			}
@@ -86,7 +89,7 @@ func (s *Service) WaitMessages(ctx context.Context, c *Caller, q InspectQuery, c
 	for {
 		// Take the channel before looking, so that a message committed
 		// between the look and the wait still wakes us.
-		changed := s.watch.changed(c.App.PK)
+		changed := s.watch.changed(c.app.PK)
 		if msgs, err = s.SearchMessages(ctx, c, q); err != nil || len(msgs) >= count {
 			return msgs, err == nil, err
 		}

@@ -40,12 +40,15 @@ func (s *Service) SetRetention(r Retention) {
 // AppRetention returns the bounds that apply to the trusted caller's app
 // and whether they are the app's own.
 func (s *Service) AppRetention(c *Caller) (Retention, bool, error) {
-	if !appWide(c) {
-		return Retention{}, false, Errorf(EFORBIDDEN, "only the app may read its retention")
+	if err := c.inApp(); err != nil {
+		return Retention{}, false, err
+	}
+	if err := allow(c, actInspect, nil); err != nil {
+		return Retention{}, false, err
 	}
 	s.prune.mu.Lock()
 	defer s.prune.mu.Unlock()
-	if r, ok := s.prune.apps[c.App.ID]; ok {
+	if r, ok := s.prune.apps[c.app.ID]; ok {
 		return r, true, nil
 	}
 	return s.prune.instance, false, nil
@@ -54,8 +57,11 @@ func (s *Service) AppRetention(c *Caller) (Retention, bool, error) {
 // SetAppRetention gives the trusted caller's app its own bounds (zero
 // fields: unbounded), or returns it to the instance's when own is false.
 func (s *Service) SetAppRetention(c *Caller, r Retention, own bool) error {
-	if !appWide(c) {
-		return Errorf(EFORBIDDEN, "only the app may change its retention")
+	if err := c.inApp(); err != nil {
+		return err
+	}
+	if err := allow(c, actInspect, nil); err != nil {
+		return err
 	}
 	if r.MaxMessages < 0 {
 		return Invalidf("maxMessages", "maxMessages must not be negative")
@@ -69,9 +75,9 @@ func (s *Service) SetAppRetention(c *Caller, r Retention, own bool) error {
 		s.prune.apps = map[string]Retention{}
 	}
 	if own {
-		s.prune.apps[c.App.ID] = r
+		s.prune.apps[c.app.ID] = r
 	} else {
-		delete(s.prune.apps, c.App.ID)
+		delete(s.prune.apps, c.app.ID)
 	}
 	return nil
 }
@@ -90,7 +96,11 @@ func (s *Service) retentionOf(appID string) Retention {
 // used and the blobs no file uses any more. It returns how many messages
 // it deleted.
 func (s *Service) Prune(ctx context.Context) (int, error) {
-	apps, err := s.ListApps(ctx)
+	var apps []*App
+	err := s.read(ctx, func(tx Tx) (err error) {
+		apps, err = tx.ListApps()
+		return err
+	})
 	if err != nil {
 		return 0, err
 	}
