@@ -40,7 +40,7 @@ func TestFaultInChannelizeShape(t *testing.T) {
 		t.Fatalf("the next send (times 1 spent): got %d %s", resp.StatusCode, body)
 	}
 	es := journal(t, env, "?faulted=true")
-	if len(es) != 1 || es[0].Fault != id || es[0].Status != 503 || !strings.Contains(es[0].Request, `"faulted"`) {
+	if len(es) != 1 || es[0].Fault != id || es[0].Status != 503 || es[0].User != "alice" || !strings.Contains(es[0].Request, `"faulted"`) {
 		t.Fatalf("journal of the faulted request: %+v", es)
 	}
 	// A status of Channelize's own table keeps its LoopBack name and code.
