@@ -13,7 +13,10 @@ import (
 // a hot path): with a conversation it walks messages_conversation, else
 // the messages in key order.
 func (t *tx) SearchMessages(f core.MessageSearch) ([]*core.Message, error) {
-	where := []string{`m.app_pk = ?`}
+	// "+m.app_pk" keeps SQLite off the app's id index, which would sort
+	// every message of the app: key order (or a conversation's index)
+	// stops after the limit.
+	where := []string{`+m.app_pk = ?`}
 	args := []any{f.AppPK}
 	if f.ConversationPK != 0 {
 		where, args = append(where, `m.conversation_pk = ?`), append(args, f.ConversationPK)

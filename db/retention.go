@@ -7,18 +7,23 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// OldestMessages returns the keys of the app's oldest messages, by key,
-// created before the given time (zero: any).
-func (t *tx) OldestMessages(appPK int64, before time.Time, limit int) ([]int64, error) {
-	var pks []int64
-	var err error
-	if before.IsZero() {
-		err = t.sel(&pks, `SELECT pk FROM messages WHERE app_pk = ? ORDER BY pk LIMIT ?`, appPK, limit)
-	} else {
-		err = t.sel(&pks, `SELECT pk FROM messages WHERE app_pk = ? AND created_at < ? ORDER BY pk LIMIT ?`,
-			appPK, ms(before), limit)
+// OldestMessages returns the keys and creation times of the app's oldest
+// messages by key. "+app_pk" keeps SQLite on the table's key order, which
+// stops after limit rows, rather than on the app's id index, which would
+// sort every message of the app.
+func (t *tx) OldestMessages(appPK int64, limit int) ([]int64, []time.Time, error) {
+	var rows []struct {
+		PK        int64 `db:"pk"`
+		CreatedAt int64 `db:"created_at"`
 	}
-	return pks, dbErr("oldest messages", err)
+	if err := t.sel(&rows, `SELECT pk, created_at FROM messages WHERE +app_pk = ? ORDER BY pk LIMIT ?`, appPK, limit); err != nil {
+		return nil, nil, dbErr("oldest messages", err)
+	}
+	pks, created := make([]int64, len(rows)), make([]time.Time, len(rows))
+	for i, r := range rows {
+		pks[i], created[i] = r.PK, fromMS(r.CreatedAt)
+	}
+	return pks, created, nil
 }
 
 // CountAppMessages counts the app's messages.

@@ -125,40 +125,43 @@ func (s *Service) Prune(ctx context.Context) (int, error) {
 }
 
 // pruneBatch deletes up to pruneBatch of the app's oldest messages that
-// are past its bounds, in one write.
+// are past its bounds. It chooses them in a read and deletes them in a
+// short write, so the writer only ever waits for the deletion. Age is
+// judged in arrival order: a message is pruned once it and every message
+// that arrived before it are past the age (a back-dated fixture message
+// waits for its turn).
 func (s *Service) pruneBatch(ctx context.Context, app *App, r Retention) (int, error) {
-	var deleted int
-	var blobs []string
-	err := s.write(ctx, func(tx Tx) error {
-		var pks []int64
+	var pks []int64
+	err := s.read(ctx, func(tx Tx) error {
+		oldest, created, err := tx.OldestMessages(app.PK, pruneBatch)
+		if err != nil {
+			return err
+		}
+		n := 0
 		if r.MaxAge > 0 {
-			old, err := tx.OldestMessages(app.PK, s.Now().Add(-r.MaxAge), pruneBatch)
+			cutoff := s.Now().Add(-r.MaxAge)
+			for n < len(oldest) && created[n].Before(cutoff) {
+				n++
+			}
+		}
+		if r.MaxMessages > 0 && n < len(oldest) {
+			count, err := tx.CountAppMessages(app.PK)
 			if err != nil {
 				return err
 			}
-			pks = old
+			n = max(n, min(count-r.MaxMessages, len(oldest)))
 		}
-		if r.MaxMessages > 0 && len(pks) < pruneBatch {
-			n, err := tx.CountAppMessages(app.PK)
-			if err != nil {
-				return err
-			}
-			if excess := n - len(pks) - r.MaxMessages; excess > 0 {
-				// The oldest by key include the ones found by age.
-				if pks, err = tx.OldestMessages(app.PK, time.Time{}, min(len(pks)+excess, pruneBatch)); err != nil {
-					return err
-				}
-			}
-		}
-		if len(pks) == 0 {
-			return nil
-		}
-		var err error
-		blobs, err = tx.DeleteMessages(pks)
-		deleted = len(pks)
-		return err
+		pks = oldest[:n]
+		return nil
 	})
-	if err != nil {
+	if err != nil || len(pks) == 0 {
+		return 0, err
+	}
+	var blobs []string
+	if err := s.write(ctx, func(tx Tx) (err error) {
+		blobs, err = tx.DeleteMessages(pks)
+		return err
+	}); err != nil {
 		return 0, err
 	}
 	for _, key := range blobs {
@@ -166,7 +169,7 @@ func (s *Service) pruneBatch(ctx context.Context, app *App, r Retention) (int, e
 			s.log.Warn("retention: delete blob", "key", key, "err", err)
 		}
 	}
-	return deleted, nil
+	return len(pks), nil
 }
 
 // RunRetention prunes every interval until ctx ends. Errors are logged:

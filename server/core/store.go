@@ -122,10 +122,10 @@ type Tx interface {
 	// Inspection (Parley's own API): messages of a whole app, oldest first.
 	SearchMessages(f MessageSearch) ([]*Message, error)
 
-	// Retention: the app's oldest messages (by key) created before the time
-	// (zero: any), their count, and deleting them with the files only they
-	// used; DeleteMessages returns the blob keys no file uses any more.
-	OldestMessages(appPK int64, before time.Time, limit int) ([]int64, error)
+	// Retention: the app's oldest messages by key (with their creation
+	// times), their count, and deleting them with the files only they used;
+	// DeleteMessages returns the blob keys no file uses any more.
+	OldestMessages(appPK int64, limit int) (pks []int64, created []time.Time, err error)
 	CountAppMessages(appPK int64) (int, error)
 	DeleteMessages(pks []int64) (blobKeys []string, err error)
 
