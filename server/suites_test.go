@@ -86,3 +86,48 @@ func TestTwoSuitesOnOneInstance(t *testing.T) {
 		}
 	}
 }
+
+func TestRetentionAPI(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	tests := []struct {
+		method, body string
+		status       int
+		want         string
+	}{
+		{"GET", "", 200, `{"maxMessages":0,"maxAge":"","own":false}`},
+		{"PUT", `{"maxMessages":2,"maxAge":"90m"}`, 200, `{"maxMessages":2,"maxAge":"1h30m0s","own":true}`},
+		{"GET", "", 200, `{"maxMessages":2,"maxAge":"1h30m0s","own":true}`},
+		{"PUT", `{"maxAge":"soon"}`, 400, `"field":"maxAge"`},
+		{"PUT", `{"maxMessages":-1}`, 400, `"field":"maxMessages"`},
+		{"PUT", `{"own":false}`, 200, `"own":false`},
+	}
+	for _, tt := range tests {
+		resp, body := env.Do(tt.method, "/admin/v1/apps/demo/retention", tt.body, adminAuth)
+		if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.want) {
+			t.Errorf("%s %s: got %d %s, want %d %s", tt.method, tt.body, resp.StatusCode, body, tt.status, tt.want)
+		}
+	}
+	env.Do("PUT", "/admin/v1/apps/demo/retention", `{"maxMessages":2}`, adminAuth)
+	if n, err := env.Service.Prune(t.Context()); err != nil || n != 1 {
+		t.Fatalf("prune to 2 of the fixtures' 3: %d, %v", n, err)
+	}
+}
+
+func TestAdminSend(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	resp, body := env.Do("POST", "/admin/v1/apps/demo/conversations/general/messages",
+		`{"from":"bob","body":"from the admin API","attachments":[{"type":"file","fileUrl":"https://example.test/a.pdf","pages":3}]}`, adminAuth)
+	m := decode[message](t, body)
+	if resp.StatusCode != 201 || m.From != "bob" || m.Dialect != "admin" || len(m.Attachments) != 1 || !strings.Contains(string(m.Attachments[0]), `"pages":3`) {
+		t.Fatalf("admin send: %d %s", resp.StatusCode, body)
+	}
+	// The sender's own rights apply: dave is not a member of general.
+	if resp, body := env.Do("POST", "/admin/v1/apps/demo/conversations/general/messages", `{"from":"dave","body":"x"}`, adminAuth); resp.StatusCode != 403 && resp.StatusCode != 404 {
+		t.Fatalf("a non-member through the admin API: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := env.Do("POST", "/admin/v1/apps/demo/conversations/general/messages", `{"body":"x"}`, adminAuth); resp.StatusCode != 400 {
+		t.Fatalf("no sender: %d", resp.StatusCode)
+	}
+}
