@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bufio"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -55,7 +57,7 @@ func (o *observer) dialect(path string) *observed {
 
 // untraced paths are Parley's own: never journaled nor faulted.
 func untraced(path string) bool {
-	return strings.HasPrefix(path, "/admin/") || path == "/healthz" || path == "/readyz"
+	return strings.HasPrefix(path, "/admin/") || strings.HasPrefix(path, "/events") || path == "/healthz" || path == "/readyz"
 }
 
 func (o *observer) wrap(next http.Handler) http.Handler {
@@ -241,4 +243,15 @@ func (r *recorder) Flush() {
 	if f, ok := r.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
+}
+
+// Hijack hands the connection over (WebSocket libraries that assert
+// http.Hijacker rather than use http.ResponseController); the journal
+// records it as 101 Switching Protocols.
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(r.ResponseWriter).Hijack()
+	if err == nil && !r.wrote {
+		r.status, r.wrote = http.StatusSwitchingProtocols, true
+	}
+	return c, rw, err
 }
