@@ -3,7 +3,7 @@
 //
 //	parley [serve] [--addr 127.0.0.1:8080] [--data ./data] [--ephemeral]
 //	               [--fixtures FILE] [--admin-token TOKEN] [--log-level info]
-//	               [--journal N] [--max-messages N] [--max-age DURATION]
+//	               [--journal N] [--max-messages N] [--max-age DURATION] [--max-upload 100MB]
 //
 // Every flag has a PARLEY_* environment twin (PARLEY_ADDR, PARLEY_DATA, ...).
 package main
@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -60,6 +61,8 @@ type Config struct {
 	Journal     int
 	MaxMessages int
 	MaxAge      time.Duration
+	// MaxUpload is the largest file an upload may carry, in bytes.
+	MaxUpload int64
 }
 
 // Main is one running Parley: tests start several in one process.
@@ -132,9 +135,16 @@ func parseArgs(args []string, getenv func(string) string) (*Main, error) {
 	fs.IntVar(&c.Journal, "journal", envInt("PARLEY_JOURNAL"), "requests kept per app by the request journal; 0 is off (default 1000 with --ephemeral, else 0) (PARLEY_JOURNAL)")
 	fs.IntVar(&c.MaxMessages, "max-messages", envInt("PARLEY_MAX_MESSAGES"), "messages kept per app, oldest pruned; 0 is unbounded (default 100000 with --ephemeral, else 0) (PARLEY_MAX_MESSAGES)")
 	fs.DurationVar(&c.MaxAge, "max-age", maxAge, "age past which messages are pruned; 0 is unbounded (default 24h with --ephemeral, else 0) (PARLEY_MAX_AGE)")
+	maxUpload := fs.String("max-upload", env("PARLEY_MAX_UPLOAD", "100MB"),
+		"largest uploaded file: bytes, or a number with KB, MB, GB (or KiB, MiB, GiB) (PARLEY_MAX_UPLOAD)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	n, err := parseSize(*maxUpload)
+	if err != nil {
+		return nil, fmt.Errorf("--max-upload: %w", err)
+	}
+	c.MaxUpload = n
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
@@ -187,12 +197,23 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Hub = realtime.NewHub()
-	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log}
+	limits := core.DefaultLimits
+	if m.Config.MaxUpload > 0 {
+		limits.MaxUploadBytes = m.Config.MaxUpload
+	}
+	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log, Limits: &limits}
 	if m.Config.Ephemeral {
 		opts.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
 	}
 	m.Core = core.NewService(opts)
 	m.Core.SetRetention(core.Retention{MaxMessages: max(m.Config.MaxMessages, 0), MaxAge: max(m.Config.MaxAge, 0)})
+	// Blobs a crash left without a row (and interrupted uploads) go before
+	// anything is served.
+	if n, err := m.Core.SweepBlobs(ctx); err != nil {
+		return fmt.Errorf("sweep blobs: %w", err)
+	} else if n > 0 {
+		m.Log.Info("removed unreferenced blobs", "count", n)
+	}
 	if m.Config.Fixtures != "" {
 		data, err := os.ReadFile(m.Config.Fixtures)
 		if err != nil {
@@ -287,4 +308,26 @@ func (m *Main) Close() {
 			m.Log.Error("close database", "err", err)
 		}
 	}
+}
+
+// parseSize reads a byte count: a plain number, or one with a unit (KB, MB,
+// GB as powers of 1000; KiB, MiB, GiB as powers of 1024; case ignored).
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is not a positive size (like 100MB)", s)
+	}
+	return n * mult, nil
 }

@@ -35,8 +35,8 @@ func (t *tx) CountAppMessages(appPK int64) (int, error) {
 
 // DeleteMessages deletes the messages (their attachments, mentions,
 // recipients, reactions and hidden copies go with them), then the files
-// that only they used, and returns the blob keys that no file uses any
-// more, for the caller to delete after commit.
+// that only they used, and returns the blob keys of those files (and their
+// thumbnails), for the caller to remove after commit if no file names them.
 func (t *tx) DeleteMessages(pks []int64) ([]string, error) {
 	if len(pks) == 0 {
 		return nil, nil
@@ -54,10 +54,11 @@ func (t *tx) DeleteMessages(pks []int64) ([]string, error) {
 		return nil, nil
 	}
 	var unused []struct {
-		PK  int64  `db:"pk"`
-		Key string `db:"blob_key"`
+		PK       int64  `db:"pk"`
+		BlobKey  string `db:"blob_key"`
+		ThumbKey string `db:"thumb_key"`
 	}
-	if err := t.selIn(&unused, `SELECT pk, blob_key FROM files f WHERE pk IN (?)
+	if err := t.selIn(&unused, `SELECT pk, blob_key, thumb_key FROM files f WHERE pk IN (?)
 		AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.file_pk = f.pk)`, files); err != nil {
 		return nil, dbErr("delete messages: files", err)
 	}
@@ -66,12 +67,9 @@ func (t *tx) DeleteMessages(pks []int64) ([]string, error) {
 		if _, err := t.exec(`DELETE FROM files WHERE pk = ?`, f.PK); err != nil {
 			return nil, dbErr("delete messages: file", err)
 		}
-		var used bool
-		if err := t.get(&used, `SELECT EXISTS (SELECT 1 FROM files WHERE blob_key = ?)`, f.Key); err != nil {
-			return nil, dbErr("delete messages: blob", err)
-		}
-		if !used {
-			keys = append(keys, f.Key)
+		keys = append(keys, f.BlobKey)
+		if f.ThumbKey != "" {
+			keys = append(keys, f.ThumbKey)
 		}
 	}
 	return keys, nil

@@ -24,7 +24,7 @@ func (s *Service) replaceEmptyApp(tx Tx, id string) error {
 	if err != nil {
 		return err
 	}
-	convs, err := tx.ListConversations(ConversationFilter{AppPK: old.PK, Limit: 1})
+	convs, err := tx.ListConversations(ConversationFilter{AppPK: old.PK, Page: Page{Limit: 1}})
 	if err != nil {
 		return err
 	}

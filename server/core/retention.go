@@ -157,6 +157,10 @@ func (s *Service) pruneBatch(ctx context.Context, app *App, r Retention) (int, e
 	if err != nil || len(pks) == 0 {
 		return 0, err
 	}
+	// Uploads commit their blobs under blobMu: none can start using a blob
+	// between the deletion of its last file and the blob's own.
+	s.blobMu.Lock()
+	defer s.blobMu.Unlock()
 	var blobs []string
 	if err := s.write(ctx, func(tx Tx) (err error) {
 		blobs, err = tx.DeleteMessages(pks)
@@ -164,11 +168,7 @@ func (s *Service) pruneBatch(ctx context.Context, app *App, r Retention) (int, e
 	}); err != nil {
 		return 0, err
 	}
-	for _, key := range blobs {
-		if err := s.blobs.Delete(ctx, key); err != nil {
-			s.log.Warn("retention: delete blob", "key", key, "err", err)
-		}
-	}
+	s.dropUnused(ctx, blobs)
 	return len(pks), nil
 }
 

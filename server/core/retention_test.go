@@ -2,10 +2,12 @@ package core_test
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"parley/blobstore"
 	"parley/server/core"
 	"parley/server/testenv"
 )
@@ -85,5 +87,49 @@ func TestPruneByAge(t *testing.T) {
 	env.Clock.Advance(2 * time.Hour)
 	if n, _ := env.Service.Prune(ctx); n != 0 {
 		t.Fatalf("an app with no bounds of its own was pruned: %d", n)
+	}
+}
+
+func TestPruneRemovesUnusedFiles(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	alice := env.Caller("demo", "alice")
+	upload := func(body string) *core.File {
+		f, err := env.Service.UploadFile(ctx, alice, core.UploadInput{Name: "a.txt", MimeType: "text/plain", Body: strings.NewReader(body)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	only, shared := upload("only in the old message"), upload("also in a newer message")
+	send := func(files ...*core.File) {
+		in := core.SendInput{ConversationID: "general", Body: "with files"}
+		for _, f := range files {
+			in.Attachments = append(in.Attachments, core.Attachment{Type: "file", FileID: f.ID})
+		}
+		if _, _, err := env.Service.SendMessage(ctx, alice, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send(only, shared)
+	send(shared)
+	app := env.Caller("demo", "")
+	wantCode(t, env.Service.SetAppRetention(app, core.Retention{MaxMessages: 1}, true), "")
+	if n, err := env.Service.Prune(ctx); err != nil || n != 4 {
+		t.Fatalf("prune: %d, %v; want the 3 fixture messages and the first with files", n, err)
+	}
+	_, err := env.Service.GetFile(ctx, app, only.ID)
+	wantCode(t, err, core.ENOTFOUND)
+	stored := map[string]bool{}
+	if err := blobstore.New(env.Fs).Keys(ctx, func(k string) error { stored[k] = true; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if stored[only.BlobKey] || !stored[shared.BlobKey] {
+		t.Errorf("blobs stored: %v; want the shared one only", stored)
+	}
+	if _, r, err := env.Service.OpenFile(ctx, app, shared.ID); err != nil {
+		t.Errorf("a file a kept message uses: %v", err)
+	} else {
+		r.Close()
 	}
 }
