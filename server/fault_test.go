@@ -2,9 +2,12 @@ package server_test
 
 import (
 	"encoding/base64"
+	"encoding/json"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"parley/server"
 	"parley/server/testenv"
 )
 
@@ -123,5 +126,20 @@ func TestProbabilisticFaultRepeats(t *testing.T) {
 	}
 	if !strings.Contains(first, "x") || !strings.Contains(first, ".") {
 		t.Fatalf("probability 0.5 over 24 requests: %s", first)
+	}
+}
+
+// TestEveryDialectWritesFaults holds each registered dialect's error writer
+// to what fault rules need: the status asked for, JSON, the message kept.
+func TestEveryDialectWritesFaults(t *testing.T) {
+	t.Parallel()
+	for _, d := range server.Dialects() {
+		for _, status := range []int{400, 404, 429, 500, 503} {
+			rec := httptest.NewRecorder()
+			d.WriteError(rec, status, "injected by a test")
+			if rec.Code != status || !json.Valid(rec.Body.Bytes()) || !strings.Contains(rec.Body.String(), "injected by a test") {
+				t.Errorf("%s %d: got %d %s", d.Name, status, rec.Code, rec.Body)
+			}
+		}
 	}
 }

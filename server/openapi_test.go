@@ -1,9 +1,11 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -137,3 +139,58 @@ func TestOpenAPIDocumentsAreServed(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenAPIDocumentsHold checks each document on its own: every $ref
+// names a schema it defines, every {param} of a path is declared as a path
+// parameter of each of its operations, and every operation has responses.
+func TestOpenAPIDocumentsHold(t *testing.T) {
+	t.Parallel()
+	docs := map[string][]byte{"admin": admin.OpenAPI}
+	for _, d := range server.Dialects() {
+		docs[d.Name] = d.OpenAPI
+	}
+	for name, raw := range docs {
+		var doc struct {
+			Paths      map[string]map[string]json.RawMessage `json:"paths"`
+			Components struct {
+				Schemas map[string]json.RawMessage `json:"schemas"`
+			} `json:"components"`
+		}
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, ref := range refs.FindAllStringSubmatch(string(raw), -1) {
+			if _, ok := doc.Components.Schemas[ref[1]]; !ok {
+				t.Errorf("%s: $ref to undefined schema %s", name, ref[1])
+			}
+		}
+		for path, item := range doc.Paths {
+			for method, rawOp := range item {
+				var op struct {
+					Parameters []struct{ Name, In string }
+					Responses  map[string]json.RawMessage
+				}
+				if err := json.Unmarshal(rawOp, &op); err != nil {
+					t.Fatalf("%s %s %s: %v", name, method, path, err)
+				}
+				if len(op.Responses) == 0 {
+					t.Errorf("%s %s %s: no responses", name, method, path)
+				}
+				for _, p := range params.FindAllStringSubmatch(path, -1) {
+					declared := false
+					for _, d := range op.Parameters {
+						declared = declared || d.In == "path" && d.Name == p[1]
+					}
+					if !declared {
+						t.Errorf("%s %s %s: path parameter %s is not declared", name, method, path, p[1])
+					}
+				}
+			}
+		}
+	}
+}
+
+var (
+	refs   = regexp.MustCompile(`"\$ref":\s*"#/components/schemas/([^"]+)"`)
+	params = regexp.MustCompile(`\{([^}]+)\}`)
+)

@@ -72,3 +72,12 @@ func (a *api) clearFaults(w http.ResponseWriter, r *http.Request, c *core.Caller
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// forget drops the journal and fault rules of an app that was reset or
+// deleted.
+func (a *api) forget(appID string) {
+	a.tools.Faults.Clear(appID)
+	if a.tools.Journal != nil {
+		a.tools.Journal.Clear(appID)
+	}
+}

@@ -52,6 +52,7 @@ func (a *api) deleteApp(w http.ResponseWriter, r *http.Request, c *core.Caller, 
 	if err := a.svc.DeleteApp(r.Context(), c, p.ByName("app")); err != nil {
 		return err
 	}
+	a.forget(p.ByName("app"))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -61,11 +62,7 @@ func (a *api) resetApp(w http.ResponseWriter, r *http.Request, c *core.Caller, p
 	if err != nil {
 		return err
 	}
-	// A reset starts the app's test afresh: its journal and faults too.
-	a.tools.Faults.Clear(app.ID)
-	if a.tools.Journal != nil {
-		a.tools.Journal.Clear(app.ID)
-	}
+	a.forget(app.ID) // a reset starts the app's test afresh
 	httpx.WriteJSON(w, http.StatusOK, toWireApp(app))
 	return nil
 }
