@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"parley/server/core"
@@ -28,11 +29,6 @@ type observed struct {
 	Dialect
 	routes *routeTable
 }
-
-// faultSignal unwinds a request that a fault rule answers: it is raised
-// when the core authenticates the caller, before any write, and recovered
-// by the observer.
-type faultSignal struct{}
 
 func newObserver(svc *core.Service, j *journal.Journal, f *fault.Set) *observer {
 	o := &observer{svc: svc, journal: j, faults: f}
@@ -85,13 +81,21 @@ func (o *observer) serve(w http.ResponseWriter, r *http.Request, d *observed, tr
 	if d != nil {
 		route = d.routes.match(r.Method, r.URL.Path)
 	}
+	max := 0
+	if o.journal != nil {
+		max = o.journal.BodyMax()
+	}
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK, max: max}
 	var fired *fault.Rule
 	if faults {
 		var tried fault.Tried
-		tr.OnCaller = func(tr *core.Trace) {
+		tr.OnCaller = func(tr *core.Trace) error {
+			if fired != nil && fired.Answers() {
+				return errFaulted // whatever the handler tries next
+			}
 			rule, ok := o.faults.Decide(tr.AppID, d.Name, r.Method, route, tr.UserID, &tried)
 			if !ok {
-				return
+				return nil
 			}
 			fired = &rule
 			if rule.Latency > 0 {
@@ -103,59 +107,49 @@ func (o *observer) serve(w http.ResponseWriter, r *http.Request, d *observed, tr
 				}
 			}
 			if rule.Answers() {
-				panic(faultSignal{})
+				// The handler gets an authentication error before any
+				// write, and what it answers is dropped for the rule's.
+				rec.suppress.Store(true)
+				return errFaulted
 			}
+			return nil
 		}
 	}
-	max := 0
-	if o.journal != nil {
-		max = o.journal.BodyMax()
-	}
-	rec := &recorder{ResponseWriter: w, status: http.StatusOK, max: max}
 	var body *capture
 	if o.journal != nil && r.Body != nil && r.Body != http.NoBody {
 		body = &capture{ReadCloser: r.Body, max: max}
 		r.Body = body
 	}
 	r = r.WithContext(core.WithTrace(r.Context(), tr))
-	cut := o.run(rec, r, d, next, &fired)
-	if body != nil && fired != nil && fired.Answers() {
-		// The handler never read the body: the journal still shows it.
-		_, _ = io.CopyN(io.Discard, body, int64(max))
+	next.ServeHTTP(rec, r)
+	cut := false
+	if fired != nil && fired.Answers() {
+		cut = fired.Cut || rec.wrote // an answer begun before the fault cannot be replaced
+		if body != nil {
+			// The handler may not have read the body: the journal shows it.
+			_, _ = io.CopyN(io.Discard, body, int64(max))
+		}
+		if !cut {
+			rec.suppress.Store(false)
+			rec.buf, rec.n = rec.buf[:0], 0
+			msg := fired.Message
+			if msg == "" {
+				msg = "injected fault " + fired.ID
+			}
+			d.WriteError(rec, fired.Status, msg)
+		}
 	}
 	if o.journal != nil {
 		o.record(r, d, tr, route, rec, body, fired, cut, start)
 	}
 	if cut {
-		panic(http.ErrAbortHandler)
+		panic(http.ErrAbortHandler) // net/http closes the connection, answering nothing
 	}
 }
 
-// run calls the handler and answers for a fault rule that fired; it
-// reports whether the rule cuts the connection.
-func (o *observer) run(rec *recorder, r *http.Request, d *observed, next http.Handler, fired **fault.Rule) (cut bool) {
-	defer func() {
-		v := recover()
-		if v == nil {
-			return
-		}
-		if _, ok := v.(faultSignal); !ok {
-			panic(v)
-		}
-		rule := *fired
-		if rule.Cut || rec.wrote {
-			cut = true
-			return
-		}
-		msg := rule.Message
-		if msg == "" {
-			msg = "injected fault " + rule.ID
-		}
-		d.WriteError(rec, rule.Status, msg)
-	}()
-	next.ServeHTTP(rec, r)
-	return false
-}
+// errFaulted is the authentication error a request answered by a fault
+// rule gets; its dialect's rendering of it is dropped.
+var errFaulted = core.Errorf(core.EUNAUTHENTICATED, "answered by a fault rule")
 
 func (o *observer) record(r *http.Request, d *observed, tr *core.Trace, route string, rec *recorder, body *capture, fired *fault.Rule, cut bool, start time.Time) {
 	if tr.AppID == "" {
@@ -207,16 +201,22 @@ func (c *capture) Read(p []byte) (int, error) {
 }
 
 // recorder remembers the status and the first max bytes of the answer.
+// While suppress is set (a fault rule answers instead), what the handler
+// writes is dropped.
 type recorder struct {
 	http.ResponseWriter
-	status int
-	wrote  bool
-	buf    []byte
-	max    int
-	n      int
+	suppress atomic.Bool
+	status   int
+	wrote    bool
+	buf      []byte
+	max      int
+	n        int
 }
 
 func (r *recorder) WriteHeader(code int) {
+	if r.suppress.Load() {
+		return
+	}
 	if !r.wrote {
 		r.status, r.wrote = code, true
 	}
@@ -224,6 +224,9 @@ func (r *recorder) WriteHeader(code int) {
 }
 
 func (r *recorder) Write(b []byte) (int, error) {
+	if r.suppress.Load() {
+		return len(b), nil
+	}
 	if !r.wrote {
 		r.WriteHeader(http.StatusOK)
 	}
@@ -240,6 +243,9 @@ func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // Flush passes flushes on (server-sent events).
 func (r *recorder) Flush() {
+	if r.suppress.Load() {
+		return
+	}
 	if f, ok := r.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}

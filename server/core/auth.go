@@ -62,10 +62,13 @@ var errBadCredentials = Errorf(EUNAUTHENTICATED, "invalid credentials")
 func (s *Service) Authenticate(ctx context.Context, cr Credential) (*Caller, error) {
 	noteSecret(ctx, cr.Secret)
 	c, err := s.authenticate(ctx, cr)
-	if err == nil {
-		noteCaller(ctx, c.app, c.user)
+	if err != nil {
+		return nil, err
 	}
-	return c, err
+	if err := noteCaller(ctx, c.app, c.user); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func (s *Service) authenticate(ctx context.Context, cr Credential) (*Caller, error) {
@@ -350,7 +353,9 @@ func (s *Service) Login(ctx context.Context, c *Caller, login, password string) 
 	if err != nil {
 		return nil, err
 	}
-	noteCaller(ctx, c.app, pc.user)
+	if err := noteCaller(ctx, c.app, pc.user); err != nil {
+		return nil, err
+	}
 	return s.issueToken(ctx, c.app, pc.user, "")
 }
 

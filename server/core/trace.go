@@ -6,7 +6,7 @@ import "context"
 // dialect it came through (set by the server before any core call) and the
 // app and user its credentials named (set by the core as it authenticates).
 // The server's request journal reads it after the answer; OnCaller lets the
-// server's fault rules act on the acting user before any write happens.
+// server's fault rules refuse the request before any write happens.
 // A Trace belongs to one request and is used by its goroutine only.
 type Trace struct {
 	Dialect string
@@ -16,8 +16,9 @@ type Trace struct {
 	// (tokens, keys, passwords): a journal hides them wherever they appear.
 	Secrets []string
 	// OnCaller, when set, is called each time the core authenticates the
-	// request's caller, before the call returns.
-	OnCaller func(t *Trace)
+	// request's caller, before the call returns; an error it returns is
+	// the authentication's error (the server then answers for it).
+	OnCaller func(t *Trace) error
 }
 
 type traceKey struct{}
@@ -48,11 +49,12 @@ func noteSecret(ctx context.Context, secret string) {
 	}
 }
 
-// noteCaller records the authenticated caller on the request's trace.
-func noteCaller(ctx context.Context, app *App, u *User) {
+// noteCaller records the authenticated caller on the request's trace and
+// returns OnCaller's verdict.
+func noteCaller(ctx context.Context, app *App, u *User) error {
 	t := TraceFrom(ctx)
 	if t == nil {
-		return
+		return nil
 	}
 	if app != nil {
 		t.AppID = app.ID
@@ -61,6 +63,7 @@ func noteCaller(ctx context.Context, app *App, u *User) {
 		t.UserID = u.ID
 	}
 	if t.OnCaller != nil {
-		t.OnCaller(t)
+		return t.OnCaller(t)
 	}
+	return nil
 }
