@@ -121,20 +121,10 @@ func parseArgs(args []string, getenv func(string) string) (*Main, error) {
 	fs.StringVar(&c.AdminToken, "admin-token", env("PARLEY_ADMIN_TOKEN", ""), "admin token for /admin/v1 (PARLEY_ADMIN_TOKEN)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
 	fs.IntVar(&c.Readers, "readers", 4, "reader connections of a file database")
-	envInt := func(name string) int {
-		n, err := strconv.Atoi(env(name, "-1"))
-		if err != nil {
-			return -1
-		}
-		return n
-	}
-	maxAge, err := time.ParseDuration(env("PARLEY_MAX_AGE", "-1ns"))
-	if err != nil {
-		return nil, fmt.Errorf("PARLEY_MAX_AGE: %w", err)
-	}
-	fs.IntVar(&c.Journal, "journal", envInt("PARLEY_JOURNAL"), "requests kept per app by the request journal; 0 is off (default 1000 with --ephemeral, else 0) (PARLEY_JOURNAL)")
-	fs.IntVar(&c.MaxMessages, "max-messages", envInt("PARLEY_MAX_MESSAGES"), "messages kept per app, oldest pruned; 0 is unbounded (default 100000 with --ephemeral, else 0) (PARLEY_MAX_MESSAGES)")
-	fs.DurationVar(&c.MaxAge, "max-age", maxAge, "age past which messages are pruned; 0 is unbounded (default 24h with --ephemeral, else 0) (PARLEY_MAX_AGE)")
+	// Unset, these three take the mode's default (modeDefaults).
+	journal := fs.String("journal", env("PARLEY_JOURNAL", ""), "keep the last `N` requests per app in the request journal; 0 is off (default 1000 with --ephemeral, else 0) (PARLEY_JOURNAL)")
+	maxMessages := fs.String("max-messages", env("PARLEY_MAX_MESSAGES", ""), "keep at most `N` messages per app, pruning the oldest; 0 is unbounded (default 100000 with --ephemeral, else 0) (PARLEY_MAX_MESSAGES)")
+	maxAge := fs.String("max-age", env("PARLEY_MAX_AGE", ""), "prune messages older than `DURATION` (24h, 90m); 0 is unbounded (default 24h with --ephemeral, else 0) (PARLEY_MAX_AGE)")
 	maxUpload := fs.String("max-upload", env("PARLEY_MAX_UPLOAD", "100MB"),
 		"largest uploaded file: bytes, or a number with KB, MB, GB (or KiB, MiB, GiB) (PARLEY_MAX_UPLOAD)")
 	if err := fs.Parse(args); err != nil {
@@ -148,8 +138,34 @@ func parseArgs(args []string, getenv func(string) string) (*Main, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	if c.Journal, err = optInt("journal", *journal); err != nil {
+		return nil, err
+	}
+	if c.MaxMessages, err = optInt("max-messages", *maxMessages); err != nil {
+		return nil, err
+	}
+	c.MaxAge = -1
+	if *maxAge != "" && *maxAge != "0" {
+		if c.MaxAge, err = time.ParseDuration(*maxAge); err != nil || c.MaxAge < 0 {
+			return nil, fmt.Errorf("--max-age: %q is not a duration such as 24h or 90m", *maxAge)
+		}
+	} else if *maxAge == "0" {
+		c.MaxAge = 0
+	}
 	c.modeDefaults()
 	return &Main{Config: c}, nil
+}
+
+// optInt reads a count flag: "" leaves it to the mode (-1).
+func optInt(name, v string) (int, error) {
+	if v == "" {
+		return -1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("--%s: %q is not a count", name, v)
+	}
+	return n, nil
 }
 
 // modeDefaults fills what was left to the mode: an ephemeral instance,

@@ -93,6 +93,11 @@ func TestToolkitFlags(t *testing.T) {
 		{"Flags", []string{"--journal", "50", "--max-messages", "10", "--max-age", "90m"}, nil, 50, 10, 90 * time.Minute},
 		{"Env", nil, map[string]string{"PARLEY_JOURNAL": "7", "PARLEY_MAX_MESSAGES": "8", "PARLEY_MAX_AGE": "1h"}, 7, 8, time.Hour},
 	}
+	for _, bad := range [][]string{{"--journal", "many"}, {"--max-messages", "-3"}, {"--max-age", "soon"}} {
+		if _, err := parseArgs(bad, func(string) string { return "" }); err == nil {
+			t.Errorf("%v: accepted", bad)
+		}
+	}
 	for _, tt := range tests {
 		m, err := parseArgs(tt.args, func(k string) string { return tt.env[k] })
 		if err != nil {
