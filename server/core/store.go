@@ -125,6 +125,16 @@ type Tx interface {
 	HideMessage(messagePK, userPK int64, at time.Time) error // idempotent
 	IsHidden(messagePK, userPK int64) (bool, error)
 
+	// Inspection (Parley's own API): messages of a whole app, oldest first.
+	SearchMessages(f MessageSearch) ([]*Message, error)
+
+	// Retention: the app's oldest messages by key (with their creation
+	// times), their count, and deleting them with the files only they used;
+	// DeleteMessages returns the blob keys of the files it deleted.
+	OldestMessages(appPK int64, limit int) (pks []int64, created []time.Time, err error)
+	CountAppMessages(appPK int64) (int, error)
+	DeleteMessages(pks []int64) (blobKeys []string, err error)
+
 	// Reactions.
 	AddReaction(r *Reaction) (bool, error)                             // false if it was there already
 	RemoveReaction(messagePK, userPK int64, name string) (bool, error) // false if it was not there
