@@ -87,6 +87,8 @@ func TestQueryPlans(t *testing.T) {
 			func() error { _, err := tx.UsersByIDs(f.App.PK, []string{"bob"}); return err },
 			func() error { _, err := tx.TokenByHash("x"); return err },
 			func() error { _, err := tx.IsHidden(m.PK, f.Bob.PK); return err },
+			func() error { _, err := tx.MemberKeys(f.Conv.PK); return err },
+			func() error { _, err := tx.MessageAudience(f.Conv.PK, m.PK); return err },
 		} {
 			if err := step(); err != nil && core.ErrorCode(err) != core.ENOTFOUND {
 				return err

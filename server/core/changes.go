@@ -74,7 +74,7 @@ func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in Edit
 	if err != nil {
 		return nil, err
 	}
-	s.publish(s.messageEvent(ctx, EventMessageUpdated, c, conv, m))
+	s.publishMessage(ctx, EventMessageUpdated, c, conv, m)
 	return m, nil
 }
 
@@ -84,7 +84,8 @@ func (s *Service) DeleteForMe(ctx context.Context, c *Caller, ids []string) erro
 	if err := s.checkIDs("messageIds", ids, false); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx Tx) error {
+	var events []Event
+	err := s.write(ctx, func(tx Tx) error {
 		now := s.Now()
 		for _, id := range dedupe(ids) {
 			m, conv, _, err := s.visibleMessage(tx, c, id)
@@ -97,9 +98,17 @@ func (s *Service) DeleteForMe(ctx context.Context, c *Caller, ids []string) erro
 			if err := tx.HideMessage(m.PK, c.User.PK, now); err != nil {
 				return err
 			}
+			e := s.newEvent(EventMessageHidden, c, conv)
+			e.Message, e.UserID, e.Audience = m, c.User.ID, []int64{c.User.PK}
+			events = append(events, e)
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	s.publish(events...) // a hidden copy concerns its user alone
+	return nil
 }
 
 // Recall deletes messages for everyone: their sender or a conversation
@@ -137,7 +146,7 @@ func (s *Service) Recall(ctx context.Context, c *Caller, ids []string) ([]*Messa
 		return nil, err
 	}
 	for i, m := range recalled {
-		s.publish(s.messageEvent(ctx, EventMessageDeleted, c, convs[i], m))
+		s.publishMessage(ctx, EventMessageDeleted, c, convs[i], m)
 	}
 	return recalled, nil
 }
@@ -146,6 +155,7 @@ func (s *Service) Recall(ctx context.Context, c *Caller, ids []string) ([]*Messa
 func (s *Service) SetPinned(ctx context.Context, c *Caller, id string, pinned bool) (*Message, error) {
 	var m *Message
 	var conv *Conversation
+	changed := false
 	err := s.write(ctx, func(tx Tx) (err error) {
 		var me *Member
 		if m, conv, me, err = s.visibleMessage(tx, c, id); err != nil {
@@ -160,16 +170,17 @@ func (s *Service) SetPinned(ctx context.Context, c *Caller, id string, pinned bo
 		if m.Pinned == pinned {
 			return nil
 		}
+		changed = true
 		m.Pinned, m.UpdatedAt = pinned, s.Now()
 		return tx.UpdateMessage(m)
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || !changed {
+		return m, err // pinning a pinned message changes nothing: no event
 	}
 	kind := EventMessageUnpinned
 	if pinned {
 		kind = EventMessagePinned
 	}
-	s.publish(s.messageEvent(ctx, kind, c, conv, m))
+	s.publishMessage(ctx, kind, c, conv, m)
 	return m, nil
 }

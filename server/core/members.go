@@ -26,6 +26,7 @@ func (s *Service) AddMembers(ctx context.Context, c *Caller, convID string, in [
 		return nil, Invalidf("members", "name at least one user to add")
 	}
 	var added []*Member
+	var joined []Event
 	var conv *Conversation
 	err := s.write(ctx, func(tx Tx) error {
 		var err error
@@ -77,15 +78,18 @@ func (s *Service) AddMembers(ctx context.Context, c *Caller, convID string, in [
 				return err
 			}
 			added = append(added, mem)
+			if existing == nil { // a role change is no member.added
+				e := s.newEvent(EventMemberAdded, c, conv)
+				e.UserID = u.ID
+				joined = append(joined, e)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range added {
-		s.publish(Event{Type: EventMemberAdded, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), UserID: m.User.ID})
-	}
+	s.publishToMembers(ctx, conv, joined...)
 	return added, nil
 }
 
@@ -126,7 +130,7 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 		return err
 	}
 	var conv *Conversation
-	var removed []string
+	var removed []Event
 	err := s.write(ctx, func(tx Tx) error {
 		var err error
 		conv, err = tx.ConversationByID(c.App.PK, convID)
@@ -152,16 +156,17 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 			if err := tx.RemoveMember(conv.PK, u.PK); err != nil {
 				return err
 			}
-			removed = append(removed, id)
+			// The removed member learns of it, besides those who stay.
+			e := s.newEvent(EventMemberRemoved, c, conv)
+			e.UserID, e.Audience = u.ID, []int64{u.PK}
+			removed = append(removed, e)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, id := range removed {
-		s.publish(Event{Type: EventMemberRemoved, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), UserID: id})
-	}
+	s.publishToMembers(ctx, conv, removed...)
 	return nil
 }
 

@@ -19,6 +19,7 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 		return err
 	}
 	var conv *Conversation
+	moved := false
 	err := s.write(ctx, func(tx Tx) error {
 		var me *Member
 		var err error
@@ -50,13 +51,16 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 				return err
 			}
 		}
+		moved = pk > me.LastReadPK // reading what was read already is no event
 		return tx.SetReadPosition(conv.PK, c.User.PK, pk, at)
 	})
-	if err != nil {
+	if err != nil || !moved {
 		return err
 	}
-	s.publish(Event{Type: EventConversationRead, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID,
-		ActorID: c.User.ID, UserID: c.User.ID, Audience: []int64{c.User.PK}})
+	// Members see each other's read positions (read receipts).
+	e := s.newEvent(EventConversationRead, c, conv)
+	e.UserID = c.User.ID
+	s.publishToMembers(ctx, conv, e)
 	return nil
 }
 
