@@ -173,10 +173,13 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	m.HTTP = &http.Server{
-		Handler:           server.New(m.Core, server.Options{Logger: m.Log, Ready: m.ready.Load}),
+		Handler:           server.New(m.Core, server.Options{Logger: m.Log, Ready: m.ready.Load, Hub: m.Hub}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	// Shutdown waits for handlers, and event streams never end by
+	// themselves: closing the hub ends them (each with a close event).
+	m.HTTP.RegisterOnShutdown(m.Hub.Close)
 	fmt.Fprintf(m.Stdout, "listening on http://%s\n", m.ln.Addr())
 	for _, line := range notes {
 		fmt.Fprintln(m.Stdout, line)

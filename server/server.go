@@ -11,6 +11,7 @@ import (
 
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/realtime"
 )
 
 // Options configure the handler.
@@ -19,6 +20,11 @@ type Options struct {
 	MaxBodyBytes int64 // request bodies past this are refused; 0: 8 MiB
 	// Ready reports whether the server may take traffic (for /readyz).
 	Ready func() bool
+	// Hub serves GET /events when not nil: the hub the core publishes to.
+	Hub *realtime.Hub
+	// EventHeartbeat is how often an idle event stream is pinged (25 s
+	// when 0).
+	EventHeartbeat time.Duration
 }
 
 // New returns the whole HTTP surface of Parley over one core service.
@@ -33,6 +39,11 @@ func New(svc *core.Service, o Options) http.Handler {
 	// The prefix table (DESIGN.md): one dialect or API per prefix.
 	mux.Handle("/admin/v1/", admin.New(svc))
 	mountDialects(mux, svc)
+	if o.Hub != nil {
+		mux.Handle("/events", realtime.NewHandler(svc, o.Hub, realtime.HandlerOptions{
+			Renderers: eventRenderers(), Heartbeat: o.EventHeartbeat, Logger: o.Logger,
+		}))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
@@ -79,6 +90,10 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController flush event streams and WebSocket
+// upgrades hijack the connection through the recorder.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // logRequests logs each request at debug level, and 5xx answers at error
 // level (debug logging stays off the hot path unless asked for).

@@ -6,6 +6,7 @@ package realtime
 
 import (
 	"sync"
+	"time"
 
 	"parley/server/core"
 )
@@ -16,6 +17,11 @@ const DefaultBuffer = 64
 
 // DefaultWindow is how many recent events a hub keeps for resumption.
 const DefaultWindow = 4096
+
+// DefaultGrace is how long events of an app keep being published after its
+// last subscriber left, so a client that reconnects within it resumes
+// instead of resetting.
+const DefaultGrace = 2 * time.Minute
 
 // Event is a published core event with the id the hub gave it. Ids grow by
 // one per event, in delivery order. One Event is shared by every
@@ -65,6 +71,8 @@ type Hub struct {
 	apps   map[int64]*appSubs
 	admins []*Subscription // watching every app
 	closed bool
+	grace  time.Duration
+	left   map[int64]time.Time // when each app's last subscriber left
 }
 
 // appSubs are one app's subscriptions: the app's own streams see every
@@ -85,9 +93,14 @@ type Option func(*Hub)
 // WithWindow keeps the last n events for resumption (DefaultWindow).
 func WithWindow(n int) Option { return func(h *Hub) { h.window = newRing(n) } }
 
+// WithGrace keeps publishing an app's events for d after its last
+// subscriber left (DefaultGrace).
+func WithGrace(d time.Duration) Option { return func(h *Hub) { h.grace = d } }
+
 // NewHub returns an empty hub.
 func NewHub(opts ...Option) *Hub {
-	h := &Hub{apps: make(map[int64]*appSubs), gaps: make(map[int64]uint64), window: newRing(DefaultWindow)}
+	h := &Hub{apps: make(map[int64]*appSubs), gaps: make(map[int64]uint64), window: newRing(DefaultWindow),
+		grace: DefaultGrace, left: make(map[int64]time.Time)}
 	for _, o := range opts {
 		o(h)
 	}
@@ -95,12 +108,17 @@ func NewHub(opts ...Option) *Hub {
 }
 
 // Listening reports whether any subscription may receive events of the
-// app. When it does not, the core publishes nothing for the app, and the
-// hub remembers the gap so that resuming across it resets.
+// app, or one left less than the grace period ago and may resume. When
+// not, the core publishes nothing for the app, and the hub remembers the
+// gap so that resuming across it resets.
 func (h *Hub) Listening(appPK int64) bool {
 	h.mu.RLock()
 	ok := len(h.admins) > 0 || h.apps[appPK] != nil
+	left, seen := h.left[appPK]
 	h.mu.RUnlock()
+	if !ok && seen && time.Since(left) < h.grace {
+		return true
+	}
 	if !ok {
 		h.pubMu.Lock()
 		h.gaps[appPK] = h.seq
@@ -170,6 +188,7 @@ func (h *Hub) Subscribe(w *core.Watch, o SubscribeOptions) *Subscription {
 
 	h.pubMu.Lock()
 	defer h.pubMu.Unlock()
+	s.LastID = h.seq
 	var replay []*Event
 	if o.Resume {
 		replay, s.Reset = h.since(&watch, o.After)
@@ -284,6 +303,7 @@ func (h *Hub) remove(s *Subscription) {
 	}
 	if len(a.wide) == 0 && len(a.users) == 0 {
 		delete(h.apps, w.App.PK)
+		h.left[w.App.PK] = time.Now()
 	}
 }
 

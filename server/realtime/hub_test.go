@@ -303,7 +303,7 @@ func TestHub_Resume(t *testing.T) {
 }
 
 func TestHub_Listening(t *testing.T) {
-	h := realtime.NewHub()
+	h := realtime.NewHub(realtime.WithGrace(0))
 	if h.Listening(1) {
 		t.Error("Listening(1) with no subscriber")
 	}
@@ -312,6 +312,14 @@ func TestHub_Listening(t *testing.T) {
 		t.Error("a user of app 1 listens to app 1 only")
 	}
 	s.Close()
+	if h.Listening(1) {
+		t.Error("Listening(1) after its last subscriber left, with no grace")
+	}
+	g := realtime.NewHub(realtime.WithGrace(time.Hour))
+	g.Subscribe(userWatch(1, 7), realtime.SubscribeOptions{}).Close()
+	if !g.Listening(1) {
+		t.Error("Listening(1) = false within the grace after its last subscriber left")
+	}
 	a := h.Subscribe(adminWatch(), realtime.SubscribeOptions{})
 	defer a.Close()
 	if !h.Listening(2) {

@@ -24,6 +24,9 @@ type Subscription struct {
 	// Reset is set when a resumption asked for events the hub no longer
 	// knows: the client must reload what it shows before the live events.
 	Reset bool
+	// LastID is the id of the last event published before the
+	// subscription began: a client reloading after a reset resumes there.
+	LastID uint64
 
 	hub   *Hub
 	watch *core.Watch

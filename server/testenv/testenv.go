@@ -128,8 +128,11 @@ func New(tb testing.TB, opts ...Option) *Env {
 			tb.Fatalf("testenv: load %s: %v", cfg.fixtures, err)
 		}
 	}
-	srv := httptest.NewServer(server.New(svc, server.Options{}))
+	srv := httptest.NewServer(server.New(svc, server.Options{Hub: hub}))
 	tb.Cleanup(srv.Close)
+	// Cleanups run last first: closing the hub ends event streams a test
+	// left open, which the server's Close would wait for.
+	tb.Cleanup(hub.Close)
 	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Server: srv, URL: srv.URL}
 }
 
