@@ -26,8 +26,11 @@ func afterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
 // typing.stopped go to the conversation's members on each transition (a
 // renewal publishes nothing).
 func (s *Service) SetTyping(ctx context.Context, c *Caller, conversationID string, typing bool) error {
-	if err := requireUser(c, "typing"); err != nil {
+	if err := c.inApp(); err != nil {
 		return err
+	}
+	if c.user == nil {
+		return needUser("typing")
 	}
 	var e Event
 	err := s.read(ctx, func(tx Tx) error {
@@ -35,12 +38,13 @@ func (s *Service) SetTyping(ctx context.Context, c *Caller, conversationID strin
 		if err != nil {
 			return err
 		}
-		if err := canPost(c, conv, me); err != nil {
+		// Who may post may say they are typing.
+		if err := allow(c, actPost, &standing{conv: conv, me: me}); err != nil {
 			return err
 		}
-		e = Event{AppPK: c.App.PK, AppID: c.App.ID, ConversationPK: conv.PK, ConversationID: conv.ID,
-			ActorID: c.User.ID, UserID: c.User.ID}
-		if !typing || s.typing.active(typingKey{conv.PK, c.User.PK}) {
+		e = Event{AppPK: c.app.PK, AppID: c.app.ID, ConversationPK: conv.PK, ConversationID: conv.ID,
+			ActorID: c.user.ID, UserID: c.user.ID}
+		if !typing || s.typing.active(typingKey{conv.PK, c.user.PK}) {
 			return nil // a stop or a renewal needs no audience
 		}
 		e.Audience, err = tx.MemberKeys(conv.PK)
@@ -49,7 +53,7 @@ func (s *Service) SetTyping(ctx context.Context, c *Caller, conversationID strin
 	if err != nil {
 		return err
 	}
-	key := typingKey{e.ConversationPK, c.User.PK}
+	key := typingKey{e.ConversationPK, c.user.PK}
 	now := s.Now()
 	if typing {
 		e.Type, e.At = EventTypingStarted, now

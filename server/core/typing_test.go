@@ -91,7 +91,7 @@ func mustEventEnv(tb testing.TB) (*testenv.Env, *recorder, *fakeTimers) {
 func userKeys(env *testenv.Env, ids ...string) []int64 {
 	keys := make([]int64, len(ids))
 	for i, id := range ids {
-		keys[i] = env.Caller("demo", id).User.PK
+		keys[i] = env.Caller("demo", id).User().PK
 	}
 	return keys
 }

@@ -27,7 +27,7 @@ type WatchInput struct {
 	// token, tried in that order.
 	Credential string
 	// AppID narrows an admin's watch to one app (required with a
-	// conversation); for other credentials it must name their own app.
+	// conversation); other credentials must belong to the app it names.
 	AppID string
 	// ConversationID narrows the watch to one conversation the watcher may
 	// read.
@@ -36,28 +36,19 @@ type WatchInput struct {
 
 // Watch authenticates an event stream: a user token watches that user's
 // events, an app's secret key every event of the app, Parley's admin token
-// every event of every app.
+// every event of every app (or of the app it names).
 func (s *Service) Watch(ctx context.Context, in WatchInput) (*Watch, error) {
-	w, err := s.watcher(ctx, in.Credential)
+	c, err := s.watcher(ctx, in)
 	if err != nil {
 		return nil, err
 	}
-	if in.AppID != "" {
-		if w.App == nil {
-			if w.App, err = s.AppByID(ctx, in.AppID); err != nil {
-				return nil, notFoundAs(err, Invalidf("app", "unknown app %q", in.AppID))
-			}
-		} else if w.App.ID != in.AppID {
-			return nil, Errorf(EFORBIDDEN, "the credential belongs to another app")
-		}
-	}
+	w := &Watch{App: c.app, User: c.user}
 	if in.ConversationID == "" {
 		return w, nil
 	}
-	if w.App == nil {
+	if c.app == nil {
 		return nil, Invalidf("app", "name the app of the conversation")
 	}
-	c := &Caller{App: w.App, User: w.User, Trusted: w.User == nil}
 	err = s.read(ctx, func(tx Tx) error {
 		conv, _, err := s.conversation(tx, c, in.ConversationID)
 		if err != nil {
@@ -72,30 +63,18 @@ func (s *Service) Watch(ctx context.Context, in WatchInput) (*Watch, error) {
 	return w, nil
 }
 
-func (s *Service) watcher(ctx context.Context, credential string) (*Watch, error) {
-	if credential == "" {
+// watcher tries the credential as each kind a stream accepts.
+func (s *Service) watcher(ctx context.Context, in WatchInput) (*Caller, error) {
+	if in.Credential == "" {
 		return nil, Errorf(EUNAUTHENTICATED, "missing credential")
 	}
-	c, err := s.AuthToken(ctx, nil, credential)
-	if err == nil {
-		return &Watch{App: c.App, User: c.User}, nil
-	}
-	if ErrorCode(err) != EUNAUTHENTICATED {
-		return nil, err
-	}
-	if c, err = s.AuthSecret(ctx, nil, credential); err == nil {
-		return &Watch{App: c.App}, nil
-	}
-	if ErrorCode(err) != EUNAUTHENTICATED {
-		return nil, err
-	}
-	if err := s.AuthAdmin(ctx, credential); err != nil {
-		if ErrorCode(err) == EUNAUTHENTICATED {
-			return nil, errBadCredentials
+	for _, kind := range []CredentialKind{CredToken, CredSecret, CredAdmin} {
+		c, err := s.Authenticate(ctx, Credential{Kind: kind, Secret: in.Credential, AppID: in.AppID})
+		if ErrorCode(err) != EUNAUTHENTICATED {
+			return c, err
 		}
-		return nil, err
 	}
-	return &Watch{}, nil
+	return nil, errBadCredentials
 }
 
 // AppPK is the watched app's key; 0 for every app.

@@ -284,7 +284,7 @@ func TestStream_Auth(t *testing.T) {
 		{"NotMemberOfConversation", "?conversation=general", "Bearer dave-token", http.StatusForbidden},
 		{"UnknownConversation", "?conversation=nope", "Bearer bob-token", http.StatusNotFound},
 		{"AdminConversationWithoutApp", "?conversation=general", "Bearer " + testenv.AdminToken, http.StatusBadRequest},
-		{"OtherAppsName", "?app=other", "Bearer bob-token", http.StatusForbidden},
+		{"OtherAppsName", "?app=other", "Bearer bob-token", http.StatusUnauthorized},
 		{"BadLastEventID", "?lastEventId=x", "Bearer bob-token", http.StatusBadRequest},
 	}
 	for _, tt := range tests {
