@@ -33,6 +33,7 @@ import (
 	"parley/server/admin"
 	"parley/server/core"
 	"parley/server/realtime"
+	"parley/server/webhook"
 )
 
 //go:embed schema.sql
@@ -59,7 +60,9 @@ type Main struct {
 	Blobs core.Blobs
 	Core  *core.Service
 	Hub   *realtime.Hub
-	HTTP  *http.Server
+	// Webhooks delivers events to the apps' webhooks.
+	Webhooks *webhook.Dispatcher
+	HTTP     *http.Server
 
 	ln    net.Listener
 	ready atomic.Bool
@@ -141,7 +144,8 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Hub = realtime.NewHub()
-	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log}
+	m.Webhooks = webhook.New(webhook.Options{Logger: m.Log})
+	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Webhooks: m.Webhooks, Logger: m.Log}
 	if m.Config.Ephemeral {
 		opts.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
 	}
@@ -231,10 +235,13 @@ func (m *Main) firstStart(ctx context.Context) ([]string, error) {
 	return notes, nil
 }
 
-// Close releases the database and the hub.
+// Close releases the database, the hub and the webhook workers.
 func (m *Main) Close() {
 	if m.Hub != nil {
 		m.Hub.Close()
+	}
+	if m.Webhooks != nil {
+		m.Webhooks.Close()
 	}
 	if m.DB != nil {
 		if err := m.DB.Close(); err != nil {

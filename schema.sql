@@ -262,3 +262,16 @@ END;
 CREATE TRIGGER reactions_count_delete AFTER DELETE ON reactions BEGIN
 	UPDATE messages SET reaction_count = reaction_count - 1 WHERE pk = OLD.message_pk;
 END;
+
+-- webhooks: an app's subscriptions of a URL to its events. The secret is
+-- kept in clear: it signs every delivery. Deliveries live in memory only.
+CREATE TABLE webhooks (
+	pk         INTEGER PRIMARY KEY,
+	app_pk     INTEGER NOT NULL REFERENCES apps (pk) ON DELETE CASCADE,
+	id         TEXT    NOT NULL,
+	url        TEXT    NOT NULL,
+	types      TEXT,   -- comma-separated event types; NULL: every type but typing
+	secret     TEXT    NOT NULL,
+	created_at INTEGER NOT NULL,
+	UNIQUE (app_pk, id)
+);

@@ -19,6 +19,9 @@ type Listener interface {
 }
 
 func (s *Service) listening(appPK int64) bool {
+	if s.hooks.any(s, appPK) {
+		return true
+	}
 	switch p := s.pub.(type) {
 	case NopPublisher:
 		return false

@@ -41,6 +41,7 @@ const (
 	actBroadcast                        // broadcast a message
 	actActAs                            // act as another user of the app
 	actAdmin                            // manage apps: Parley's admin only
+	actManageWebhooks                   // register, list and remove the app's webhooks
 )
 
 // Standing is the one input of the policy besides the caller and action:
@@ -176,7 +177,7 @@ func allow(c *Caller, a action, st *standing) error {
 			return nil
 		}
 		return forbidden("no user to list conversations for")
-	case actCreateUser, actDeleteUser, actIssueToken, actCreateTeam:
+	case actCreateUser, actDeleteUser, actIssueToken, actCreateTeam, actManageWebhooks:
 		if appWide(c) {
 			return nil
 		}
@@ -211,6 +212,7 @@ func allow(c *Caller, a action, st *standing) error {
 // appOnly names what only the app itself does, for its refusals.
 var appOnly = map[action]string{
 	actCreateUser: "create users", actDeleteUser: "delete users", actIssueToken: "issue tokens", actCreateTeam: "create teams",
+	actManageWebhooks: "manage webhooks",
 }
 
 // manages reports whether a membership administers its conversation.

@@ -60,6 +60,7 @@ type Service struct {
 	limits Limits
 	auth   *authCache
 	typing *typingState
+	hooks  *hookIndex
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 }
@@ -80,6 +81,8 @@ type Options struct {
 	// AfterFunc schedules f after d (time.AfterFunc when nil); tests give
 	// one they fire themselves.
 	AfterFunc func(d time.Duration, f func()) Timer
+	// Webhooks delivers events to the apps' webhooks (none when nil).
+	Webhooks Deliverer
 	// PasswordIterations is the PBKDF2 work factor of new password hashes;
 	// 0: DefaultPasswordIterations. Throwaway instances may lower it.
 	PasswordIterations int
@@ -110,6 +113,7 @@ func NewService(o Options) *Service {
 		o.AfterFunc = afterFunc
 	}
 	s.typing = newTypingState(o.TypingTTL, o.AfterFunc, s.Now, s.publish)
+	s.hooks = &hookIndex{deliverer: o.Webhooks}
 	return s
 }
 
@@ -120,10 +124,11 @@ func (s *Service) Limits() Limits { return s.limits }
 // store keeps.
 func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
-// publish hands committed events to the publisher.
+// publish hands committed events to the publisher and the webhooks.
 func (s *Service) publish(events ...Event) {
 	for _, e := range events {
 		s.pub.Publish(e)
+		s.hooks.deliver(s, e)
 	}
 }
 

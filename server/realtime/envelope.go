@@ -24,7 +24,7 @@ const (
 
 // envelope is one event on every transport (documented in docs/events.md).
 type envelope struct {
-	ID           uint64    `json:"id"`
+	ID           any       `json:"id"` // the hub's number; a webhook delivery's id string
 	Type         string    `json:"type"`
 	App          string    `json:"app,omitempty"`
 	Conversation string    `json:"conversation,omitempty"`
@@ -46,7 +46,14 @@ const timeFormat = "2006-01-02T15:04:05.000Z07:00"
 // encode renders e as its envelope, with the message in render's shape
 // (Parley's own when render is nil), as one line of JSON.
 func encode(e *Event, render MessageRenderer) ([]byte, error) {
-	env := envelope{ID: e.ID, Type: e.Type, App: e.AppID, Conversation: e.ConversationID, At: e.At.UTC().Format(timeFormat),
+	return MarshalEnvelope(e.ID, &e.Event, render)
+}
+
+// MarshalEnvelope renders a core event as the documented envelope with the
+// given id (webhooks use their delivery id), with the message in render's
+// shape (Parley's own when render is nil).
+func MarshalEnvelope(id any, e *core.Event, render MessageRenderer) ([]byte, error) {
+	env := envelope{ID: id, Type: e.Type, App: e.AppID, Conversation: e.ConversationID, At: e.At.UTC().Format(timeFormat),
 		Data: eventData{Actor: e.ActorID, User: e.UserID, Reaction: e.Reaction}}
 	if e.Message != nil {
 		if render != nil {
