@@ -141,7 +141,7 @@ func (s *Service) hashPassword(in *UserInput) (err error) {
 }
 
 func (s *Service) checkUser(in *UserInput) error {
-	if err := s.checkOptionalID("id", in.ID); err != nil {
+	if err := s.checkNewID("id", in.ID); err != nil {
 		return err
 	}
 	if in.Username != "" {
@@ -316,7 +316,7 @@ func (s *Service) CreateTeam(ctx context.Context, c *Caller, in TeamInput) (*Tea
 }
 
 func (s *Service) createTeam(tx Tx, app *App, in TeamInput) (*Team, error) {
-	if err := s.checkOptionalID("id", in.ID); err != nil {
+	if err := s.checkNewID("id", in.ID); err != nil {
 		return nil, err
 	}
 	if err := checkText("name", in.Name, s.limits.NameLength); err != nil {

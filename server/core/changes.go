@@ -64,6 +64,9 @@ func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in Edit
 		}
 		if in.Attachments != nil {
 			m.Attachments = *in.Attachments
+			if err := s.resolveAttachments(tx, c, m.Attachments); err != nil {
+				return err
+			}
 		}
 		if in.Mentions != nil {
 			if err := s.resolveMentions(tx, c.app, m, *in.Mentions); err != nil {

@@ -86,7 +86,7 @@ func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs []string, t
 				m := &Message{AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.user.PK, Owner: c.user,
 					Type: TypeForward, CustomType: o.CustomType, Body: o.Body, HTML: o.HTML, Metadata: o.Metadata,
 					Entities: o.Entities, Tags: o.Tags, Attachments: copyAttachments(o.Attachments), ShowInConversation: true,
-					Encrypted: o.Encrypted, ForwardedFromPK: o.PK, ForwardedFromID: o.ID, CreatedAt: now, UpdatedAt: now}
+					Encrypted: o.Encrypted, ForwardedFromPK: o.PK, ForwardedFromID: o.ID, CreatedAt: now, ReceivedAt: now, UpdatedAt: now}
 				if o.ForwardedFromPK != 0 {
 					m.ForwardedFromPK, m.ForwardedFromID = o.ForwardedFromPK, o.ForwardedFromID
 				}

@@ -140,9 +140,9 @@ func (s *Service) usersByIDs(tx Tx, app *App, ids []string) (map[string]*User, e
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*User, len(list))
+	byID := make(map[string]*User, 2*len(list))
 	for _, u := range list {
-		byID[u.ID] = u
+		byID[u.ID], byID[KeyRef(u.PK)] = u, u
 	}
 	for _, id := range ids {
 		if byID[id] == nil {

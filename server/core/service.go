@@ -59,10 +59,11 @@ type Service struct {
 	log    *slog.Logger
 	limits Limits
 	auth   *authCache
-	typing *typingState
-	hooks  *hookIndex
 	// passwords hashes and checks user passwords.
 	passwords *passwords
+	typing    *typingState
+	hooks     *hookIndex
+	blobMu    blobLock // files: blob commits and removals
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
@@ -75,6 +76,9 @@ type Options struct {
 	NewToken  func() string
 	Logger    *slog.Logger
 	Limits    *Limits
+	// PasswordIterations is the PBKDF2 work factor of new password hashes;
+	// 0: DefaultPasswordIterations. Throwaway instances may lower it.
+	PasswordIterations int
 	// TypingTTL is how long a typing indicator lasts without renewal
 	// (DefaultTypingTTL when 0).
 	TypingTTL time.Duration
@@ -83,9 +87,6 @@ type Options struct {
 	AfterFunc func(d time.Duration, f func()) Timer
 	// Webhooks delivers events to the apps' webhooks (none when nil).
 	Webhooks Deliverer
-	// PasswordIterations is the PBKDF2 work factor of new password hashes;
-	// 0: DefaultPasswordIterations. Throwaway instances may lower it.
-	PasswordIterations int
 }
 
 // NewService returns a Service over the given store.

@@ -75,6 +75,7 @@ func control(typ string, id uint64, reason string, now time.Time) []byte {
 type wireMessage struct {
 	ID            string            `json:"id"`
 	Conversation  string            `json:"conversation"`
+	Seq           int64             `json:"seq"`
 	From          string            `json:"from"`
 	Type          string            `json:"type"`
 	CustomType    string            `json:"customType,omitempty"`
@@ -110,7 +111,7 @@ func optTime(t time.Time) string {
 }
 
 func toWireMessage(m *core.Message) wireMessage {
-	out := wireMessage{ID: m.ID, Conversation: m.ConversationID, From: "", Type: string(m.Type), CustomType: m.CustomType,
+	out := wireMessage{ID: m.ID, Conversation: m.ConversationID, Seq: m.Seq, Type: string(m.Type), CustomType: m.CustomType,
 		Body: m.Body, HTML: m.HTML, Tags: m.Tags, Attachments: make([]json.RawMessage, len(m.Attachments)),
 		Mentions: make([]string, len(m.Mentions)), Recipients: m.Recipients, Parent: m.ParentID,
 		ForwardedFrom: m.ForwardedFromID, ReplyCount: m.ReplyCount, Pinned: m.Pinned,
