@@ -328,7 +328,7 @@ func TestHub_Listening(t *testing.T) {
 }
 
 func BenchmarkPublish(b *testing.B) {
-	const buffer = 1024
+	const buffer = 64
 	tests := []struct {
 		name        string
 		subscribers int
