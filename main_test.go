@@ -241,7 +241,7 @@ func TestOpen_SweepsOrphanBlobs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, r, err := m.Core.OpenFile(ctx, appCaller, f.ID, false)
+	_, r, err := m.Core.OpenFile(ctx, appCaller, f.ID)
 	if err != nil {
 		t.Fatalf("kept file: %v", err)
 	}

@@ -47,6 +47,8 @@ CREATE TABLE users (
 	updated_at    INTEGER NOT NULL,
 	UNIQUE (app_pk, id)
 );
+-- An app's users in key order (ListUsers pages on the key).
+CREATE INDEX users_app ON users (app_pk);
 -- UserByLogin looks a user up by username or email too.
 CREATE INDEX users_app_username ON users (app_pk, username);
 CREATE INDEX users_app_email ON users (app_pk, email);
@@ -69,6 +71,9 @@ CREATE TABLE teams (
 	created_at INTEGER NOT NULL,
 	UNIQUE (app_pk, id)
 );
+
+-- An app's teams in key order (ListTeams pages on the key).
+CREATE INDEX teams_app ON teams (app_pk);
 
 CREATE TABLE team_members (
 	team_pk INTEGER NOT NULL REFERENCES teams (pk) ON DELETE CASCADE,

@@ -270,10 +270,19 @@ func (s *Service) GetFile(ctx context.Context, c *Caller, id string) (*File, err
 	return f, err
 }
 
-// OpenFile returns a file's description and its bytes (or its thumbnail's,
-// ENOTFOUND when it has none), ready for http.ServeContent. The caller
-// closes the reader.
-func (s *Service) OpenFile(ctx context.Context, c *Caller, id string, thumbnail bool) (*File, BlobReader, error) {
+// OpenFile returns a file's description and its bytes, ready for
+// http.ServeContent. The caller closes the reader.
+func (s *Service) OpenFile(ctx context.Context, c *Caller, id string) (*File, BlobReader, error) {
+	return s.openFile(ctx, c, id, false)
+}
+
+// OpenThumbnail is OpenFile for the file's thumbnail (ENOTFOUND when it has
+// none).
+func (s *Service) OpenThumbnail(ctx context.Context, c *Caller, id string) (*File, BlobReader, error) {
+	return s.openFile(ctx, c, id, true)
+}
+
+func (s *Service) openFile(ctx context.Context, c *Caller, id string, thumbnail bool) (*File, BlobReader, error) {
 	f, err := s.GetFile(ctx, c, id)
 	if err != nil {
 		return nil, nil, err

@@ -52,7 +52,11 @@ func mustUpload(tb testing.TB, env *testenv.Env, as, name, data string) *core.Fi
 
 func readFile(tb testing.TB, env *testenv.Env, c *core.Caller, id string, thumb bool) (string, error) {
 	tb.Helper()
-	_, r, err := env.Service.OpenFile(ctx, c, id, thumb)
+	open := env.Service.OpenFile
+	if thumb {
+		open = env.Service.OpenThumbnail
+	}
+	_, r, err := open(ctx, c, id)
 	if err != nil {
 		return "", err
 	}

@@ -23,6 +23,7 @@ type Limits struct {
 	FixtureItems   int // apps, users, teams, conversations and messages in one fixture document
 	PageSize       int // default page size
 	MaxPageSize    int // largest page a list returns
+	MaxSkip        int // largest offset a list skips (past it, page with cursors)
 	TokenTTL       time.Duration
 	MaxUploadBytes int64
 }
@@ -43,6 +44,7 @@ var DefaultLimits = Limits{
 	FixtureItems:   50_000,
 	PageSize:       50,
 	MaxPageSize:    200,
+	MaxSkip:        1000,
 	TokenTTL:       14 * 24 * time.Hour,
 	MaxUploadBytes: 1 << 30,
 }

@@ -125,7 +125,8 @@ type Tx interface {
 	ListReactionUsers(messagePK int64, name string, p Page) ([]*User, error)
 
 	// Unread counts: messages after the member's read position that the user
-	// sees, not sent by the user, not recalled, shown in the conversation.
+	// sees, not sent by the user, not recalled, shown in the conversation;
+	// each count stops at UnreadCap.
 	UnreadCount(convPK, userPK int64) (int, error)
 	UnreadTotal(userPK int64) (int, error)
 	UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) // one query for many conversations
