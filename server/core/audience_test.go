@@ -53,15 +53,15 @@ func TestEventAudiences(t *testing.T) {
 			return svc.RemoveReaction(ctx, as("carol"), "m1", "heart")
 		}, nil},
 		{"Pin", func() error {
-			_, err := svc.SetPinned(ctx, as("alice"), "m2", true)
+			_, err := svc.Pin(ctx, as("alice"), "m2")
 			return err
 		}, []summary{{core.EventMessagePinned, "general", "", general}}},
 		{"PinPinnedNoEvent", func() error {
-			_, err := svc.SetPinned(ctx, as("alice"), "m2", true)
+			_, err := svc.Pin(ctx, as("alice"), "m2")
 			return err
 		}, nil},
 		{"UnpinUnpinnedNoEvent", func() error {
-			_, err := svc.SetPinned(ctx, as("alice"), "m1", false)
+			_, err := svc.Unpin(ctx, as("alice"), "m1")
 			return err
 		}, nil},
 		{"ReadToMembers", func() error {

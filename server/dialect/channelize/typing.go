@@ -25,7 +25,11 @@ func (a *api) sendTypingStatus(w http.ResponseWriter, r *http.Request, c *core.C
 	if in.IsTyping == nil {
 		return core.Invalidf("isTyping", "isTyping is required")
 	}
-	if err := a.svc.SetTyping(r.Context(), c, p.ByName("id"), *in.IsTyping); err != nil {
+	typing := a.svc.StopTyping
+	if *in.IsTyping {
+		typing = a.svc.StartTyping
+	}
+	if err := typing(r.Context(), c, p.ByName("id")); err != nil {
 		return err
 	}
 	return noContent(w)
