@@ -78,6 +78,12 @@ func TestEventAudiences(t *testing.T) {
 			_, err := svc.AddMembers(ctx, as("alice"), "general", []core.MemberInput{{UserID: "dave"}})
 			return err
 		}, nil},
+		{"RoleChangeUpdatesConversation", func() error {
+			return svc.SetRole(ctx, as("alice"), "general", "dave", core.RoleAdmin)
+		}, []summary{{core.EventConversationUpdated, "general", "dave", aud("alice", "bob", "carol", "dave")}}},
+		{"SameRoleNoEvent", func() error {
+			return svc.SetRole(ctx, as("alice"), "general", "dave", core.RoleAdmin)
+		}, nil},
 		{"MemberRemovedToAllWithLeaver", func() error {
 			return svc.RemoveMembers(ctx, as("alice"), "general", []string{"dave"})
 		}, []summary{{core.EventMemberRemoved, "general", "dave", aud("alice", "bob", "carol", "dave")}}},

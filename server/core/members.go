@@ -181,9 +181,10 @@ func (s *Service) SetRole(ctx context.Context, c *Caller, convID, userID string,
 	if !role.Valid() {
 		return Invalidf("role", "unknown role %q", role)
 	}
-	return s.write(ctx, func(tx Tx) error {
-		conv, err := tx.ConversationByID(c.app.PK, convID)
-		if err != nil {
+	var conv *Conversation
+	changed := false
+	err := s.write(ctx, func(tx Tx) (err error) {
+		if conv, err = tx.ConversationByID(c.app.PK, convID); err != nil {
 			return err
 		}
 		me, err := s.membership(tx, c, conv)
@@ -210,8 +211,17 @@ func (s *Service) SetRole(ctx context.Context, c *Caller, convID, userID string,
 				return err
 			}
 		}
+		changed = true
 		return tx.UpsertMember(target)
 	})
+	if err != nil || !changed {
+		return err
+	}
+	// A role is part of what members see of the conversation.
+	e := s.newEvent(EventConversationUpdated, c, conv)
+	e.UserID = userID
+	s.publishToMembers(ctx, conv, e)
+	return nil
 }
 
 // RemoveMembers removes users from a conversation: admins remove others,

@@ -122,6 +122,9 @@ func openSSE(tb testing.TB, env *testenv.Env, query string, headers ...string) *
 	if ct := resp.Header.Get("Content-Type"); ct != "text/event-stream" {
 		tb.Fatalf("Content-Type %q", ct)
 	}
+	if o := resp.Header.Get("Access-Control-Allow-Origin"); o != "*" {
+		tb.Fatalf("Access-Control-Allow-Origin %q: pages of other origins cannot read the stream", o)
+	}
 	s := &stream{tb: tb, frames: make(chan envelope, 100), pings: make(chan struct{}, 100), cancel: cancel, errc: make(chan error, 1)}
 	tb.Cleanup(func() { cancel(); resp.Body.Close() })
 	go func() {
