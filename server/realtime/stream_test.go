@@ -393,3 +393,16 @@ func newServer(tb testing.TB, h http.Handler) string {
 	tb.Cleanup(ts.Close)
 	return ts.URL
 }
+
+func TestStream_Preflight(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	resp, _ := env.Do("OPTIONS", "/events", "", "Origin: https://app.example.test", "Access-Control-Request-Headers: authorization")
+	if resp.StatusCode != http.StatusNoContent || resp.Header.Get("Access-Control-Allow-Origin") != "*" ||
+		!strings.Contains(resp.Header.Get("Access-Control-Allow-Headers"), "Authorization") {
+		t.Fatalf("preflight: %s %v", resp.Status, resp.Header)
+	}
+	if resp, _ := env.Do("POST", "/events", "{}", "Authorization: Bearer bob-token"); resp.StatusCode != http.StatusMethodNotAllowed {
+		t.Fatalf("POST: %s", resp.Status)
+	}
+}
