@@ -170,3 +170,23 @@ func keys(m map[string]bool) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestReactionCaps: one user cannot pile reactions on a message past the
+// per-user cap, and nobody past the per-message cap; a clear EINVALID says so.
+func TestReactionCaps(t *testing.T) {
+	t.Parallel()
+	limits := core.DefaultLimits
+	limits.ReactionsPerUser, limits.ReactionsPerMessage = 3, 5
+	env := testenv.New(t, testenv.WithLimits(limits))
+	svc := env.Service
+	alice, bob := env.Caller("demo", "alice"), env.Caller("demo", "bob")
+	for _, name := range []string{"a", "b", "c"} {
+		wantCode(t, svc.AddReaction(ctx, alice, "m1", name), "")
+	}
+	wantCode(t, svc.AddReaction(ctx, alice, "m1", "d"), core.EINVALID)
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "a"), "")
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "b"), "")
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "c"), core.EINVALID) // the message is full
+	wantCode(t, svc.RemoveReaction(ctx, alice, "m1", "a"), "")
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "c"), "")
+}
