@@ -284,7 +284,7 @@ func TestStream_Auth(t *testing.T) {
 		{"BadToken", "", "Bearer nope", http.StatusUnauthorized},
 		{"BasicScheme", "", "Basic Ym9iLXRva2Vu", http.StatusUnauthorized},
 		{"UnknownDialect", "?dialect=msn", "Bearer bob-token", http.StatusBadRequest},
-		{"NotMemberOfConversation", "?conversation=general", "Bearer dave-token", http.StatusForbidden},
+		{"NotMemberOfConversation", "?conversation=general", "Bearer dave-token", http.StatusNotFound},
 		{"UnknownConversation", "?conversation=nope", "Bearer bob-token", http.StatusNotFound},
 		{"AdminConversationWithoutApp", "?conversation=general", "Bearer " + testenv.AdminToken, http.StatusBadRequest},
 		{"OtherAppsName", "?app=other", "Bearer bob-token", http.StatusUnauthorized},
