@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -115,7 +116,11 @@ func (h *handler) parse(r *http.Request) (*streamRequest, error) {
 	if t := q.Get("types"); t != "" {
 		req.types = make(map[string]bool)
 		for _, typ := range strings.Split(t, ",") {
-			req.types[strings.TrimSpace(typ)] = true
+			typ = strings.TrimSpace(typ)
+			if !slices.Contains(core.EventTypes, typ) {
+				return nil, core.Invalidf("types", "unknown event type %q", typ)
+			}
+			req.types[typ] = true
 		}
 	}
 	last := r.Header.Get("Last-Event-ID")

@@ -289,6 +289,7 @@ func TestStream_Auth(t *testing.T) {
 		{"AdminConversationWithoutApp", "?conversation=general", "Bearer " + testenv.AdminToken, http.StatusBadRequest},
 		{"OtherAppsName", "?app=other", "Bearer bob-token", http.StatusUnauthorized},
 		{"BadLastEventID", "?lastEventId=x", "Bearer bob-token", http.StatusBadRequest},
+		{"UnknownType", "?types=message.created,message.sent", "Bearer bob-token", http.StatusBadRequest},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
