@@ -87,6 +87,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	sub := h.hub.Subscribe(watch, SubscribeOptions{Buffer: h.o.Buffer, Resume: req.resume, After: req.after})
 	defer sub.Close()
+	// A stream outlives the server's read and write timeouts, which are
+	// meant for requests: lift them (a hijacked WebSocket would keep them).
+	// Each write sets its own deadline instead.
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Time{})
+	_ = rc.SetWriteDeadline(time.Time{})
 	if isWebSocket(r) {
 		h.serveWebSocket(w, r, sub, req)
 		return

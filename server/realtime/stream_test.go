@@ -407,3 +407,27 @@ func TestStream_Preflight(t *testing.T) {
 		t.Fatalf("POST: %s", resp.Status)
 	}
 }
+
+// TestStream_OutlivesServerTimeouts: a server's read and write timeouts
+// bound requests, not event streams.
+func TestStream_OutlivesServerTimeouts(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	ts := httptest.NewUnstartedServer(realtime.NewHandler(env.Service, env.Hub, realtime.HandlerOptions{}))
+	ts.Config.ReadTimeout, ts.Config.WriteTimeout = 50*time.Millisecond, 50*time.Millisecond
+	ts.Start()
+	t.Cleanup(ts.Close)
+	t.Cleanup(env.Hub.Close) // before ts.Close: end the streams
+	short := &testenv.Env{TB: t, URL: ts.URL}
+	streams := map[string]*stream{
+		"SSE":       openSSE(t, short, "", "Authorization: Bearer bob-token"),
+		"WebSocket": openWS(t, short, "", "Authorization: Bearer bob-token"),
+	}
+	time.Sleep(200 * time.Millisecond) // past both timeouts
+	channelize(t, env, "POST", "/v2/messages/send", "alice-token", `{"id": "late", "conversationId": "general", "body": "still there?"}`)
+	for name, s := range streams {
+		if got := s.nextOf(core.EventMessageCreated).message(t)["id"]; got != "late" {
+			t.Errorf("%s: got %v", name, got)
+		}
+	}
+}
