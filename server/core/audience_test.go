@@ -102,6 +102,13 @@ func TestEventAudiences(t *testing.T) {
 			_, _, err := svc.CreateConversation(ctx, as("bob"), core.ConversationInput{ID: "side", Members: []core.MemberInput{{UserID: "carol"}}})
 			return err
 		}, []summary{{core.EventConversationCreated, "side", "", aud("bob", "carol")}}},
+		{"ConversationUpdatedToMembers", func() error {
+			_, err := svc.UpdateConversation(ctx, as("bob"), "side", core.ConversationUpdate{Title: ptr("Side")})
+			return err
+		}, []summary{{core.EventConversationUpdated, "side", "", aud("bob", "carol")}}},
+		{"ConversationDeletedToFormerMembers", func() error {
+			return svc.DeleteConversation(ctx, as("bob"), "side")
+		}, []summary{{core.EventConversationDeleted, "side", "", aud("bob", "carol")}}},
 		{"DirectFoundAgainNoEvent", func() error {
 			if _, _, err := svc.SendMessage(ctx, as("bob"), core.SendInput{ToUserID: "dave", Body: "hi dave"}); err != nil {
 				return err

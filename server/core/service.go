@@ -71,7 +71,8 @@ type Service struct {
 	passwords *passwords
 	typing    *typingState
 	hooks     *hookIndex
-	blobMu    blobLock // files: blob commits and removals
+	blobMu    blobLock    // files: blob commits and removals
+	slots     uploadSlots // files: uploads reserved for a later PUT
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
