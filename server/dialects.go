@@ -9,16 +9,53 @@ import (
 	"parley/server/realtime"
 )
 
-// mountDialects adds each wire dialect under its prefix.
-func mountDialects(mux *http.ServeMux, svc *core.Service) {
-	mux.Handle("/v2/", channelize.New(svc))
-	mux.Handle("/v1/", sceyt.New(svc))
+// Dialect is one wire dialect the server mounts.
+type Dialect struct {
+	Name   string // as the journal, fault rules and messages name it
+	Prefix string // the mux pattern it serves, e.g. "/v2/"
+	New    func(*core.Service) http.Handler
+	// WriteError writes an error of any status in the dialect's own shape:
+	// fault rules answer with it.
+	WriteError func(w http.ResponseWriter, status int, message string)
+	// OpenAPI is the dialect's OpenAPI 3 document (JSON), served at
+	// Prefix+"openapi.json". Its paths name the routes in the journal and
+	// in fault rules, and a test holds it to the router.
+	OpenAPI []byte
+	// RenderMessage renders a message in the dialect's wire shape for the
+	// event stream (GET /events?dialect=Name); nil: the dialect has none.
+	RenderMessage realtime.MessageRenderer
 }
 
-// eventRenderers render the event stream's message payloads in each
-// dialect's wire shape (GET /events?dialect=NAME), one line per dialect.
-func eventRenderers() map[string]realtime.MessageRenderer {
-	return map[string]realtime.MessageRenderer{
-		"channelize": channelize.RenderMessage,
+// Dialects lists every wire dialect, one line each: a new dialect adds its
+// line here.
+func Dialects() []Dialect {
+	return []Dialect{
+		{Name: "channelize", Prefix: "/v2/", New: channelize.New, WriteError: channelize.WriteStatus, OpenAPI: channelize.OpenAPI,
+			RenderMessage: channelize.RenderMessage},
 	}
+}
+
+// mountDialects adds each wire dialect under its prefix, with its OpenAPI
+// document beside it.
+func mountDialects(mux *http.ServeMux, svc *core.Service) {
+	// Sceyt joins the table once its OpenAPI document is written.
+	mux.Handle("/v1/", sceyt.New(svc))
+	for _, d := range Dialects() {
+		mux.Handle(d.Prefix, d.New(svc))
+		if d.OpenAPI != nil {
+			mux.Handle("GET "+d.Prefix+"openapi.json", serveDocument(d.OpenAPI))
+		}
+	}
+}
+
+// eventRenderers are the dialects' message renderers for the event stream
+// (GET /events?dialect=NAME), by name.
+func eventRenderers() map[string]realtime.MessageRenderer {
+	out := make(map[string]realtime.MessageRenderer)
+	for _, d := range Dialects() {
+		if d.RenderMessage != nil {
+			out[d.Name] = d.RenderMessage
+		}
+	}
+	return out
 }

@@ -19,8 +19,8 @@ type Listener interface {
 }
 
 func (s *Service) listening(appPK int64) bool {
-	if s.hooks.any(s, appPK) {
-		return true
+	if s.hooks.any(s, appPK) || s.watch.waiting.Load() > 0 {
+		return true // webhooks, or a core call waiting for the app's next change
 	}
 	switch p := s.pub.(type) {
 	case NopPublisher:

@@ -58,7 +58,7 @@ func (s *Service) StageUpload(ctx context.Context, c *Caller, in UploadInput) (*
 	if err := allow(c, actUpload, nil); err != nil {
 		return nil, err
 	}
-	if err := s.checkOptionalID("id", in.ID); err != nil {
+	if err := s.checkNewID("id", in.ID); err != nil {
 		return nil, err
 	}
 	if s.blobs == nil {

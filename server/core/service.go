@@ -66,7 +66,9 @@ type Service struct {
 	token  func() string
 	log    *slog.Logger
 	limits Limits
-	auth   *authCache
+	auth   *CredentialCache
+	watch  watchers  // waiters of WaitMessages
+	prune  retention // retention bounds (retention.go)
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 	typing    *typingState
@@ -100,7 +102,7 @@ type Options struct {
 
 // NewService returns a Service over the given store.
 func NewService(o Options) *Service {
-	s := &Service{store: o.Store, blobs: o.Blobs, pub: o.Publisher, now: o.Now, token: o.NewToken, log: o.Logger, limits: DefaultLimits, auth: newAuthCache(), passwords: newPasswords(o.PasswordIterations)}
+	s := &Service{store: o.Store, blobs: o.Blobs, pub: o.Publisher, now: o.Now, token: o.NewToken, log: o.Logger, limits: DefaultLimits, auth: credentialsOf(o.Store), passwords: newPasswords(o.PasswordIterations)}
 	if s.pub == nil {
 		s.pub = NopPublisher{}
 	}
@@ -139,6 +141,7 @@ func (s *Service) publish(events ...Event) {
 	for _, e := range events {
 		s.pub.Publish(e)
 		s.hooks.deliver(s, e)
+		s.watch.notify(e.AppPK)
 	}
 }
 
