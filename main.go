@@ -37,6 +37,7 @@ import (
 	"parley/server/core"
 	"parley/server/journal"
 	"parley/server/realtime"
+	"parley/server/webhook"
 )
 
 //go:embed schema.sql
@@ -75,7 +76,9 @@ type Main struct {
 	Blobs core.Blobs
 	Core  *core.Service
 	Hub   *realtime.Hub
-	HTTP  *http.Server
+	// Webhooks delivers events to the apps' webhooks.
+	Webhooks *webhook.Dispatcher
+	HTTP     *http.Server
 
 	ln    net.Listener
 	ready atomic.Bool
@@ -213,11 +216,12 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Hub = realtime.NewHub()
+	m.Webhooks = webhook.New(webhook.Options{Logger: m.Log})
 	limits := core.DefaultLimits
 	if m.Config.MaxUpload > 0 {
 		limits.MaxUploadBytes = m.Config.MaxUpload
 	}
-	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log, Limits: &limits}
+	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Webhooks: m.Webhooks, Logger: m.Log, Limits: &limits}
 	if m.Config.Ephemeral {
 		opts.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
 	}
@@ -261,11 +265,14 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	m.HTTP = &http.Server{
-		Handler: server.New(m.Core, server.Options{Logger: m.Log, Ready: m.ready.Load,
+		Handler: server.New(m.Core, server.Options{Logger: m.Log, Ready: m.ready.Load, Hub: m.Hub,
 			Journal: journal.New(m.Config.Journal, 0)}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
+	// Shutdown waits for handlers, and event streams never end by
+	// themselves: closing the hub ends them (each with a close event).
+	m.HTTP.RegisterOnShutdown(m.Hub.Close)
 	fmt.Fprintf(m.Stdout, "listening on http://%s\n", m.ln.Addr())
 	for _, line := range notes {
 		fmt.Fprintln(m.Stdout, line)
@@ -314,10 +321,13 @@ func (m *Main) firstStart(ctx context.Context) ([]string, error) {
 	return notes, nil
 }
 
-// Close releases the database and the hub.
+// Close releases the database, the hub and the webhook workers.
 func (m *Main) Close() {
 	if m.Hub != nil {
 		m.Hub.Close()
+	}
+	if m.Webhooks != nil {
+		m.Webhooks.Close()
 	}
 	if m.DB != nil {
 		if err := m.DB.Close(); err != nil {

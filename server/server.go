@@ -14,6 +14,7 @@ import (
 	"parley/server/core"
 	"parley/server/fault"
 	"parley/server/journal"
+	"parley/server/realtime"
 )
 
 // Options configure the handler.
@@ -26,6 +27,11 @@ type Options struct {
 	Journal *journal.Journal
 	// Faults holds the fault rules the admin API adds (nil: a new set).
 	Faults *fault.Set
+	// Hub serves GET /events when not nil: the hub the core publishes to.
+	Hub *realtime.Hub
+	// EventHeartbeat is how often an idle event stream is pinged (25 s
+	// when 0).
+	EventHeartbeat time.Duration
 }
 
 // New returns the whole HTTP surface of Parley over one core service.
@@ -44,6 +50,11 @@ func New(svc *core.Service, o Options) http.Handler {
 	mux.Handle("/admin/v1/", admin.New(svc, admin.Tools{Journal: o.Journal, Faults: o.Faults}))
 	mux.Handle("GET /admin/v1/openapi.json", serveDocument(admin.OpenAPI))
 	mountDialects(mux, svc)
+	if o.Hub != nil {
+		mux.Handle("/events", realtime.NewHandler(svc, o.Hub, realtime.HandlerOptions{
+			Renderers: eventRenderers(), Heartbeat: o.EventHeartbeat, Logger: o.Logger,
+		}))
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
@@ -94,6 +105,10 @@ func (s *statusRecorder) WriteHeader(code int) {
 	s.status = code
 	s.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController flush event streams and WebSocket
+// upgrades hijack the connection through the recorder.
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // logRequests logs each request at debug level, and 5xx answers at error
 // level (debug logging stays off the hot path unless asked for).

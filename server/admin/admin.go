@@ -1,5 +1,5 @@
 // Package admin is Parley's own API at /admin/v1: apps, users, tokens,
-// teams, conversations, members, fixtures and resets. Every call needs the
+// teams, conversations, members, webhooks, fixtures and resets. Every call needs the
 // admin token (Authorization: Bearer TOKEN).
 package admin
 
@@ -54,6 +54,10 @@ func New(svc *core.Service, tools Tools) http.Handler {
 		{"GET", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.listMembers)},
 		{"POST", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.addMembers)},
 		{"DELETE", "/admin/v1/apps/:app/conversations/:conv/members/:user", a.inApp(a.removeMember)},
+		{"GET", "/admin/v1/apps/:app/webhooks", a.inApp(a.listWebhooks)},
+		{"POST", "/admin/v1/apps/:app/webhooks", a.inApp(a.createWebhook)},
+		{"DELETE", "/admin/v1/apps/:app/webhooks/:webhook", a.inApp(a.deleteWebhook)},
+		{"GET", "/admin/v1/apps/:app/webhooks/:webhook/deliveries", a.inApp(a.listDeliveries)},
 
 		// The test toolkit: inspect and wait, journal, faults, retention.
 		{"GET", "/admin/v1/apps/:app/messages", a.inApp(a.listMessages)},

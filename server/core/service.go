@@ -72,6 +72,7 @@ type Service struct {
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 	typing    *typingState
+	hooks     *hookIndex
 	blobMu    blobLock    // files: blob commits and removals
 	slots     uploadSlots // files: uploads reserved for a later PUT
 }
@@ -95,6 +96,8 @@ type Options struct {
 	// AfterFunc schedules f after d (time.AfterFunc when nil); tests give
 	// one they fire themselves.
 	AfterFunc func(d time.Duration, f func()) Timer
+	// Webhooks delivers events to the apps' webhooks (none when nil).
+	Webhooks Deliverer
 }
 
 // NewService returns a Service over the given store.
@@ -122,6 +125,7 @@ func NewService(o Options) *Service {
 		o.AfterFunc = afterFunc
 	}
 	s.typing = newTypingState(o.TypingTTL, o.AfterFunc, s.Now, s.publish)
+	s.hooks = &hookIndex{deliverer: o.Webhooks}
 	return s
 }
 
@@ -132,10 +136,11 @@ func (s *Service) Limits() Limits { return s.limits }
 // store keeps.
 func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
-// publish hands committed events to the publisher.
+// publish hands committed events to the publisher and the webhooks.
 func (s *Service) publish(events ...Event) {
 	for _, e := range events {
 		s.pub.Publish(e)
+		s.hooks.deliver(s, e)
 		s.watch.notify(e.AppPK)
 	}
 }

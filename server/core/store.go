@@ -174,6 +174,13 @@ type Tx interface {
 	// message for themselves.
 	MessageAudience(convPK, messagePK int64) ([]int64, error)
 
+	// Webhooks (realtime).
+	InsertWebhook(w *Webhook) error // sets PK; ID defaults to PK in decimal
+	WebhookByID(appPK int64, id string) (*Webhook, error)
+	ListWebhooks(appPK int64) ([]*Webhook, error) // oldest first
+	AllWebhooks() ([]*Webhook, error)             // of every app
+	DeleteWebhook(appPK int64, id string) error
+
 	// Files.
 	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal
 	FileByID(appPK int64, id string) (*File, error)

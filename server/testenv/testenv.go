@@ -149,8 +149,11 @@ func New(tb testing.TB, opts ...Option) *Env {
 			tb.Fatalf("testenv: load %s: %v", cfg.fixtures, err)
 		}
 	}
-	srv := httptest.NewServer(server.New(svc, server.Options{Journal: journal.New(cfg.journal, 0)}))
+	srv := httptest.NewServer(server.New(svc, server.Options{Hub: hub, Journal: journal.New(cfg.journal, 0)}))
 	tb.Cleanup(srv.Close)
+	// Cleanups run last first: closing the hub ends event streams a test
+	// left open, which the server's Close would wait for.
+	tb.Cleanup(hub.Close)
 	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Fs: cfg.fs, Server: srv, URL: srv.URL}
 }
 

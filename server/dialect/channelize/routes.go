@@ -33,6 +33,7 @@ func (a *api) routes() []route {
 		{"POST", "/v2/conversations/:id/add_members", authUser, a.addMembers},
 		{"POST", "/v2/conversations/:id/remove_members", authUser, a.removeMembers},
 		{"PUT", "/v2/conversations/:id/mark_as_read", authUser, a.markAsRead},
+		{"POST", "/v2/conversations/:id/send_typing_status", authUser, a.sendTypingStatus},
 		{"GET", "/v2/conversations/:id/messages", authUser, a.listMessages},
 		{"GET", "/v2/conversations/:id/messages/count", authUser, a.countMessages},
 
