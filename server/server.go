@@ -30,7 +30,7 @@ func New(svc *core.Service, o Options) http.Handler {
 		o.MaxBodyBytes = 8 << 20
 	}
 	mux := http.NewServeMux()
-	// The prefix table (DESIGN.md): one dialect or API per prefix.
+	// The prefix table (docs/architecture.md): one dialect or API per prefix.
 	mux.Handle("/admin/v1/", admin.New(svc))
 	mountDialects(mux, svc)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {

@@ -49,7 +49,7 @@ func (s *Service) GetMessage(ctx context.Context, c *Caller, id string) (*Messag
 	return m, err
 }
 
-// MessageQuery filters and pages a conversation's messages (seed 001's
+// MessageQuery filters and pages a conversation's messages (Channelize's
 // filters, plus keyset cursors in both directions).
 type MessageQuery struct {
 	IDs             []string

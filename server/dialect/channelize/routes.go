@@ -1,4 +1,4 @@
-// Package channelize speaks the Channelize.io Application API v2 (seed 001)
+// Package channelize speaks the Channelize.io Application API v2
 // at /v2/: it parses Channelize requests, makes one core call and writes the
 // answer in Channelize's wire format. Every rule is the core's.
 package channelize
