@@ -1,24 +1,72 @@
 // Package server assembles Parley's HTTP surface: the shared middleware
-// (recover, request log, body limit) in front of the prefix table that
-// routes each request to its dialect or to Parley's own API.
+// (request log and metrics, recover, CORS, body limits, client address) in
+// front of the prefix table that routes each request to its dialect or to
+// Parley's own API.
 package server
 
 import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/metrics"
 )
 
-// Options configure the handler.
+// Options configure the handler. Zero values get the defaults.
 type Options struct {
-	Logger       *slog.Logger
-	MaxBodyBytes int64 // request bodies past this are refused; 0: 8 MiB
+	Logger *slog.Logger
+	// MaxBodyBytes bounds a JSON (or any non-multipart) request body
+	// (default 1 MiB); MaxUploadBytes a multipart upload (default the
+	// core's upload limit plus 1 MiB for the form); MaxAdminBodyBytes a
+	// body to /admin/v1 (fixture documents; default 256 MiB).
+	MaxBodyBytes      int64
+	MaxUploadBytes    int64
+	MaxAdminBodyBytes int64
+	// UploadTimeout is how long a multipart upload may take to arrive
+	// (default 1 hour); other bodies have the http.Server's ReadTimeout.
+	UploadTimeout time.Duration
+	// CORSOrigins lists the origins a browser may call from ("*": any);
+	// empty: no cross-origin calls.
+	CORSOrigins []string
+	// Metrics, when set, are fed and served at /metrics.
+	Metrics *metrics.Metrics
+	// Version is served at /version.
+	Version Version
 	// Ready reports whether the server may take traffic (for /readyz).
 	Ready func() bool
+}
+
+// Version names the running build.
+type Version struct {
+	Version string `json:"version"`
+	Commit  string `json:"commit"`
+	Go      string `json:"go"`
+}
+
+// dialectOf returns the dialect of a matched ServeMux pattern: its name
+// in the dialects table, else the pattern's first segment ("GET /healthz"
+// → "healthz"), "none" when nothing matched.
+func dialectOf(pattern string) string {
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		pattern = path
+	}
+	if d, ok := dialects[pattern]; ok {
+		return d
+	}
+	if pattern == "" {
+		return "none"
+	}
+	first, _, _ := strings.Cut(strings.Trim(pattern, "/"), "/")
+	return first
+}
+
+type server struct {
+	o   Options
+	log *slog.Logger
 }
 
 // New returns the whole HTTP surface of Parley over one core service.
@@ -27,12 +75,25 @@ func New(svc *core.Service, o Options) http.Handler {
 		o.Logger = slog.Default()
 	}
 	if o.MaxBodyBytes == 0 {
-		o.MaxBodyBytes = 8 << 20
+		o.MaxBodyBytes = 1 << 20
 	}
+	if o.MaxUploadBytes == 0 {
+		o.MaxUploadBytes = svc.Limits().MaxUploadBytes + 1<<20
+	}
+	if o.MaxAdminBodyBytes == 0 {
+		o.MaxAdminBodyBytes = 256 << 20
+	}
+	if o.UploadTimeout == 0 {
+		o.UploadTimeout = time.Hour
+	}
+	s := &server{o: o, log: o.Logger}
 	mux := http.NewServeMux()
 	// The prefix table (docs/architecture.md): one dialect or API per prefix.
 	mux.Handle("/admin/v1/", admin.New(svc))
 	mountDialects(mux, svc)
+	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
+		writeStatus(w, http.StatusOK, "alive")
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
@@ -43,64 +104,32 @@ func New(svc *core.Service, o Options) http.Handler {
 		}
 		writeStatus(w, http.StatusOK, "ready")
 	})
-	return recoverer(o.Logger, logRequests(o.Logger, limitBody(o.MaxBodyBytes, mux)))
+	mux.HandleFunc("GET /version", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(o.Version)
+	})
+	if o.Metrics != nil {
+		mux.Handle("GET /metrics", o.Metrics.Handler())
+	}
+
+	// The middleware, outermost first: every request passes each in this
+	// order before the prefix table. Add a layer by adding a line.
+	chain := []func(http.Handler) http.Handler{
+		s.observe,    // request info, then one log line and the metrics
+		s.recoverer,  // a panic becomes a logged 500
+		s.cors,       // preflights answered, CORS headers set
+		s.limitBody,  // body limits by route kind
+		s.clientAddr, // the client's address, for rate limits
+	}
+	var h http.Handler = mux
+	for i := len(chain) - 1; i >= 0; i-- {
+		h = chain[i](h)
+	}
+	return h
 }
 
 func writeStatus(w http.ResponseWriter, status int, text string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"status": text})
-}
-
-// recoverer turns a handler panic into a logged 500 instead of a dropped
-// connection.
-func recoverer(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-				http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
-
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-// logRequests logs each request at debug level, and 5xx answers at error
-// level (debug logging stays off the hot path unless asked for).
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		level := slog.LevelDebug
-		if rec.status >= 500 {
-			level = slog.LevelError
-		}
-		if log.Enabled(r.Context(), level) {
-			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "dur", time.Since(start))
-		}
-	})
-}
-
-// limitBody caps request bodies.
-func limitBody(max int64, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, max)
-		next.ServeHTTP(w, r)
-	})
 }

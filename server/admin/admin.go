@@ -26,8 +26,12 @@ func New(svc *core.Service) http.Handler {
 		{"GET", "/admin/v1/apps/:app", a.getApp},
 		{"DELETE", "/admin/v1/apps/:app", a.deleteApp},
 		{"POST", "/admin/v1/apps/:app/reset", a.resetApp},
+		{"POST", "/admin/v1/apps/:app/rotate-secret", a.rotateSecret},
 		{"POST", "/admin/v1/reset", a.resetAll},
 		{"POST", "/admin/v1/fixtures", a.loadFixtures},
+		{"GET", "/admin/v1/tokens", a.listAdminTokens},
+		{"POST", "/admin/v1/tokens", a.createAdminToken},
+		{"DELETE", "/admin/v1/tokens/:token", a.revokeAdminToken},
 		{"GET", "/admin/v1/apps/:app/users", a.inApp(a.listUsers)},
 		{"POST", "/admin/v1/apps/:app/users", a.inApp(a.createUser)},
 		{"GET", "/admin/v1/apps/:app/users/:user", a.inApp(a.getUser)},
@@ -43,7 +47,7 @@ func New(svc *core.Service) http.Handler {
 		{"POST", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.addMembers)},
 		{"DELETE", "/admin/v1/apps/:app/conversations/:conv/members/:user", a.inApp(a.removeMember)},
 	} {
-		r.Handle(rt.method, rt.path, a.wrap(rt.h))
+		r.Handle(rt.method, rt.path, a.wrap(rt.path, rt.h))
 	}
 	r.NotFound = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		writeError(w, core.Errorf(core.ENOTFOUND, "no such admin endpoint"))
@@ -59,8 +63,9 @@ type api struct{ svc *core.Service }
 type handler func(w http.ResponseWriter, r *http.Request, p httprouter.Params) error
 
 // wrap checks the admin token, runs the handler and writes its error.
-func (a *api) wrap(h handler) httprouter.Handle {
+func (a *api) wrap(route string, h handler) httprouter.Handle {
 	return func(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+		httpx.InfoOf(r.Context()).Route = route
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if err := a.svc.AuthAdmin(r.Context(), token); err != nil {
 			writeError(w, err)
@@ -83,6 +88,7 @@ func (a *api) inApp(h appHandler) handler {
 		if err != nil {
 			return err
 		}
+		httpx.InfoOf(r.Context()).App = app.ID
 		return h(w, r, &core.Caller{App: app, Trusted: true}, p)
 	}
 }

@@ -16,6 +16,7 @@ var statuses = map[string]int{
 	core.ENOTFOUND:        http.StatusNotFound,
 	core.ECONFLICT:        http.StatusConflict,
 	core.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	core.ERATELIMIT:       http.StatusTooManyRequests,
 	core.EINTERNAL:        http.StatusInternalServerError,
 	"method":              http.StatusMethodNotAllowed,
 }
@@ -40,5 +41,6 @@ func writeError(w http.ResponseWriter, err error) {
 	}
 	var body wireError
 	body.Error.Code, body.Error.Message, body.Error.Field = code, core.ErrorMessage(err), core.ErrorField(err)
+	httpx.RetryAfter(w, err)
 	httpx.WriteJSON(w, status, body)
 }

@@ -224,32 +224,6 @@ func (s *Service) AuthAdmin(ctx context.Context, token string) error {
 	return nil
 }
 
-// EnsureAdminToken stores token as an admin token. With an empty token it
-// creates one when none exists yet and returns it (created is true); the
-// caller prints it once.
-func (s *Service) EnsureAdminToken(ctx context.Context, token string) (string, bool, error) {
-	created := false
-	err := s.write(ctx, func(tx Tx) error {
-		if token != "" {
-			ok, err := tx.AdminTokenExists(HashSecret(token))
-			if err != nil || ok {
-				return err
-			}
-			return tx.InsertAdminToken(HashSecret(token), s.Now())
-		}
-		n, err := tx.CountAdminTokens()
-		if err != nil || n > 0 {
-			return err
-		}
-		token, created = s.token(), true
-		return tx.InsertAdminToken(HashSecret(token), s.Now())
-	})
-	if err != nil {
-		return "", false, err
-	}
-	return token, created, nil
-}
-
 // IssuedToken is a freshly issued user token; Token is shown once.
 type IssuedToken struct {
 	Token     string
@@ -260,6 +234,9 @@ type IssuedToken struct {
 
 // Login checks a user's password and issues a token.
 func (s *Service) Login(ctx context.Context, app *App, login, password string) (*IssuedToken, error) {
+	if err := s.rateLimit(ctx, app, "login "+login); err != nil {
+		return nil, err
+	}
 	c, err := s.AuthPassword(ctx, app, login, password)
 	if err != nil {
 		return nil, err
@@ -274,6 +251,9 @@ func (s *Service) IssueToken(ctx context.Context, c *Caller, userID, token strin
 		return nil, Errorf(EFORBIDDEN, "only the app may issue tokens")
 	}
 	if err := s.checkID("userId", userID); err != nil {
+		return nil, err
+	}
+	if err := s.rateLimit(ctx, c.App, userID); err != nil {
 		return nil, err
 	}
 	u, err := s.userByID(ctx, c.App, userID)

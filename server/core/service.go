@@ -55,6 +55,7 @@ type Service struct {
 	log    *slog.Logger
 	limits Limits
 	auth   *authCache
+	rate   *rateLimiter // nil: no rate limits
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
@@ -67,6 +68,8 @@ type Options struct {
 	NewToken  func() string
 	Logger    *slog.Logger
 	Limits    *Limits
+	// RateLimits, when set, bound credential calls from the network.
+	RateLimits *RateLimits
 }
 
 // NewService returns a Service over the given store.
@@ -83,6 +86,9 @@ func NewService(o Options) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if o.RateLimits != nil {
+		s.rate = newRateLimiter(*o.RateLimits)
 	}
 	if o.Limits != nil {
 		s.limits = *o.Limits

@@ -143,3 +143,11 @@ func RawObject(field string, raw json.RawMessage) ([]byte, error) {
 	}
 	return []byte(s), nil
 }
+
+// RetryAfter sets the Retry-After header (whole seconds) when err is a
+// core rate limit; each dialect's error writer calls it before writing.
+func RetryAfter(w http.ResponseWriter, err error) {
+	if d := core.RetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -117,7 +118,8 @@ func New(tb testing.TB, opts ...Option) *Env {
 			tb.Fatalf("testenv: load %s: %v", cfg.fixtures, err)
 		}
 	}
-	srv := httptest.NewServer(server.New(svc, server.Options{}))
+	// Request lines would drown a failing test's own output.
+	srv := httptest.NewServer(server.New(svc, server.Options{Logger: slog.New(slog.DiscardHandler)}))
 	tb.Cleanup(srv.Close)
 	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Server: srv, URL: srv.URL}
 }

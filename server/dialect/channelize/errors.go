@@ -30,6 +30,7 @@ var errorTable = map[string]wireStatus{
 	core.ENOTFOUND:        {http.StatusNotFound, "Error", "MODEL_NOT_FOUND"},
 	core.ECONFLICT:        {http.StatusConflict, "Error", "CONFLICT"},
 	core.ETOOLARGE:        {http.StatusRequestEntityTooLarge, "Error", "PAYLOAD_TOO_LARGE"},
+	core.ERATELIMIT:       {http.StatusTooManyRequests, "Error", "TOO_MANY_REQUESTS"},
 	core.EINTERNAL:        {http.StatusInternalServerError, "Error", "INTERNAL_SERVER_ERROR"},
 	codeMethod:            {http.StatusMethodNotAllowed, "Error", "METHOD_NOT_ALLOWED"},
 }
@@ -96,5 +97,6 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &coded) {
 		body.Code = coded.code
 	}
+	httpx.RetryAfter(w, err)
 	httpx.WriteJSON(w, ws.status, wireError{body})
 }

@@ -90,8 +90,11 @@ type route struct {
 func (a *api) wrap(rt route) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := httprouter.ParamsFromContext(r.Context())
+		info := httpx.InfoOf(r.Context())
+		info.Route = rt.path
 		c, err := a.authenticate(r, rt.auth)
 		if err == nil {
+			info.App = c.App.ID
 			err = rt.h(w, r, c, p)
 		}
 		if err != nil {
