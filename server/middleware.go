@@ -59,11 +59,11 @@ func (s *server) observe(next http.Handler) http.Handler {
 			rec.status = http.StatusOK
 		}
 		if info.Dialect == "" {
-			info.Dialect = dialectOf(r.Pattern) // the ServeMux set r.Pattern
+			info.Dialect = dialectOf(info.Pattern)
 		}
 		route := info.Route
 		if route == "" {
-			route = r.Pattern
+			route = info.Pattern
 			if route == "" {
 				route = "unmatched"
 			}

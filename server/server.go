@@ -13,6 +13,7 @@ import (
 
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/httpx"
 	"parley/server/metrics"
 )
 
@@ -121,7 +122,10 @@ func New(svc *core.Service, o Options) http.Handler {
 		s.limitBody,  // body limits by route kind
 		s.clientAddr, // the client's address, for rate limits
 	}
-	var h http.Handler = mux
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		httpx.InfoOf(r.Context()).Pattern = r.Pattern // the ServeMux set it on this copy of r
+	})
 	for i := len(chain) - 1; i >= 0; i-- {
 		h = chain[i](h)
 	}

@@ -13,6 +13,7 @@ type Info struct {
 	Dialect string // "channelize", "admin", ...: set by the server from the prefix
 	Route   string // the route pattern as listed, e.g. "/v2/messages/:id/pin"
 	App     string // the id of the app the request acted in
+	Pattern string // the server's ServeMux pattern matched ("/v2/"); set by the server
 }
 
 type infoKey struct{}

@@ -69,6 +69,7 @@ type Env struct {
 
 type config struct {
 	fixtures string
+	rate     *core.RateLimits
 }
 
 // Option changes how New builds the instance.
@@ -77,6 +78,10 @@ type Option func(*config)
 // WithFixtures loads the named fixture file (relative to the repository
 // root) instead of testdata/fixtures.json; "" loads none.
 func WithFixtures(path string) Option { return func(c *config) { c.fixtures = path } }
+
+// WithRateLimits turns the core's rate limits on (the test clock stands
+// still, so an emptied bucket stays empty).
+func WithRateLimits(l core.RateLimits) Option { return func(c *config) { c.rate = &l } }
 
 // New starts an instance with testdata/fixtures.json loaded.
 func New(tb testing.TB, opts ...Option) *Env {
@@ -96,11 +101,12 @@ func New(tb testing.TB, opts ...Option) *Env {
 	hub := realtime.NewHub()
 	tb.Cleanup(hub.Close)
 	svc := core.NewService(core.Options{
-		Store:     store,
-		Blobs:     blobstore.New(afero.NewMemMapFs()),
-		Publisher: hub,
-		Now:       clock.Now,
-		NewToken:  func() string { return fmt.Sprintf("token-%d", seq.Add(1)) },
+		Store:      store,
+		Blobs:      blobstore.New(afero.NewMemMapFs()),
+		Publisher:  hub,
+		Now:        clock.Now,
+		NewToken:   func() string { return fmt.Sprintf("token-%d", seq.Add(1)) },
+		RateLimits: cfg.rate,
 	})
 	if _, _, err := svc.EnsureAdminToken(ctx, AdminToken); err != nil {
 		tb.Fatalf("testenv: admin token: %v", err)
