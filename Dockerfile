@@ -14,10 +14,13 @@ RUN go mod download
 COPY . .
 ARG VERSION=""
 ARG COMMIT=""
-RUN CGO_ENABLED=0 go build -ldflags "-X main.version=${VERSION} -X main.commit=${COMMIT}" -o /parley .
+RUN CGO_ENABLED=0 go build -ldflags "-X main.version=${VERSION} -X main.commit=${COMMIT}" -o /parley . \
+ && mkdir /empty-data
 
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /parley /parley
+# The volume starts as a copy of this folder, owned by the nonroot user.
+COPY --from=build --chown=65532:65532 /empty-data /data
 ENV PARLEY_ADDR=0.0.0.0:8080 \
     PARLEY_DATA=/data
 VOLUME /data
