@@ -193,6 +193,9 @@ func (m *Main) Open(ctx context.Context) error {
 	if m.Config.RateLimit {
 		o.RateLimits = &core.DefaultRateLimits
 	}
+	if m.Config.Ephemeral {
+		o.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
+	}
 	m.Core = core.NewService(o)
 	if m.Config.Fixtures != "" {
 		data, err := os.ReadFile(m.Config.Fixtures)
@@ -201,7 +204,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		f, err := admin.DecodeFixtures(data)
 		if err == nil {
-			err = m.Core.LoadFixtures(ctx, f)
+			err = m.Core.LoadFixtures(ctx, m.Core.StartupCaller(), f)
 		}
 		if err != nil {
 			return fmt.Errorf("fixtures %s: %w", m.Config.Fixtures, err)
@@ -327,12 +330,12 @@ func (m *Main) firstStart(ctx context.Context) ([]string, error) {
 	if created {
 		notes = append(notes, "admin token: "+token)
 	}
-	apps, err := m.Core.ListApps(ctx)
+	apps, err := m.Core.ListApps(ctx, m.Core.StartupCaller())
 	if err != nil {
 		return notes, err
 	}
 	if len(apps) == 0 {
-		app, secret, err := m.Core.CreateApp(ctx, core.AppInput{ID: "default", Name: "Default"})
+		app, secret, err := m.Core.CreateApp(ctx, m.Core.StartupCaller(), core.AppInput{ID: "default", Name: "Default"})
 		if err != nil {
 			return notes, fmt.Errorf("default app: %w", err)
 		}

@@ -20,8 +20,8 @@ func toWireAdminToken(t *core.AdminToken) wireAdminToken {
 	return wireAdminToken{ID: t.ID, Origin: t.Origin, CreatedAt: wireTime(t.CreatedAt)}
 }
 
-func (a *api) listAdminTokens(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
-	tokens, err := a.svc.ListAdminTokens(r.Context())
+func (a *api) listAdminTokens(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
+	tokens, err := a.svc.ListAdminTokens(r.Context(), c)
 	if err != nil {
 		return err
 	}
@@ -33,11 +33,11 @@ func (a *api) listAdminTokens(w http.ResponseWriter, r *http.Request, _ httprout
 	return nil
 }
 
-func (a *api) createAdminToken(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
+func (a *api) createAdminToken(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
 	if err := httpx.DecodeJSON(r, &struct{}{}, true, true); err != nil {
 		return err
 	}
-	token, t, err := a.svc.CreateAdminToken(r.Context())
+	token, t, err := a.svc.CreateAdminToken(r.Context(), c)
 	if err != nil {
 		return err
 	}
@@ -47,16 +47,16 @@ func (a *api) createAdminToken(w http.ResponseWriter, r *http.Request, _ httprou
 	return nil
 }
 
-func (a *api) revokeAdminToken(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	if err := a.svc.RevokeAdminToken(r.Context(), p.ByName("token")); err != nil {
+func (a *api) revokeAdminToken(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	if err := a.svc.RevokeAdminToken(r.Context(), c, p.ByName("token")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func (a *api) rotateSecret(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	app, secret, err := a.svc.RotateSecret(r.Context(), p.ByName("app"))
+func (a *api) rotateSecret(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	app, secret, err := a.svc.RotateSecret(r.Context(), c, p.ByName("app"))
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,7 @@ func AdminTokenID(hash string) string { return hash[:12] }
 // an empty token it creates one when none exists at all and returns it
 // (created is true); the caller prints it.
 func (s *Service) EnsureAdminToken(ctx context.Context, token string) (string, bool, error) {
+	defer s.auth.reset() // a replaced token may be cached
 	created := false
 	err := s.write(ctx, func(tx Tx) error {
 		if token != "" {
@@ -57,7 +58,10 @@ func (s *Service) EnsureAdminToken(ctx context.Context, token string) (string, b
 }
 
 // CreateAdminToken issues a new admin token; the token is shown once.
-func (s *Service) CreateAdminToken(ctx context.Context) (string, *AdminToken, error) {
+func (s *Service) CreateAdminToken(ctx context.Context, c *Caller) (string, *AdminToken, error) {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return "", nil, err
+	}
 	token := s.token()
 	hash := HashSecret(token)
 	t := &AdminToken{ID: AdminTokenID(hash), Origin: AdminTokenAPI, CreatedAt: s.Now()}
@@ -68,7 +72,10 @@ func (s *Service) CreateAdminToken(ctx context.Context) (string, *AdminToken, er
 }
 
 // ListAdminTokens lists the admin tokens, oldest first.
-func (s *Service) ListAdminTokens(ctx context.Context) ([]*AdminToken, error) {
+func (s *Service) ListAdminTokens(ctx context.Context, c *Caller) ([]*AdminToken, error) {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return nil, err
+	}
 	var out []*AdminToken
 	err := s.read(ctx, func(tx Tx) (err error) {
 		out, err = tx.ListAdminTokens()
@@ -79,7 +86,11 @@ func (s *Service) ListAdminTokens(ctx context.Context) ([]*AdminToken, error) {
 
 // RevokeAdminToken removes an admin token by its ID. The last one stays:
 // without it no one could reach the admin API until a restart.
-func (s *Service) RevokeAdminToken(ctx context.Context, id string) error {
+func (s *Service) RevokeAdminToken(ctx context.Context, c *Caller, id string) error {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return err
+	}
+	defer s.auth.reset() // the token may be cached
 	if len(id) != 12 {
 		return Errorf(ENOTFOUND, "admin token not found")
 	}
@@ -97,7 +108,10 @@ func (s *Service) RevokeAdminToken(ctx context.Context, id string) error {
 
 // RotateSecret gives the app a new secret key and returns it (shown once).
 // The old key stops working at once; the public key stays.
-func (s *Service) RotateSecret(ctx context.Context, appID string) (*App, string, error) {
+func (s *Service) RotateSecret(ctx context.Context, c *Caller, appID string) (*App, string, error) {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return nil, "", err
+	}
 	defer s.auth.reset() // cached apps carry the old secret's hash
 	secret := s.token()
 	var app *App

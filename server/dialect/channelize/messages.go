@@ -62,7 +62,7 @@ func messageQuery(r *http.Request, paged bool) (core.MessageQuery, error) {
 	if q.Ascending, err = parseSort(v.Get("sort")); err != nil {
 		return q, err
 	}
-	pg, err := page(r, 50)
+	pg, err := httpx.Page(r, 50)
 	q.Skip, q.Limit = pg.Skip, pg.Limit
 	return q, err
 }
@@ -136,7 +136,7 @@ func (a *api) broadcast(w http.ResponseWriter, r *http.Request, c *core.Caller, 
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.Broadcast(r.Context(), c, si, in.UserIDs, in.ConversationIDs); err != nil {
+	if _, err := a.svc.Broadcast(r.Context(), c, si, core.Targets{ConversationIDs: in.ConversationIDs, UserIDs: in.UserIDs}); err != nil {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, []struct{}{})
@@ -148,7 +148,7 @@ func (a *api) forward(w http.ResponseWriter, r *http.Request, c *core.Caller, _ 
 	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
 		return err
 	}
-	if _, err := a.svc.Forward(r.Context(), c, in.MessageIDs, in.ConversationIDs, in.UserIDs); err != nil {
+	if _, err := a.svc.Forward(r.Context(), c, in.MessageIDs, core.Targets{ConversationIDs: in.ConversationIDs, UserIDs: in.UserIDs}); err != nil {
 		return err
 	}
 	return noContent(w)
@@ -209,7 +209,7 @@ func (a *api) removeReaction(w http.ResponseWriter, r *http.Request, c *core.Cal
 }
 
 func (a *api) listReactions(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	pg, err := page(r, 25)
+	pg, err := httpx.Page(r, 25)
 	if err != nil {
 		return err
 	}

@@ -20,7 +20,7 @@ func (a *api) login(w http.ResponseWriter, r *http.Request, c *core.Caller, _ ht
 	if in.login() == "" {
 		return core.Invalidf("email", "email, userId or username is required")
 	}
-	t, err := a.svc.Login(r.Context(), c.App, in.login(), in.Password)
+	t, err := a.svc.Login(r.Context(), c, in.login(), in.Password)
 	if core.ErrorCode(err) == core.EUNAUTHENTICATED {
 		return withCode(err, "LOGIN_FAILED")
 	}
@@ -46,7 +46,7 @@ func (a *api) createAccessToken(w http.ResponseWriter, r *http.Request, c *core.
 }
 
 func (a *api) listUsers(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
-	pg, err := page(r, 0)
+	pg, err := httpx.Page(r, 0)
 	if err != nil {
 		return err
 	}
