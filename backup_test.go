@@ -69,7 +69,7 @@ func TestBackupUnderLoadAndRestore(t *testing.T) {
 	before := append([]string(nil), acked...)
 	mu.Unlock()
 	archive := filepath.Join(t.TempDir(), "parley-backup.tar.gz")
-	out, err := exec(t, "backup", "--data", dir, archive)
+	out, err := runBinary(t, "backup", "--data", dir, archive)
 	close(stop)
 	wg.Wait()
 	if err != nil {
@@ -77,10 +77,10 @@ func TestBackupUnderLoadAndRestore(t *testing.T) {
 	}
 
 	restored := filepath.Join(t.TempDir(), "restored")
-	if out, err := exec(t, "restore", "--data", restored, archive); err != nil {
+	if out, err := runBinary(t, "restore", "--data", restored, archive); err != nil {
 		t.Fatalf("restore: %v\n%s", err, out)
 	}
-	if out, err := exec(t, "restore", "--data", dir, archive); err == nil || !strings.Contains(out, "not empty") {
+	if out, err := runBinary(t, "restore", "--data", dir, archive); err == nil || !strings.Contains(out, "not empty") {
 		t.Fatalf("restore into a non-empty folder: %v %s", err, out)
 	}
 	if got, err := os.ReadFile(filepath.Join(restored, "blobs", "sha256", key[:2], key[2:])); err != nil || string(got) != string(content) {

@@ -165,7 +165,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 	// parley healthcheck, built as the Dockerfile builds it (CGO_ENABLED=0).
 	addr := strings.TrimPrefix(url, "http://")
-	if out, err := exec(t, "healthcheck", "--addr", addr); err != nil {
+	if out, err := runBinary(t, "healthcheck", "--addr", addr); err != nil {
 		t.Fatalf("healthcheck of a live instance: %v %s", err, out)
 	}
 	// Graceful shutdown on SIGINT.
@@ -182,7 +182,7 @@ func TestEndToEnd(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("no exit 10 s after SIGINT")
 	}
-	if out, err := exec(t, "healthcheck", "--addr", addr); err == nil {
+	if out, err := runBinary(t, "healthcheck", "--addr", addr); err == nil {
 		t.Fatalf("healthcheck of a stopped instance succeeded: %s", out)
 	}
 }
@@ -324,8 +324,8 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (string, int) {
 	return out.String() + errOut.String(), code
 }
 
-// exec runs the built binary with args.
-func exec(t *testing.T, args ...string) (string, error) {
+// runBinary runs the built binary with args.
+func runBinary(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	return testenv.Run(t, args...)
 }
@@ -360,13 +360,13 @@ func TestHelpAndVersion(t *testing.T) {
 	}
 	// The real binary's exit codes, and its build info.
 	for _, args := range [][]string{{"--help"}, {"help"}, {"serve", "--help"}} {
-		if out, err := exec(t, args...); err != nil || !strings.Contains(out, "PARLEY_") && !strings.Contains(out, "Commands:") {
+		if out, err := runBinary(t, args...); err != nil || !strings.Contains(out, "PARLEY_") && !strings.Contains(out, "Commands:") {
 			t.Fatalf("parley %v: %v\n%s", args, err, out)
 		}
 	}
 	// The commit comes from the build's VCS stamp, which a build without
 	// git (or with -buildvcs=false) does not have.
-	out, err := exec(t, "version")
+	out, err := runBinary(t, "version")
 	if err != nil || !strings.Contains(out, runtime.Version()) || !strings.Contains(out, "(commit ") {
 		t.Fatalf("parley version: %v %q, want the commit and Go version", err, out)
 	}
