@@ -72,14 +72,17 @@ func (s *server) observe(next http.Handler) http.Handler {
 			s.o.Metrics.ObserveRequest(info.Dialect, route, rec.status, d)
 		}
 		level := slog.LevelInfo
-		if rec.status >= 500 {
+		if rec.status >= 500 || info.Err != nil {
 			level = slog.LevelError
 		}
 		if s.log.Enabled(r.Context(), level) {
-			s.log.LogAttrs(r.Context(), level, "request",
-				slog.String("method", r.Method), slog.String("route", route), slog.Int("status", rec.status),
+			attrs := []slog.Attr{slog.String("method", r.Method), slog.String("route", route), slog.Int("status", rec.status),
 				slog.Int64("bytes", rec.bytes), slog.Duration("duration", d),
-				slog.String("dialect", info.Dialect), slog.String("app", info.App))
+				slog.String("dialect", info.Dialect), slog.String("app", info.App)}
+			if info.Err != nil {
+				attrs = append(attrs, slog.String("err", info.Err.Error()))
+			}
+			s.log.LogAttrs(r.Context(), level, "request", attrs...)
 		}
 	})
 }

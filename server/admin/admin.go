@@ -49,11 +49,11 @@ func New(svc *core.Service) http.Handler {
 	} {
 		r.Handle(rt.method, rt.path, a.wrap(rt.path, rt.h))
 	}
-	r.NotFound = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		writeError(w, core.Errorf(core.ENOTFOUND, "no such admin endpoint"))
+	r.NotFound = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		writeError(w, req, core.Errorf(core.ENOTFOUND, "no such admin endpoint"))
 	})
-	r.MethodNotAllowed = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		writeError(w, &core.Error{Code: "method", Message: "method not allowed"})
+	r.MethodNotAllowed = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		writeError(w, req, &core.Error{Code: "method", Message: "method not allowed"})
 	})
 	return r
 }
@@ -71,7 +71,7 @@ func (a *api) wrap(route string, h handler) httprouter.Handle {
 			err = h(w, r, c, p)
 		}
 		if err != nil {
-			writeError(w, err)
+			writeError(w, r, err)
 		}
 	}
 }

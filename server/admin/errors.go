@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"log/slog"
 	"net/http"
 
 	"parley/server/core"
@@ -30,10 +29,10 @@ type wireError struct {
 }
 
 // writeError writes err as {"error": {"code", "message", "field"}}.
-func writeError(w http.ResponseWriter, err error) {
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := core.ErrorCode(err)
 	if code == core.EINTERNAL {
-		slog.Error("admin: internal error", "err", err)
+		httpx.InternalError(r, err)
 	}
 	status, ok := statuses[code]
 	if !ok {

@@ -14,6 +14,16 @@ type Info struct {
 	Route   string // the route pattern as listed, e.g. "/v2/messages/:id/pin"
 	App     string // the id of the app the request acted in
 	Pattern string // the server's ServeMux pattern matched ("/v2/"); set by the server
+	// Err is the internal error a handler answered 500 for. The server
+	// logs it with the request's line, through the instance's logger.
+	Err error
+}
+
+// InternalError records err, an internal error about to be answered as a
+// 500, for the server's request log. Every dialect's error writer calls it
+// instead of logging on its own.
+func InternalError(r *http.Request, err error) {
+	InfoOf(r.Context()).Err = err
 }
 
 type infoKey struct{}

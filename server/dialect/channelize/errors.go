@@ -2,7 +2,6 @@ package channelize
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 
 	"parley/server/core"
@@ -83,7 +82,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	body := wireErrorBody{StatusCode: ws.status, Name: ws.name, Code: ws.code, Message: "internal error"}
 	if code == core.EINTERNAL {
-		slog.ErrorContext(r.Context(), "channelize: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		httpx.InternalError(r, err)
 	} else {
 		body.Message = core.ErrorMessage(err)
 	}
