@@ -96,7 +96,7 @@ func (b boolFlag) Set(s string) error {
 
 func (boolFlag) IsBoolFlag() bool { return true }
 
-// sizeFlag is a byte count: 1048576, 1MiB, 512KiB, 2GiB, 10MB.
+// sizeFlag is a byte count: 1048576, 1MiB, 512KiB, 2GiB, 100MB.
 type sizeFlag struct{ p *int64 }
 
 func (s sizeFlag) String() string {
@@ -115,32 +115,11 @@ func (s sizeFlag) Set(v string) error {
 	return nil
 }
 
-var sizeUnits = []struct {
-	suffix string
-	n      int64
-}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
-
-func parseSize(v string) (int64, error) {
-	s := strings.TrimSpace(v)
-	mult := int64(1)
-	for _, u := range sizeUnits {
-		if rest, ok := strings.CutSuffix(s, u.suffix); ok {
-			s, mult = strings.TrimSpace(rest), u.n
-			break
-		}
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, fmt.Errorf("%q is not a size (bytes, or with KiB, MiB, GiB)", v)
-	}
-	return n * mult, nil
-}
-
 func formatSize(n int64) string {
 	for _, u := range []struct {
 		suffix string
 		n      int64
-	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}, {"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}} {
 		if n >= u.n && n%u.n == 0 {
 			return strconv.FormatInt(n/u.n, 10) + u.suffix
 		}

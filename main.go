@@ -17,11 +17,14 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -81,12 +84,12 @@ func serveFlags(fs *flag.FlagSet, c *Config) {
 	fs.Var(boolFlag{&c.Metrics}, "metrics", "serve Prometheus metrics at /metrics")
 	fs.Var(boolFlag{&c.RateLimit}, "rate-limit", "limit logins and token creation per client address and per user (default: on, off when ephemeral)")
 	fs.Var(sizeFlag{&c.MaxBody}, "max-body", "largest JSON request body")
-	fs.Var(sizeFlag{&c.MaxUpload}, "max-upload", "largest uploaded file")
+	fs.Var(sizeFlag{&c.MaxUpload}, "max-upload", "largest uploaded file: bytes, or a number with KB, MB, GB (or KiB, MiB, GiB)")
 }
 
 // parseServe reads serve's flags and their PARLEY_* twins.
 func parseServe(env *cliEnv, args []string) (*Main, error) {
-	c := Config{Metrics: true, MaxBody: 1 << 20, MaxUpload: core.DefaultLimits.MaxUploadBytes}
+	c := Config{Metrics: true, MaxBody: 1 << 20, MaxUpload: 100_000_000}
 	fs := newFlagSet("serve")
 	serveFlags(fs, &c)
 	set, pos, err := parse(fs, env, args)
@@ -197,6 +200,13 @@ func (m *Main) Open(ctx context.Context) error {
 		o.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
 	}
 	m.Core = core.NewService(o)
+	// Blobs a crash left without a row (and interrupted uploads) go before
+	// anything is served.
+	if n, err := m.Core.SweepBlobs(ctx); err != nil {
+		return fmt.Errorf("sweep blobs: %w", err)
+	} else if n > 0 {
+		m.Log.Info("removed unreferenced blobs", "count", n)
+	}
 	if m.Config.Fixtures != "" {
 		data, err := os.ReadFile(m.Config.Fixtures)
 		if err != nil {
@@ -354,4 +364,26 @@ func (m *Main) Close() {
 			m.Log.Error("close database", "err", err)
 		}
 	}
+}
+
+// parseSize reads a byte count: a plain number, or one with a unit (KB, MB,
+// GB as powers of 1000; KiB, MiB, GiB as powers of 1024; case ignored).
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is not a positive size (like 100MB)", s)
+	}
+	return n * mult, nil
 }
