@@ -529,3 +529,18 @@ func TestOpen_SweepsOrphanBlobs(t *testing.T) {
 		t.Errorf("kept file reads %q", b)
 	}
 }
+
+func TestClientURL(t *testing.T) {
+	tests := []struct{ addr, want string }{
+		{"127.0.0.1:8080", "http://127.0.0.1:8080"},
+		{"0.0.0.0:8080", "http://127.0.0.1:8080"}, // the container's PARLEY_ADDR
+		{":9000", "http://127.0.0.1:9000"},
+		{"[::]:8080", "http://127.0.0.1:8080"},
+		{"parley.internal:80", "http://parley.internal:80"},
+	}
+	for _, tt := range tests {
+		if got := clientURL(tt.addr); got != tt.want {
+			t.Errorf("clientURL(%q) = %q, want %q", tt.addr, got, tt.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bufio"
 	"log/slog"
 	"net"
 	"net/http"
@@ -43,6 +44,15 @@ func (r *recorder) Flush() {
 }
 
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// Hijack hands the connection to a WebSocket upgrade (libraries that
+// assert http.Hijacker rather than use http.ResponseController).
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if r.status == 0 {
+		r.status = http.StatusSwitchingProtocols
+	}
+	return http.NewResponseController(r.ResponseWriter).Hijack()
+}
 
 // observe gives the request an httpx.Info for the handlers to fill, then
 // writes one log line (info; error for a 5xx) and feeds the metrics. The
