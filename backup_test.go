@@ -1,6 +1,8 @@
 package main
 
 import (
+	"archive/tar"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -99,4 +101,40 @@ func TestBackupUnderLoadAndRestore(t *testing.T) {
 		}
 	}
 	t.Logf("%d messages acknowledged before the backup, all restored", len(before))
+}
+
+// An archive that is not a Parley backup, or names paths outside the
+// data folder, is refused and leaves nothing behind.
+func TestRestoreRefusesStrangeArchives(t *testing.T) {
+	tests := []struct{ name, entry string }{
+		{"ErrEscape", "../evil"},
+		{"ErrEscapeInBlobs", "blobs/sha256/../../../evil"},
+		{"ErrOther", "notes.txt"},
+		{"ErrNoDatabase", "blobs/sha256/ab/cd"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			archive := filepath.Join(dir, "a.tar")
+			f, err := os.Create(archive)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tw := tar.NewWriter(f)
+			tw.WriteHeader(&tar.Header{Name: tt.entry, Mode: 0o644, Size: 1, Typeflag: tar.TypeReg})
+			tw.Write([]byte("x"))
+			tw.Close()
+			f.Close()
+			dest := filepath.Join(dir, "data")
+			if _, err := restore(context.Background(), archive, dest); err == nil {
+				t.Fatalf("restore of an archive holding %q succeeded", tt.entry)
+			}
+			if _, err := os.Stat(dest); !os.IsNotExist(err) {
+				t.Fatalf("a refused restore left %s: %v", dest, err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "..", "evil")); err == nil {
+				t.Fatal("an entry escaped the data folder")
+			}
+		})
+	}
 }

@@ -81,8 +81,9 @@ type bucket struct {
 	at     time.Time
 }
 
-// maxBuckets bounds the limiter's memory: past it, full buckets (which
-// say nothing a new bucket would not) are forgotten.
+// maxBuckets is when the limiter starts forgetting: past it, buckets
+// untouched for an hour (full again at any rate Parley uses, so a new
+// bucket says the same) are dropped.
 const maxBuckets = 100_000
 
 func newRateLimiter(l RateLimits) *rateLimiter {
@@ -121,7 +122,7 @@ func (l *rateLimiter) allow(now time.Time, keys []string, rates []Rate) (bool, t
 		return false, wait
 	}
 	if len(l.buckets) > maxBuckets {
-		l.forgetFull(now)
+		l.forgetIdle(now)
 	}
 	for i, key := range keys {
 		l.buckets[key] = bucket{tokens: levels[i] - 1, at: now}
@@ -129,7 +130,7 @@ func (l *rateLimiter) allow(now time.Time, keys []string, rates []Rate) (bool, t
 	return true, 0
 }
 
-func (l *rateLimiter) forgetFull(now time.Time) {
+func (l *rateLimiter) forgetIdle(now time.Time) {
 	for key, b := range l.buckets {
 		if now.Sub(b.at) > time.Hour {
 			delete(l.buckets, key)
