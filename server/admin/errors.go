@@ -16,6 +16,7 @@ var statuses = map[string]int{
 	core.ECONFLICT:        http.StatusConflict,
 	core.ETOOLARGE:        http.StatusRequestEntityTooLarge,
 	core.ERATELIMIT:       http.StatusTooManyRequests,
+	core.EUNSUPPORTED:     http.StatusUnsupportedMediaType,
 	core.EINTERNAL:        http.StatusInternalServerError,
 	"method":              http.StatusMethodNotAllowed,
 }

@@ -30,6 +30,7 @@ var errorTable = map[string]wireStatus{
 	core.ECONFLICT:        {http.StatusConflict, "Error", "CONFLICT"},
 	core.ETOOLARGE:        {http.StatusRequestEntityTooLarge, "Error", "PAYLOAD_TOO_LARGE"},
 	core.ERATELIMIT:       {http.StatusTooManyRequests, "Error", "TOO_MANY_REQUESTS"},
+	core.EUNSUPPORTED:     {http.StatusUnsupportedMediaType, "Error", "UNSUPPORTED_MEDIA_TYPE"},
 	core.EINTERNAL:        {http.StatusInternalServerError, "Error", "INTERNAL_SERVER_ERROR"},
 	codeMethod:            {http.StatusMethodNotAllowed, "Error", "METHOD_NOT_ALLOWED"},
 }
