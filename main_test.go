@@ -145,6 +145,10 @@ func TestEndToEnd(t *testing.T) {
 			t.Fatalf("%s: %d %s", path, status, body)
 		}
 	}
+	var v struct{ Version, Commit, Go string }
+	if _, body := call(t, "GET", url+"/version", "", ""); json.Unmarshal(body, &v) != nil || v.Version == "" || v.Commit == "" || v.Go != runtime.Version() {
+		t.Fatalf("/version: %s, want the version, commit and %s", body, runtime.Version())
+	}
 	if status, _ := call(t, "GET", url+"/admin/v1/apps", "wrong", ""); status != 401 {
 		t.Fatalf("admin with a wrong token: got %d, want 401", status)
 	}
