@@ -237,6 +237,8 @@ func (m *Main) metricSources() metrics.Sources {
 		CacheHits:   func() float64 { return float64(m.DB.Stats().CacheHits) },
 		CacheMisses: func() float64 { return float64(m.DB.Stats().CacheMisses) },
 		Subscribers: func() float64 { return float64(m.Hub.Subscribers()) },
+		AuthHits:    func() float64 { h, _ := m.Core.AuthCacheStats(); return float64(h) },
+		AuthMisses:  func() float64 { _, n := m.Core.AuthCacheStats(); return float64(n) },
 		DBBytes: func() float64 {
 			n, err := m.DB.Size(ctx)
 			if err != nil {

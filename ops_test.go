@@ -152,8 +152,14 @@ func TestMetrics(t *testing.T) {
 	if got := value("parley_db_commit_batch_writes", nil); got < 3 {
 		t.Errorf("batches: %v, want at least 3", got)
 	}
-	if got := value("parley_cache_hits_total", nil) + value("parley_cache_misses_total", nil); got == 0 {
-		t.Errorf("cache look-ups: %v, want some", got)
+	for _, cache := range []string{"messages", "credentials"} {
+		l := map[string]string{"cache": cache}
+		if got := value("parley_cache_hits_total", l) + value("parley_cache_misses_total", l); got == 0 {
+			t.Errorf("%s cache look-ups: %v, want some", cache, got)
+		}
+	}
+	if got := value("parley_cache_hits_total", map[string]string{"cache": "credentials"}); got < 4 {
+		t.Errorf("credential cache hits: %v, want at least 4 (five requests with one token)", got)
 	}
 	if got := value("parley_db_bytes", nil); got <= 0 {
 		t.Errorf("db bytes: %v", got)

@@ -20,6 +20,8 @@ type Sources struct {
 	QueueDepth  func() float64 // writes waiting for or inside the writer
 	CacheHits   func() float64 // message cache hits so far
 	CacheMisses func() float64 // message cache misses so far
+	AuthHits    func() float64 // credential look-ups answered from memory
+	AuthMisses  func() float64 // credential look-ups read from the database
 	DBBytes     func() float64 // bytes of the database
 	BlobBytes   func() float64 // bytes of the stored files
 	Subscribers func() float64 // subscriptions to the event hub
@@ -79,6 +81,8 @@ func New(src Sources) *Metrics {
 	gauge("parley_event_subscribers", "Subscriptions to the event hub.", src.Subscribers)
 	counter("parley_cache_hits_total", "Look-ups answered from a cache.", prometheus.Labels{"cache": "messages"}, src.CacheHits)
 	counter("parley_cache_misses_total", "Look-ups a cache could not answer.", prometheus.Labels{"cache": "messages"}, src.CacheMisses)
+	counter("parley_cache_hits_total", "Look-ups answered from a cache.", prometheus.Labels{"cache": "credentials"}, src.AuthHits)
+	counter("parley_cache_misses_total", "Look-ups a cache could not answer.", prometheus.Labels{"cache": "credentials"}, src.AuthMisses)
 	return m
 }
 
