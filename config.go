@@ -22,6 +22,9 @@ type Config struct {
 	RateLimit   bool
 	MaxBody     int64
 	MaxUpload   int64
+	// MaxConnsPerAddress caps the connections one client address holds
+	// at once (0: no cap).
+	MaxConnsPerAddress int
 }
 
 // envName is the environment twin of a flag: --cors-origins → PARLEY_CORS_ORIGINS.

@@ -38,6 +38,7 @@ import (
 	"parley/server/admin"
 	"parley/server/core"
 	"parley/server/metrics"
+	"parley/server/netlimit"
 	"parley/server/realtime"
 )
 
@@ -84,6 +85,7 @@ func serveFlags(fs *flag.FlagSet, c *Config) {
 	fs.Var(boolFlag{&c.Metrics}, "metrics", "serve Prometheus metrics at /metrics")
 	fs.Var(boolFlag{&c.RateLimit}, "rate-limit", "limit logins and token creation per client address and per user (default: on, off when ephemeral)")
 	fs.Var(sizeFlag{&c.MaxBody}, "max-body", "largest JSON request body")
+	fs.IntVar(&c.MaxConnsPerAddress, "max-conns-per-address", 0, "connections one client address may hold at once; past it new ones are closed (0: no cap)")
 	fs.Var(sizeFlag{&c.MaxUpload}, "max-upload", "largest uploaded file: bytes, or a number with KB, MB, GB (or KiB, MiB, GiB)")
 }
 
@@ -271,6 +273,9 @@ func (m *Main) Run(ctx context.Context) error {
 	ln, err := net.Listen("tcp", m.Config.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	if m.Config.MaxConnsPerAddress > 0 {
+		ln = netlimit.New(ln, m.Config.MaxConnsPerAddress)
 	}
 	m.ln = ln
 	if err := m.Open(ctx); err != nil {

@@ -397,6 +397,7 @@ func TestEnvTwins(t *testing.T) {
 		{map[string]string{"PARLEY_READERS": "8"}, func(c Config) bool { return c.Readers == 8 }, ""},
 		{map[string]string{"PARLEY_READERS": "many"}, nil, "PARLEY_READERS"},
 		{map[string]string{"PARLEY_MAX_BODY": "2MiB"}, func(c Config) bool { return c.MaxBody == 2<<20 }, ""},
+		{map[string]string{"PARLEY_MAX_CONNS_PER_ADDRESS": "64"}, func(c Config) bool { return c.MaxConnsPerAddress == 64 }, ""},
 		{map[string]string{"PARLEY_CORS_ORIGINS": "https://a.test, https://b.test"}, func(c Config) bool {
 			return len(c.CORSOrigins) == 2 && c.CORSOrigins[1] == "https://b.test"
 		}, ""},

@@ -1,13 +1,19 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -171,5 +177,31 @@ func TestMetrics(t *testing.T) {
 	off := startMain(t, "--ephemeral", "--admin-token", "adm", "--metrics=false")
 	if status, _ := call(t, "GET", off.URL+"/metrics", "", ""); status != 404 {
 		t.Fatalf("--metrics=false: /metrics answers %d", status)
+	}
+}
+
+// --max-conns-per-address closes a client's connections past the cap.
+func TestMaxConnsPerAddress(t *testing.T) {
+	r := startMain(t, "--ephemeral", "--admin-token", "adm", "--max-conns-per-address", "1")
+	addr := strings.TrimPrefix(r.URL, "http://")
+	first, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer first.Close()
+	second, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	second.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := second.Read(make([]byte, 1)); err != io.EOF && !errors.Is(err, syscall.ECONNRESET) {
+		t.Fatalf("the connection past the cap: read %v, want it closed", err)
+	}
+	fmt.Fprintf(first, "GET /livez HTTP/1.1\r\nHost: x\r\n\r\n")
+	first.SetReadDeadline(time.Now().Add(5 * time.Second))
+	line, err := bufio.NewReader(first).ReadString('\n')
+	if err != nil || !strings.Contains(line, "200") {
+		t.Fatalf("the connection within the cap: %q %v", line, err)
 	}
 }
