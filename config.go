@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is what the flags and their PARLEY_* twins set.
@@ -22,6 +23,12 @@ type Config struct {
 	RateLimit   bool
 	MaxBody     int64
 	MaxUpload   int64
+	// Journal is how many requests per app the journal keeps (0: off);
+	// MaxMessages and MaxAge bound what each app keeps (0: unbounded).
+	// Negative means the mode's default: on for --ephemeral, off otherwise.
+	Journal     int
+	MaxMessages int
+	MaxAge      time.Duration
 	// MaxConnsPerAddress caps the connections one client address holds
 	// at once (0: no cap).
 	MaxConnsPerAddress int

@@ -37,6 +37,7 @@ import (
 	"parley/server"
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/journal"
 	"parley/server/metrics"
 	"parley/server/netlimit"
 	"parley/server/realtime"
@@ -44,6 +45,10 @@ import (
 
 //go:embed schema.sql
 var schemaSQL string
+
+// retentionInterval is how often messages past their app's bounds are
+// pruned (in small batches, between other writes).
+const retentionInterval = 5 * time.Second
 
 // Main is one running Parley: tests start several in one process.
 type Main struct {
@@ -86,6 +91,9 @@ func serveFlags(fs *flag.FlagSet, c *Config) {
 	fs.Var(boolFlag{&c.RateLimit}, "rate-limit", "limit logins and token creation per client address and per user (default: on, off when ephemeral)")
 	fs.Var(sizeFlag{&c.MaxBody}, "max-body", "largest JSON request body")
 	fs.IntVar(&c.MaxConnsPerAddress, "max-conns-per-address", 0, "connections one client address may hold at once; past it new ones are closed (0: no cap)")
+	fs.IntVar(&c.Journal, "journal", 0, "keep the last N requests per app in the request journal; 0 is off (default: 1000 with --ephemeral, else 0)")
+	fs.IntVar(&c.MaxMessages, "max-messages", 0, "keep at most N messages per app, pruning the oldest; 0 is unbounded (default: 100000 with --ephemeral, else 0)")
+	fs.DurationVar(&c.MaxAge, "max-age", 0, "prune messages older than this (24h, 90m); 0 is unbounded (default: 24h with --ephemeral, else 0)")
 	fs.Var(sizeFlag{&c.MaxUpload}, "max-upload", "largest uploaded file: bytes, or a number with KB, MB, GB (or KiB, MiB, GiB)")
 }
 
@@ -117,6 +125,19 @@ func parseServe(env *cliEnv, args []string) (*Main, error) {
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		return nil, usagef("--log-level: %v", err)
 	}
+	if c.Journal < 0 || c.MaxMessages < 0 || c.MaxAge < 0 {
+		return nil, usagef("--journal, --max-messages and --max-age cannot be negative")
+	}
+	// Unset, these three take the mode's default (modeDefaults).
+	for name, v := range map[string]*int{"journal": &c.Journal, "max-messages": &c.MaxMessages} {
+		if !set[name] {
+			*v = -1
+		}
+	}
+	if !set["max-age"] {
+		c.MaxAge = -1
+	}
+	c.modeDefaults()
 	return &Main{Config: c}, nil
 }
 
@@ -154,6 +175,24 @@ func (m *Main) setupLog() error {
 		m.Log = slog.New(slog.NewTextHandler(m.Stderr, opts))
 	}
 	return nil
+}
+
+// modeDefaults fills what was left to the mode: an ephemeral instance,
+// made for tests, journals requests and bounds what it keeps (generously);
+// a persistent one does neither unless asked.
+func (c *Config) modeDefaults() {
+	pick := func(v, ephemeral int) int {
+		switch {
+		case v >= 0:
+			return v
+		case c.Ephemeral:
+			return ephemeral
+		}
+		return 0
+	}
+	c.Journal = pick(c.Journal, 1000)
+	c.MaxMessages = pick(c.MaxMessages, 100_000)
+	c.MaxAge = time.Duration(pick(int(c.MaxAge), int(24*time.Hour)))
 }
 
 // Open opens the database and blob store and loads the fixtures.
@@ -202,6 +241,7 @@ func (m *Main) Open(ctx context.Context) error {
 		o.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
 	}
 	m.Core = core.NewService(o)
+	m.Core.SetRetention(core.Retention{MaxMessages: max(m.Config.MaxMessages, 0), MaxAge: max(m.Config.MaxAge, 0)})
 	// Blobs a crash left without a row (and interrupted uploads) go before
 	// anything is served.
 	if n, err := m.Core.SweepBlobs(ctx); err != nil {
@@ -303,6 +343,7 @@ func (m *Main) Run(ctx context.Context) error {
 			Metrics:        m.Metrics,
 			Version:        buildVersion(),
 			Ready:          m.ready.Load,
+			Journal:        journal.New(m.Config.Journal, 0),
 		}),
 		// A client gets 10 s for its headers and a minute for its body
 		// (uploads get more, per request; see server.Options); answers
@@ -319,6 +360,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.ready.Store(true)
 	m.Log.Info("started", "addr", ln.Addr().String(), "ephemeral", m.Config.Ephemeral, "data", m.Config.DataDir,
 		"rate_limit", m.Config.RateLimit, "metrics", m.Config.Metrics, "cors_origins", m.Config.CORSOrigins)
+	go m.Core.RunRetention(ctx, retentionInterval)
 	errc := make(chan error, 1)
 	go func() { errc <- m.HTTP.Serve(ln) }()
 	select {

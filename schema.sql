@@ -184,6 +184,8 @@ CREATE TABLE messages (
 	custom_type          TEXT    NOT NULL DEFAULT '',
 	body                 TEXT    NOT NULL DEFAULT '',
 	html                 TEXT    NOT NULL DEFAULT '',
+	-- dialect names the API the message came through (inspection API).
+	dialect              TEXT    NOT NULL DEFAULT '',
 	metadata             TEXT,
 	entities             TEXT,
 	annotations          TEXT,

@@ -13,22 +13,22 @@ import (
 	"parley/server/httpx"
 )
 
-// recorder remembers the status and the bytes a handler wrote. It passes
+// statusWriter remembers the status and the bytes a handler wrote. It passes
 // Flush on (event streams) and unwraps for http.ResponseController.
-type recorder struct {
+type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int64
 }
 
-func (r *recorder) WriteHeader(code int) {
+func (r *statusWriter) WriteHeader(code int) {
 	if r.status == 0 {
 		r.status = code
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
-func (r *recorder) Write(b []byte) (int, error) {
+func (r *statusWriter) Write(b []byte) (int, error) {
 	if r.status == 0 {
 		r.status = http.StatusOK
 	}
@@ -37,17 +37,17 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return n, err
 }
 
-func (r *recorder) Flush() {
+func (r *statusWriter) Flush() {
 	if f, ok := r.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
 }
 
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+func (r *statusWriter) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // Hijack hands the connection to a WebSocket upgrade (libraries that
 // assert http.Hijacker rather than use http.ResponseController).
-func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+func (r *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	if r.status == 0 {
 		r.status = http.StatusSwitchingProtocols
 	}
@@ -62,7 +62,7 @@ func (s *server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		r, info := httpx.WithInfo(r)
-		rec := &recorder{ResponseWriter: w}
+		rec := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(rec, r)
 		d := time.Since(start)
 		if rec.status == 0 {
@@ -171,7 +171,7 @@ func (s *server) limitBody(next http.Handler) http.Handler {
 		switch {
 		case strings.HasPrefix(r.URL.Path, "/admin/"):
 			max = s.o.MaxAdminBodyBytes
-		case strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/"):
+		case isFileBody(r.Header.Get("Content-Type")):
 			max = s.o.MaxUploadBytes
 			// Past the server's ReadTimeout; a failure leaves the default.
 			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.o.UploadTimeout))

@@ -1,5 +1,6 @@
 // Package server assembles Parley's HTTP surface: the shared middleware
-// (request log and metrics, recover, CORS, body limits, client address) in
+// (request log and metrics, recover, CORS, request journal and faults,
+// body limits, client address) in
 // front of the prefix table that routes each request to its dialect or to
 // Parley's own API.
 package server
@@ -13,7 +14,9 @@ import (
 
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/fault"
 	"parley/server/httpx"
+	"parley/server/journal"
 	"parley/server/metrics"
 )
 
@@ -39,6 +42,10 @@ type Options struct {
 	Version Version
 	// Ready reports whether the server may take traffic (for /readyz).
 	Ready func() bool
+	// Journal keeps recent requests per app (nil: off, and free).
+	Journal *journal.Journal
+	// Faults holds the fault rules the admin API adds (nil: a new set).
+	Faults *fault.Set
 }
 
 // Version names the running build.
@@ -87,10 +94,14 @@ func New(svc *core.Service, o Options) http.Handler {
 	if o.UploadTimeout == 0 {
 		o.UploadTimeout = time.Hour
 	}
+	if o.Faults == nil {
+		o.Faults = fault.NewSet()
+	}
 	s := &server{o: o, log: o.Logger}
 	mux := http.NewServeMux()
 	// The prefix table (docs/architecture.md): one dialect or API per prefix.
-	mux.Handle("/admin/v1/", admin.New(svc))
+	mux.Handle("/admin/v1/", admin.New(svc, admin.Tools{Journal: o.Journal, Faults: o.Faults}))
+	mux.Handle("GET /admin/v1/openapi.json", serveDocument(admin.OpenAPI))
 	mountDialects(mux, svc)
 	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "alive")
@@ -116,9 +127,10 @@ func New(svc *core.Service, o Options) http.Handler {
 	// The middleware, outermost first: every request passes each in this
 	// order before the prefix table. Add a layer by adding a line.
 	chain := []func(http.Handler) http.Handler{
-		s.observe,    // request info, then one log line and the metrics
-		s.recoverer,  // a panic becomes a logged 500
-		s.cors,       // preflights answered, CORS headers set
+		s.observe,   // request info, then one log line and the metrics
+		s.recoverer, // a panic becomes a logged 500
+		s.cors,      // preflights answered, CORS headers set
+		newObserver(svc, o.Journal, o.Faults).wrap, // the request journal and fault rules
 		s.limitBody,  // body limits by route kind
 		s.clientAddr, // the client's address, for rate limits
 	}
@@ -136,4 +148,17 @@ func writeStatus(w http.ResponseWriter, status int, text string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"status": text})
+}
+
+// isFileBody reports whether a body of this Content-Type carries a file:
+// multipart forms, and raw bytes of a media or binary type (the PUT of a
+// reserved upload). JSON and text bodies are not.
+func isFileBody(contentType string) bool {
+	ct := strings.ToLower(strings.TrimSpace(contentType))
+	for _, p := range []string{"multipart/", "image/", "video/", "audio/", "application/octet-stream", "application/pdf", "application/zip"} {
+		if strings.HasPrefix(ct, p) {
+			return true
+		}
+	}
+	return false
 }

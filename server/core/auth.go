@@ -57,8 +57,21 @@ var errBadCredentials = Errorf(EUNAUTHENTICATED, "invalid credentials")
 // proves. It is the only way to get a Caller. Successful look-ups are cached
 // (guarded by an epoch, so a credential removed meanwhile is never cached
 // again), and a verified password is cached too, so that Basic auth on
-// every request costs no hashing.
+// every request costs no hashing. The request's trace (trace.go) learns the
+// secret, to hide it, and the caller proved.
 func (s *Service) Authenticate(ctx context.Context, cr Credential) (*Caller, error) {
+	noteSecret(ctx, cr.Secret)
+	c, err := s.authenticate(ctx, cr)
+	if err != nil {
+		return nil, err
+	}
+	if err := noteCaller(ctx, c.app, c.user); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *Service) authenticate(ctx context.Context, cr Credential) (*Caller, error) {
 	if cr.Kind == CredAdmin {
 		// The token first: who cannot prove it learns nothing of which apps exist.
 		if _, err := s.authAdmin(ctx, nil, cr.Secret); err != nil {
@@ -312,8 +325,12 @@ func (s *Service) Login(ctx context.Context, c *Caller, login, password string) 
 	if err := s.rateLimit(ctx, c.app, "login "+login); err != nil {
 		return nil, err
 	}
+	noteSecret(ctx, password)
 	pc, err := s.authPassword(ctx, c.app, login, password)
 	if err != nil {
+		return nil, err
+	}
+	if err := noteCaller(ctx, c.app, pc.user); err != nil {
 		return nil, err
 	}
 	return s.issueToken(ctx, c.app, pc.user, "")
@@ -345,6 +362,7 @@ func (s *Service) issueToken(ctx context.Context, app *App, u *User, token strin
 	if token == "" {
 		token = s.token()
 	}
+	noteSecret(ctx, token)
 	now := s.Now()
 	t := &Token{AppPK: app.PK, UserPK: u.PK, Hash: HashSecret(token), CreatedAt: now}
 	if s.limits.TokenTTL > 0 {

@@ -28,6 +28,7 @@ type SendInput struct {
 	Encrypted          bool
 	MachineOnly        bool
 	CreatedAt          time.Time // zero: now
+	Dialect            string    // the API it came through; "": the request's
 }
 
 func (s *Service) checkSend(in *SendInput) error {
@@ -106,6 +107,9 @@ func (s *Service) SendMessage(ctx context.Context, c *Caller, in SendInput) (m *
 	if err := s.checkSend(&in); err != nil {
 		return nil, false, err
 	}
+	if in.Dialect == "" {
+		in.Dialect = dialectOf(ctx)
+	}
 	var conv *Conversation
 	err = s.write(ctx, func(tx Tx) (err error) {
 		conv, m, created, err = s.send(tx, c, in)
@@ -151,7 +155,7 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	}
 	now := s.Now()
 	m := &Message{AppPK: c.app.PK, ID: in.ID, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.user.PK, Owner: c.user,
-		Type: in.Type, CustomType: in.CustomType, Body: in.Body, HTML: in.HTML, Metadata: in.Metadata, Entities: in.Entities,
+		Type: in.Type, CustomType: in.CustomType, Body: in.Body, HTML: in.HTML, Dialect: in.Dialect, Metadata: in.Metadata, Entities: in.Entities,
 		Annotations: in.Annotations, Tags: in.Tags, Attachments: in.Attachments, Recipients: dedupe(in.Recipients),
 		ShowInConversation: in.ShowInConversation == nil || *in.ShowInConversation, Encrypted: in.Encrypted,
 		MachineOnly: in.MachineOnly, CreatedAt: now, ReceivedAt: now, UpdatedAt: now}

@@ -66,12 +66,15 @@ type Service struct {
 	token  func() string
 	log    *slog.Logger
 	limits Limits
-	auth   *authCache
+	auth   *CredentialCache
+	watch  watchers     // waiters of WaitMessages
+	prune  retention    // retention bounds (retention.go)
 	rate   *rateLimiter // nil: no rate limits
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 	typing    *typingState
-	blobMu    blobLock // files: blob commits and removals
+	blobMu    blobLock    // files: blob commits and removals
+	slots     uploadSlots // files: uploads reserved for a later PUT
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
@@ -99,7 +102,7 @@ type Options struct {
 
 // NewService returns a Service over the given store.
 func NewService(o Options) *Service {
-	s := &Service{store: o.Store, blobs: o.Blobs, pub: o.Publisher, now: o.Now, token: o.NewToken, log: o.Logger, limits: DefaultLimits, auth: newAuthCache(), passwords: newPasswords(o.PasswordIterations)}
+	s := &Service{store: o.Store, blobs: o.Blobs, pub: o.Publisher, now: o.Now, token: o.NewToken, log: o.Logger, limits: DefaultLimits, auth: credentialsOf(o.Store), passwords: newPasswords(o.PasswordIterations)}
 	if s.pub == nil {
 		s.pub = NopPublisher{}
 	}
@@ -139,6 +142,7 @@ func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Milliseco
 func (s *Service) publish(events ...Event) {
 	for _, e := range events {
 		s.pub.Publish(e)
+		s.watch.notify(e.AppPK)
 	}
 }
 

@@ -27,6 +27,7 @@ import (
 	"parley/server"
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/journal"
 	"parley/server/realtime"
 )
 
@@ -70,6 +71,7 @@ type Env struct {
 
 type config struct {
 	fixtures string
+	journal  int
 	service  []func(*core.Options)
 	fs       afero.Fs
 	limits   *core.Limits
@@ -88,6 +90,9 @@ type Option func(*config)
 // WithFixtures loads the named fixture file (relative to the repository
 // root) instead of testdata/fixtures.json; "" loads none.
 func WithFixtures(path string) Option { return func(c *config) { c.fixtures = path } }
+
+// WithJournal turns the request journal on, keeping n requests per app.
+func WithJournal(n int) Option { return func(c *config) { c.journal = n } }
 
 // WithService changes the core's options before the service is built (a
 // short typing TTL, timers the test fires).
@@ -152,7 +157,7 @@ func New(tb testing.TB, opts ...Option) *Env {
 		}
 	}
 	// Request lines would drown a failing test's own output.
-	srv := httptest.NewServer(server.New(svc, server.Options{Logger: slog.New(slog.DiscardHandler)}))
+	srv := httptest.NewServer(server.New(svc, server.Options{Logger: slog.New(slog.DiscardHandler), Journal: journal.New(cfg.journal, 0)}))
 	tb.Cleanup(srv.Close)
 	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Fs: cfg.fs, Server: srv, URL: srv.URL}
 }
@@ -198,7 +203,12 @@ func (e *Env) Do(method, path, body string, headers ...string) (*http.Response, 
 	}
 	for _, h := range headers {
 		name, value, _ := strings.Cut(h, ":")
-		req.Header.Set(strings.TrimSpace(name), strings.TrimSpace(value))
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if strings.EqualFold(name, "Host") {
+			req.Host = value // absolute URLs in answers are built from it
+			continue
+		}
+		req.Header.Set(name, value)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
