@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"parley/server/core"
+	"parley/server/dialect/appnet"
 	"parley/server/dialect/channelize"
 	"parley/server/dialect/sceyt"
 )
@@ -27,6 +28,7 @@ type Dialect struct {
 func Dialects() []Dialect {
 	return []Dialect{
 		{Name: "channelize", Prefix: "/v2/", New: channelize.New, WriteError: channelize.WriteStatus, OpenAPI: channelize.OpenAPI},
+		{Name: "appnet", Prefix: "/stream/0/", New: appnet.New, WriteError: appnet.WriteStatus, OpenAPI: appnet.OpenAPI},
 	}
 }
 
