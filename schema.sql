@@ -30,7 +30,10 @@ CREATE TABLE apps (
 
 CREATE TABLE admin_tokens (
 	hash       TEXT    PRIMARY KEY,
-	created_at INTEGER NOT NULL
+	created_at INTEGER NOT NULL,
+	-- start: made at first start; flag: --admin-token (replaced when it
+	-- changes); api: POST /admin/v1/tokens
+	origin     TEXT    NOT NULL DEFAULT 'start' CHECK (origin IN ('start', 'flag', 'api'))
 ) WITHOUT ROWID;
 
 CREATE TABLE users (

@@ -61,3 +61,12 @@ func eventRenderers() map[string]realtime.MessageRenderer {
 	}
 	return out
 }
+
+// dialects names the dialect of each ServeMux pattern, for the request log
+// and the metrics (add a line with each mount above).
+var dialects = map[string]string{
+	"/admin/v1/": "admin",
+	"/v2/":       "channelize",
+	"/v1/":       "sceyt",
+	"/stream/0/": "appnet",
+}

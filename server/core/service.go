@@ -67,8 +67,9 @@ type Service struct {
 	log    *slog.Logger
 	limits Limits
 	auth   *CredentialCache
-	watch  watchers  // waiters of WaitMessages
-	prune  retention // retention bounds (retention.go)
+	watch  watchers     // waiters of WaitMessages
+	prune  retention    // retention bounds (retention.go)
+	rate   *rateLimiter // nil: no rate limits
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 	typing    *typingState
@@ -87,6 +88,8 @@ type Options struct {
 	NewToken  func() string
 	Logger    *slog.Logger
 	Limits    *Limits
+	// RateLimits, when set, bound credential calls from the network.
+	RateLimits *RateLimits
 	// PasswordIterations is the PBKDF2 work factor of new password hashes;
 	// 0: DefaultPasswordIterations. Throwaway instances may lower it.
 	PasswordIterations int
@@ -114,6 +117,9 @@ func NewService(o Options) *Service {
 	}
 	if s.log == nil {
 		s.log = slog.Default()
+	}
+	if o.RateLimits != nil {
+		s.rate = newRateLimiter(*o.RateLimits)
 	}
 	if o.Limits != nil {
 		s.limits = *o.Limits

@@ -50,6 +50,15 @@ type Tx interface {
 	AdminTokenExists(hash string) (bool, error)
 	CountAdminTokens() (int, error)
 
+	// Admin tokens by origin, and key rotation (ops).
+	InsertAdminTokenFrom(t *AdminToken, hash string) error
+	ListAdminTokens() ([]*AdminToken, error)
+	// DeleteAdminToken removes the token whose hash starts with id.
+	DeleteAdminToken(id string) error
+	// DeleteAdminTokensFrom removes the origin's tokens except keepHash's.
+	DeleteAdminTokensFrom(origin, keepHash string) error
+	UpdateAppSecret(appPK int64, secretHash string) error
+
 	// Users and their credentials.
 	InsertUser(u *User, passwordHash string) error // sets PK; ID defaults to PK in decimal
 	UpdateUser(u *User) error

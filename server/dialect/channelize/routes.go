@@ -1,4 +1,4 @@
-// Package channelize speaks the Channelize.io Application API v2 (seed 001)
+// Package channelize speaks the Channelize.io Application API v2
 // at /v2/: it parses Channelize requests, makes one core call and writes the
 // answer in Channelize's wire format. Every rule is the core's.
 package channelize
@@ -96,8 +96,11 @@ type route struct {
 func (a *api) wrap(rt route) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := httprouter.ParamsFromContext(r.Context())
+		info := httpx.InfoOf(r.Context())
+		info.Route = rt.path
 		c, err := a.authenticate(r, rt.auth)
 		if err == nil {
+			info.App = c.App().ID
 			err = rt.h(w, r, c, p)
 		}
 		if err != nil {
