@@ -50,6 +50,14 @@ type Team struct {
 	CreatedAt time.Time
 }
 
+// TeamMember is a user's membership of a team: owners and admins
+// administer the team and its channels.
+type TeamMember struct {
+	UserPK int64
+	User   *User
+	Role   Role
+}
+
 // Caller is who a request acts as: an app (server-to-server secret) and,
 // usually, one of its users. The policy decides from it alone.
 type Caller struct {

@@ -254,15 +254,20 @@ type TeamInput struct {
 	ID      string
 	Name    string
 	Members []string // user ids
+	Admins  []string // user ids of the team's admins (members too)
 }
 
 // CreateTeam creates a team of the trusted caller's app.
 func (s *Service) CreateTeam(ctx context.Context, c *Caller, in TeamInput) (*Team, error) {
-	if !appWide(c) {
-		return nil, Errorf(EFORBIDDEN, "only the app may create teams")
-	}
 	var t *Team
 	err := s.write(ctx, func(tx Tx) (err error) {
+		if !appWide(c) {
+			// A user who administers a team creates one and administers it.
+			if err := s.mayCreateTeam(tx, c); err != nil {
+				return err
+			}
+			in.Admins = append(in.Admins, c.User.ID)
+		}
 		t, err = s.createTeam(tx, c.App, in)
 		return err
 	})
@@ -289,6 +294,18 @@ func (s *Service) createTeam(tx Tx, app *App, in TeamInput) (*Team, error) {
 			return nil, notFoundAs(err, Invalidf("members", "unknown user %q", id))
 		}
 		if err := tx.AddTeamMember(t.PK, u.PK, RoleMember); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.checkIDs("admins", in.Admins, true); err != nil {
+		return nil, err
+	}
+	for _, id := range dedupe(in.Admins) {
+		u, err := tx.UserByID(app.PK, id)
+		if err != nil {
+			return nil, notFoundAs(err, Invalidf("admins", "unknown user %q", id))
+		}
+		if err := tx.AddTeamMember(t.PK, u.PK, RoleAdmin); err != nil {
 			return nil, err
 		}
 	}

@@ -11,12 +11,15 @@ func (s *Service) membership(tx Tx, c *Caller, conv *Conversation) (*Member, err
 	}
 	me, err := tx.Member(conv.PK, c.User.PK)
 	if ErrorCode(err) == ENOTFOUND {
-		return nil, nil
+		me, err = nil, nil
 	}
-	if err == nil {
+	if err != nil {
+		return nil, err
+	}
+	if me != nil {
 		conv.Me = me
 	}
-	return me, err
+	return s.teamMembership(tx, c, conv, me)
 }
 
 // AddMembers adds users to a conversation: admins add anyone; anyone may
@@ -154,6 +157,10 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 			}
 			removed = append(removed, id)
 		}
+		if conv.Kind == KindDirect && conv.MemberCount <= len(removed) {
+			// A direct conversation lasts until both have left it.
+			return tx.DeleteConversation(conv.PK)
+		}
 		return nil
 	})
 	if err != nil {
@@ -183,6 +190,10 @@ func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p P
 	err = s.read(ctx, func(tx Tx) error {
 		conv, _, err := s.conversation(tx, c, convID)
 		if err != nil {
+			return err
+		}
+		if inherited, ok, err := s.inheritedMembers(tx, conv, p); ok || err != nil {
+			members = inherited
 			return err
 		}
 		members, err = tx.ListMembers(conv.PK, p)

@@ -41,7 +41,7 @@ func canPost(c *Caller, conv *Conversation, me *Member) error {
 // canManage decides whether the caller administers the conversation: adds
 // and removes others, pins, recalls others' messages.
 func canManage(c *Caller, me *Member) error {
-	if appWide(c) || (me != nil && me.Role.CanManage()) {
+	if appWide(c) || (me != nil && (me.Role.CanManage() || me.TeamRole.CanManage())) {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "only conversation admins may do this")
@@ -143,4 +143,45 @@ func canHide(c *Caller, conv *Conversation) error {
 // users do not.
 func CanSeeEmail(c *Caller, u *User) bool {
 	return c.Trusted || (c.User != nil && c.User.PK == u.PK)
+}
+
+// Teams. A team's members see the team; a team without members is open to
+// every user of the app. A team channel either has its own member list or
+// inherits its team's members (and so is open to all when the team is).
+// Team owners and admins administer the team and its channels, but read a
+// channel's messages only as its members (the channel's privacy holds
+// against its administrators).
+
+// inheritedMember decides whether a user without a member row belongs to
+// a channel that inherits its team's members, from the user's team role
+// ("" when not a team member) and the team's member count.
+func inheritedMember(teamRole Role, teamMembers int) bool {
+	return teamRole != "" || teamMembers == 0
+}
+
+// canSeeTeam decides whether the caller sees a team and its channel list.
+func canSeeTeam(c *Caller, teamRole Role, teamMembers int) error {
+	if appWide(c) || inheritedMember(teamRole, teamMembers) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "not a member of this team")
+}
+
+// canAdministerTeam decides whether the caller administers a team: its
+// members, name and channels.
+func canAdministerTeam(c *Caller, teamRole Role) error {
+	if appWide(c) || teamRole.CanManage() {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "only team admins may do this")
+}
+
+// canCreateTeam decides whether the caller may create a team: the app, or
+// a user who administers a team already (the creator becomes the new
+// team's admin).
+func canCreateTeam(c *Caller, administers int) error {
+	if appWide(c) || (c.User != nil && administers > 0) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "only team admins may create teams")
 }

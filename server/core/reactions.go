@@ -26,6 +26,7 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 	if err := requireUser(c, "reacting"); err != nil {
 		return err
 	}
+	name = NormalizeReaction(name)
 	if err := s.checkReaction(name); err != nil {
 		return err
 	}
@@ -61,6 +62,7 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 
 // ListReactions lists the users who reacted to a message with one name.
 func (s *Service) ListReactions(ctx context.Context, c *Caller, messageID, name string, p Page) ([]*User, error) {
+	name = NormalizeReaction(name)
 	if err := s.checkReaction(name); err != nil {
 		return nil, err
 	}

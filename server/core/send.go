@@ -133,6 +133,11 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	if err := canPost(c, conv, me); err != nil {
 		return nil, nil, false, err
 	}
+	return s.sendTo(tx, c, conv, in)
+}
+
+// sendTo stores a message in a conversation the caller may post to.
+func (s *Service) sendTo(tx Tx, c *Caller, conv *Conversation, in SendInput) (*Conversation, *Message, bool, error) {
 	if in.ID != "" {
 		old, err := tx.MessageByID(c.App.PK, in.ID)
 		if err == nil {
@@ -207,6 +212,15 @@ func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Membe
 		if role != "" {
 			me = &Member{ConversationPK: pk, UserPK: c.User.PK, User: c.User, Role: role}
 			conv.Me = me
+		} else if kind != KindDirect {
+			// Not on the member list: a team channel may still take the
+			// caller in from its team (the rare path; load it whole).
+			if conv, err = tx.ConversationByPK(pk); err != nil {
+				return nil, nil, err
+			}
+			if me, err = s.teamMembership(tx, c, conv, nil); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	if err := canRead(c, conv, me); err != nil {

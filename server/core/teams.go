@@ -1,0 +1,231 @@
+package core
+
+import "context"
+
+// ChannelInfo is what a team channel adds to its conversation.
+type ChannelInfo struct {
+	Description string
+	// MembersInherited: the channel has no member list of its own; its
+	// team's members are its members.
+	MembersInherited bool
+}
+
+// Channel is a conversation of a team as CoWork shows it.
+type Channel struct {
+	*Conversation
+	ChannelInfo
+	// Members is filled only for team administration: the channel's own
+	// member list (empty when inherited).
+	Members []*Member
+}
+
+// DirectTeamID names the pseudo-team whose channels are the caller's
+// direct conversations (CoWork's "directmessages").
+const DirectTeamID = "directmessages"
+
+// teamMembership completes the caller's membership of a team conversation:
+// it sets the caller's team role on their member row and, in a channel that
+// inherits its team's members, makes one for a caller who has no row of
+// their own. Conversations outside teams cost nothing.
+func (s *Service) teamMembership(tx Tx, c *Caller, conv *Conversation, me *Member) (*Member, error) {
+	if c.User == nil || conv.TeamPK == 0 {
+		return me, nil
+	}
+	role, n, err := tx.TeamRole(conv.TeamPK, c.User.PK)
+	if err != nil {
+		return nil, err
+	}
+	if me != nil {
+		me.TeamRole = role
+		return me, nil
+	}
+	info, err := tx.TeamChannel(conv.PK)
+	if err != nil || !info.MembersInherited || !inheritedMember(role, n) {
+		return nil, err
+	}
+	me = &Member{ConversationPK: conv.PK, UserPK: c.User.PK, User: c.User, Role: RoleMember, TeamRole: role, Inherited: true}
+	conv.Me = me
+	return me, nil
+}
+
+// team loads a team of the caller's app with the caller's role in it and
+// its member count.
+func (s *Service) team(tx Tx, c *Caller, id string) (*Team, Role, int, error) {
+	if err := s.checkID("teamId", id); err != nil {
+		return nil, "", 0, err
+	}
+	t, err := tx.TeamByID(c.App.PK, id)
+	if err != nil {
+		return nil, "", 0, notFoundAs(err, Errorf(ENOTFOUND, "team %q not found", id))
+	}
+	if c.User == nil {
+		return t, "", 0, nil
+	}
+	role, n, err := tx.TeamRole(t.PK, c.User.PK)
+	return t, role, n, err
+}
+
+// ListMyTeams lists the teams the caller sees: those they belong to and
+// those open to everyone; the app sees all of its teams.
+func (s *Service) ListMyTeams(ctx context.Context, c *Caller) ([]*Team, error) {
+	var teams []*Team
+	err := s.read(ctx, func(tx Tx) (err error) {
+		var userPK int64
+		if c.User != nil {
+			userPK = c.User.PK
+		} else if !appWide(c) {
+			return Errorf(EFORBIDDEN, "no user to list teams for")
+		}
+		teams, err = tx.TeamsOf(c.App.PK, userPK)
+		return err
+	})
+	return teams, err
+}
+
+// GetTeam returns a team the caller sees.
+func (s *Service) GetTeam(ctx context.Context, c *Caller, id string) (*Team, error) {
+	var t *Team
+	err := s.read(ctx, func(tx Tx) error {
+		var role Role
+		var n int
+		var err error
+		if t, role, n, err = s.team(tx, c, id); err != nil {
+			return err
+		}
+		return canSeeTeam(c, role, n)
+	})
+	return t, err
+}
+
+// ListTeamChannels lists the channels of a team that the caller may read:
+// those with the caller on their member list and those inheriting the
+// team's members. DirectTeamID lists the caller's direct conversations.
+func (s *Service) ListTeamChannels(ctx context.Context, c *Caller, teamID string) ([]*Channel, error) {
+	if teamID == DirectTeamID {
+		convs, err := s.ListConversations(ctx, c, ConversationQuery{Kinds: []ConversationKind{KindDirect}, Limit: s.limits.MaxPageSize})
+		if err != nil {
+			return nil, err
+		}
+		out := make([]*Channel, len(convs))
+		for i, conv := range convs {
+			out[i] = &Channel{Conversation: conv}
+		}
+		return out, nil
+	}
+	var chans []*Channel
+	err := s.read(ctx, func(tx Tx) error {
+		t, role, n, err := s.team(tx, c, teamID)
+		if err != nil {
+			return err
+		}
+		if err := canSeeTeam(c, role, n); err != nil {
+			return err
+		}
+		var userPK int64
+		if c.User != nil {
+			userPK = c.User.PK
+		}
+		chans, err = tx.ListTeamChannels(t.PK, userPK)
+		return err
+	})
+	return chans, err
+}
+
+// TeamChannel returns a channel of a team that the caller may read. With
+// DirectTeamID it is one of the caller's direct conversations.
+func (s *Service) TeamChannel(ctx context.Context, c *Caller, teamID, channelID string) (*Channel, error) {
+	var ch *Channel
+	err := s.read(ctx, func(tx Tx) error {
+		var err error
+		ch, err = s.teamChannel(tx, c, teamID, channelID)
+		return err
+	})
+	return ch, err
+}
+
+func (s *Service) teamChannel(tx Tx, c *Caller, teamID, channelID string) (*Channel, error) {
+	if err := s.checkID("channelId", channelID); err != nil {
+		return nil, err
+	}
+	missing := Errorf(ENOTFOUND, "channel %q not found in team %q", channelID, teamID)
+	if teamID == DirectTeamID {
+		conv, _, err := s.conversation(tx, c, channelID)
+		if err != nil {
+			return nil, notFoundAs(err, missing)
+		}
+		if conv.Kind != KindDirect {
+			return nil, missing
+		}
+		return &Channel{Conversation: conv}, nil
+	}
+	t, role, n, err := s.team(tx, c, teamID)
+	if err != nil {
+		return nil, err
+	}
+	if err := canSeeTeam(c, role, n); err != nil {
+		return nil, err
+	}
+	conv, err := tx.ConversationByID(c.App.PK, channelID)
+	if err != nil || conv.TeamPK != t.PK {
+		return nil, notFoundAs(err, missing)
+	}
+	info, err := tx.TeamChannel(conv.PK)
+	if err != nil {
+		return nil, err
+	}
+	me, err := s.membership(tx, c, conv)
+	if err != nil {
+		return nil, err
+	}
+	if err := canRead(c, conv, me); err != nil {
+		return nil, err
+	}
+	return &Channel{Conversation: conv, ChannelInfo: info}, nil
+}
+
+// inheritedMembers lists the members of a channel that inherits its
+// team's: the team's members, or every user of the app for an open team.
+// ok is false when the conversation has its own member list.
+func (s *Service) inheritedMembers(tx Tx, conv *Conversation, p Page) ([]*Member, bool, error) {
+	if conv.TeamPK == 0 {
+		return nil, false, nil
+	}
+	info, err := tx.TeamChannel(conv.PK)
+	if err != nil || !info.MembersInherited {
+		return nil, false, err
+	}
+	tms, err := tx.ListTeamMemberRoles(conv.TeamPK)
+	if err != nil {
+		return nil, true, err
+	}
+	var users []*User
+	roles := map[int64]Role{}
+	if len(tms) == 0 {
+		if users, err = tx.ListUsers(conv.AppPK, p); err != nil {
+			return nil, true, err
+		}
+	} else {
+		for i, tm := range tms {
+			if i >= p.Skip && len(users) < p.Limit {
+				users = append(users, tm.User)
+			}
+			roles[tm.UserPK] = tm.Role
+		}
+	}
+	out := make([]*Member, len(users))
+	for i, u := range users {
+		out[i] = &Member{ConversationPK: conv.PK, UserPK: u.PK, User: u, Role: RoleMember, TeamRole: roles[u.PK], Inherited: true}
+	}
+	return out, true, nil
+}
+
+// OpenDirect returns the caller's direct conversation with another user,
+// creating it on first use; a caller who had left it is back in.
+func (s *Service) OpenDirect(ctx context.Context, c *Caller, userID string) (*Conversation, error) {
+	var conv *Conversation
+	err := s.write(ctx, func(tx Tx) (err error) {
+		conv, _, err = s.openDirect(tx, c, userID)
+		return err
+	})
+	return conv, err
+}
