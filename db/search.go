@@ -21,10 +21,10 @@ func matchExpr(terms []core.SearchTerm) string {
 	return strings.Join(parts, ` AND `)
 }
 
-// SearchMessages returns the messages whose text matches f's terms in f's
+// FullTextSearch returns the messages whose text matches f's terms in f's
 // conversations as f's viewer sees them, newest first. The full-text index
 // yields keys newest first, so a page stops reading at its limit.
-func (t *tx) SearchMessages(f core.SearchFilter) ([]*core.Message, error) {
+func (t *tx) FullTextSearch(f core.SearchFilter) ([]*core.Message, error) {
 	where := []string{`messages_fts MATCH ?`, `m.app_pk = ?`, `m.deleted_at IS NULL`}
 	args := []any{matchExpr(f.Terms), f.AppPK}
 	if !f.AllConversations {

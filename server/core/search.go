@@ -129,7 +129,7 @@ func (s *Service) Search(ctx context.Context, c *Caller, q SearchQuery) ([]*Mess
 			return nil
 		}
 		var err error
-		out, err = tx.SearchMessages(f)
+		out, err = tx.FullTextSearch(f)
 		return err
 	})
 	return out, err

@@ -146,7 +146,7 @@ type Tx interface {
 	ListRevisions(messagePK int64) ([]*Revision, error) // oldest first
 
 	// Search: visible messages whose text matches, newest first.
-	SearchMessages(f SearchFilter) ([]*Message, error)
+	FullTextSearch(f SearchFilter) ([]*Message, error)
 	// SearchScope lists the conversations of the app the user might read:
 	// the user's, the open ones, and the team channels that inherit their
 	// team's members; the policy decides on each.
