@@ -5,9 +5,11 @@ import (
 
 	"parley/server/core"
 	"parley/server/dialect/channelize"
+	"parley/server/dialect/cowork"
 )
 
 // mountDialects adds each wire dialect under its prefix.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
 	mux.Handle("/v2/", channelize.New(svc))
+	mux.Handle("/api/cowork/", cowork.New(svc))
 }

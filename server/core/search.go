@@ -77,7 +77,7 @@ func ParseSearch(q string) []SearchTerm {
 // caller may read (the same policy as every list): those they are a
 // member of, open ones, and team channels that take them in from their
 // team; the app searches all of its conversations.
-func (s *Service) Search(ctx context.Context, c *Caller, q SearchQuery) ([]*Message, error) {
+func (s *Service) Search(ctx context.Context, c *Caller, q SearchQuery) ([]SearchHit, error) {
 	if err := checkText("q", q.Text, 1000); err != nil {
 		return nil, err
 	}
@@ -97,7 +97,7 @@ func (s *Service) Search(ctx context.Context, c *Caller, q SearchQuery) ([]*Mess
 	if c.User == nil && !appWide(c) {
 		return nil, Errorf(EFORBIDDEN, "no user to search for")
 	}
-	var out []*Message
+	var out []SearchHit
 	err = s.read(ctx, func(tx Tx) error {
 		f := SearchFilter{AppPK: c.App.PK, Terms: terms, Limit: p.Limit}
 		if c.User != nil {
@@ -128,11 +128,30 @@ func (s *Service) Search(ctx context.Context, c *Caller, q SearchQuery) ([]*Mess
 		if !f.AllConversations && len(f.ConversationPKs) == 0 {
 			return nil
 		}
-		var err error
-		out, err = tx.FullTextSearch(f)
-		return err
+		msgs, err := tx.FullTextSearch(f)
+		if err != nil {
+			return err
+		}
+		convs := map[int64]*Conversation{}
+		for _, m := range msgs {
+			conv := convs[m.ConversationPK]
+			if conv == nil {
+				if conv, err = tx.ConversationByPK(m.ConversationPK); err != nil {
+					return err
+				}
+				convs[m.ConversationPK] = conv
+			}
+			out = append(out, SearchHit{Message: m, Conversation: conv})
+		}
+		return nil
 	})
 	return out, err
+}
+
+// SearchHit is a message found, with its conversation (for its team).
+type SearchHit struct {
+	Message      *Message
+	Conversation *Conversation
 }
 
 // readableConversations lists the keys of every conversation the calling

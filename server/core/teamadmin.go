@@ -217,8 +217,12 @@ func (s *Service) channelOf(tx Tx, c *Caller, t *Team, channelID string) (*Chann
 		return nil, err
 	}
 	conv, err := tx.ConversationByID(c.App.PK, channelID)
-	if err != nil || conv.TeamPK != t.PK {
-		return nil, notFoundAs(err, Errorf(ENOTFOUND, "channel %q not found in team %q", channelID, t.ID))
+	missing := Errorf(ENOTFOUND, "channel %q not found in team %q", channelID, t.ID)
+	if err != nil {
+		return nil, notFoundAs(err, missing)
+	}
+	if conv.TeamPK != t.PK {
+		return nil, missing
 	}
 	info, err := tx.TeamChannel(conv.PK)
 	return &Channel{Conversation: conv, ChannelInfo: info}, err
@@ -293,4 +297,26 @@ func (s *Service) BotMessage(ctx context.Context, c *Caller, teamID, channelID s
 	}
 	s.publish(s.messageEvent(ctx, EventMessageCreated, c, conv, m))
 	return m, nil
+}
+
+// CreateTeamDetail creates a team (see CreateTeam) and answers it with its
+// members.
+func (s *Service) CreateTeamDetail(ctx context.Context, c *Caller, in TeamInput) (*TeamDetail, error) {
+	var d *TeamDetail
+	err := s.write(ctx, func(tx Tx) error {
+		if !appWide(c) {
+			if err := s.mayCreateTeam(tx, c); err != nil {
+				return err
+			}
+			in.Admins = append(in.Admins, c.User.ID)
+		}
+		t, err := s.createTeam(tx, c.App, in)
+		if err != nil {
+			return err
+		}
+		members, err := tx.ListTeamMemberRoles(t.PK)
+		d = &TeamDetail{Team: t, Members: members}
+		return err
+	})
+	return d, err
 }

@@ -102,15 +102,7 @@ func (s *Service) GetTeam(ctx context.Context, c *Caller, id string) (*Team, err
 // team's members. DirectTeamID lists the caller's direct conversations.
 func (s *Service) ListTeamChannels(ctx context.Context, c *Caller, teamID string) ([]*Channel, error) {
 	if teamID == DirectTeamID {
-		convs, err := s.ListConversations(ctx, c, ConversationQuery{Kinds: []ConversationKind{KindDirect}, Limit: s.limits.MaxPageSize})
-		if err != nil {
-			return nil, err
-		}
-		out := make([]*Channel, len(convs))
-		for i, conv := range convs {
-			out[i] = &Channel{Conversation: conv}
-		}
-		return out, nil
+		return s.directChannels(ctx, c)
 	}
 	var chans []*Channel
 	err := s.read(ctx, func(tx Tx) error {
@@ -166,8 +158,11 @@ func (s *Service) teamChannel(tx Tx, c *Caller, teamID, channelID string) (*Chan
 		return nil, err
 	}
 	conv, err := tx.ConversationByID(c.App.PK, channelID)
-	if err != nil || conv.TeamPK != t.PK {
+	if err != nil {
 		return nil, notFoundAs(err, missing)
+	}
+	if conv.TeamPK != t.PK {
+		return nil, missing
 	}
 	info, err := tx.TeamChannel(conv.PK)
 	if err != nil {
@@ -221,11 +216,90 @@ func (s *Service) inheritedMembers(tx Tx, conv *Conversation, p Page) ([]*Member
 
 // OpenDirect returns the caller's direct conversation with another user,
 // creating it on first use; a caller who had left it is back in.
-func (s *Service) OpenDirect(ctx context.Context, c *Caller, userID string) (*Conversation, error) {
-	var conv *Conversation
-	err := s.write(ctx, func(tx Tx) (err error) {
-		conv, _, err = s.openDirect(tx, c, userID)
+func (s *Service) OpenDirect(ctx context.Context, c *Caller, userID string) (*Channel, error) {
+	var ch *Channel
+	err := s.write(ctx, func(tx Tx) error {
+		conv, _, err := s.openDirect(tx, c, userID)
+		if err != nil {
+			return err
+		}
+		ch = &Channel{Conversation: conv}
+		ch.Members, err = tx.ListMembers(conv.PK, Page{Limit: 2})
 		return err
 	})
-	return conv, err
+	return ch, err
+}
+
+// directChannels lists the caller's direct conversations, most recent
+// first, each with its two members (a client names it after the other).
+func (s *Service) directChannels(ctx context.Context, c *Caller) ([]*Channel, error) {
+	f, err := s.conversationFilter(c, ConversationQuery{Kinds: []ConversationKind{KindDirect}, Limit: s.limits.MaxPageSize})
+	if err != nil {
+		return nil, err
+	}
+	var out []*Channel
+	err = s.read(ctx, func(tx Tx) error {
+		convs, err := tx.ListConversations(f)
+		if err != nil {
+			return err
+		}
+		for _, conv := range convs {
+			members, err := tx.ListMembers(conv.PK, Page{Limit: 2})
+			if err != nil {
+				return err
+			}
+			out = append(out, &Channel{Conversation: conv, Members: members})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// ChannelMessage returns a message the caller sees, checking that it is in
+// the channel of the team the client named it by (CoWork addresses every
+// message by team and channel). A deleted message is not found.
+func (s *Service) ChannelMessage(ctx context.Context, c *Caller, teamID, channelID, messageID string) (*Message, error) {
+	var m *Message
+	err := s.read(ctx, func(tx Tx) error {
+		ch, err := s.teamChannel(tx, c, teamID, channelID)
+		if err != nil {
+			return err
+		}
+		if m, _, _, err = s.visibleMessage(tx, c, messageID); err != nil {
+			return err
+		}
+		if m.ConversationPK != ch.PK || m.Deleted() {
+			return Errorf(ENOTFOUND, "message %q not found in channel %q", messageID, channelID)
+		}
+		return nil
+	})
+	return m, err
+}
+
+// LeaveDirect takes the caller out of their direct conversation with
+// another user; when both have left it, it is gone.
+func (s *Service) LeaveDirect(ctx context.Context, c *Caller, userID string) error {
+	if err := requireUser(c, "leaving"); err != nil {
+		return err
+	}
+	if err := s.checkID("userId", userID); err != nil {
+		return err
+	}
+	var convID string
+	err := s.read(ctx, func(tx Tx) error {
+		other, err := tx.UserByID(c.App.PK, userID)
+		if err != nil {
+			return notFoundAs(err, Errorf(ENOTFOUND, "user %q not found", userID))
+		}
+		conv, err := tx.DirectConversation(c.App.PK, directKey(c.User.PK, other.PK))
+		if err != nil {
+			return notFoundAs(err, Errorf(ENOTFOUND, "no direct conversation with %q", userID))
+		}
+		convID = conv.ID
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return s.Leave(ctx, c, convID)
 }

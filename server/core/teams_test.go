@@ -258,11 +258,11 @@ func TestSearch(t *testing.T) {
 	wantCode(t, err, "")
 	find := func(c *core.Caller, q string) []string {
 		t.Helper()
-		msgs, err := svc.Search(ctx, c, core.SearchQuery{Text: q})
+		hits, err := svc.Search(ctx, c, core.SearchQuery{Text: q})
 		wantCode(t, err, "")
 		var ids []string
-		for _, m := range msgs {
-			ids = append(ids, m.ID)
+		for _, h := range hits {
+			ids = append(ids, h.Message.ID)
 		}
 		return ids
 	}
