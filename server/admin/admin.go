@@ -42,6 +42,9 @@ func New(svc *core.Service) http.Handler {
 		{"GET", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.listMembers)},
 		{"POST", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.addMembers)},
 		{"DELETE", "/admin/v1/apps/:app/conversations/:conv/members/:user", a.inApp(a.removeMember)},
+		{"PUT", "/admin/v1/apps/:app/teams/:team/members/:user", a.inApp(a.setTeamRole)},
+		{"GET", "/admin/v1/apps/:app/messages/:msg/revisions", a.inApp(a.listRevisions)},
+		{"GET", "/admin/v1/apps/:app/search", a.inApp(a.search)},
 	} {
 		r.Handle(rt.method, rt.path, a.wrap(rt.h))
 	}

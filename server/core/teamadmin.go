@@ -320,3 +320,25 @@ func (s *Service) CreateTeamDetail(ctx context.Context, c *Caller, in TeamInput)
 	})
 	return d, err
 }
+
+// SetTeamRole adds a user to a team administered by the caller, or changes
+// their role there (owner, admin or member).
+func (s *Service) SetTeamRole(ctx context.Context, c *Caller, teamID, userID string, role Role) error {
+	if !role.Valid() {
+		return Invalidf("role", "unknown role %q", role)
+	}
+	if err := s.checkID("userId", userID); err != nil {
+		return err
+	}
+	return s.write(ctx, func(tx Tx) error {
+		t, err := s.adminTeam(tx, c, teamID)
+		if err != nil {
+			return err
+		}
+		u, err := tx.UserByID(c.App.PK, userID)
+		if err != nil {
+			return notFoundAs(err, Errorf(ENOTFOUND, "user %q not found", userID))
+		}
+		return tx.AddTeamMember(t.PK, u.PK, role)
+	})
+}

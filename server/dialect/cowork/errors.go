@@ -32,6 +32,7 @@ var wireFields = map[string]string{
 	"members":        "memberUserIDs",
 	"messageId":      "messageID",
 	"conversationId": "channelID",
+	"q":              "query",
 }
 
 // wireError is the error body, the same on every endpoint (i-net documents
