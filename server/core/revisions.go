@@ -27,8 +27,8 @@ func (s *Service) keepRevision(tx Tx, c *Caller, m *Message) error {
 		written = m.CreatedAt
 	}
 	r := &Revision{MessagePK: m.PK, Body: m.Body, WrittenAt: written, ReplacedAt: s.Now()}
-	if c.User != nil {
-		r.EditorPK, r.EditorID = c.User.PK, c.User.ID
+	if c.user != nil {
+		r.EditorPK, r.EditorID = c.user.PK, c.user.ID
 	}
 	return tx.InsertRevision(r)
 }

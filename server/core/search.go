@@ -94,14 +94,14 @@ func (s *Service) Search(ctx context.Context, c *Caller, q SearchQuery) ([]Searc
 	if err != nil {
 		return nil, err
 	}
-	if c.User == nil && !appWide(c) {
+	if c.user == nil && !appWide(c) {
 		return nil, Errorf(EFORBIDDEN, "no user to search for")
 	}
 	var out []SearchHit
 	err = s.read(ctx, func(tx Tx) error {
-		f := SearchFilter{AppPK: c.App.PK, Terms: terms, Limit: p.Limit}
-		if c.User != nil {
-			f.ViewerPK = c.User.PK
+		f := SearchFilter{AppPK: c.app.PK, Terms: terms, Limit: p.Limit}
+		if c.user != nil {
+			f.ViewerPK = c.user.PK
 		}
 		if q.ConversationID != "" {
 			conv, _, err := s.conversation(tx, c, q.ConversationID)
@@ -109,7 +109,7 @@ func (s *Service) Search(ctx context.Context, c *Caller, q SearchQuery) ([]Searc
 				return err
 			}
 			f.ConversationPKs = []int64{conv.PK}
-		} else if c.User == nil {
+		} else if c.user == nil {
 			f.AllConversations = true
 		} else {
 			pks, err := s.readableConversations(tx, c)
@@ -119,7 +119,7 @@ func (s *Service) Search(ctx context.Context, c *Caller, q SearchQuery) ([]Searc
 			f.ConversationPKs = pks
 		}
 		if q.BeforeID != "" {
-			m, err := tx.MessageByID(c.App.PK, q.BeforeID)
+			m, err := tx.MessageByID(c.app.PK, q.BeforeID)
 			if err != nil {
 				return notFoundAs(err, Invalidf("before", "unknown message %q", q.BeforeID))
 			}
@@ -136,7 +136,7 @@ func (s *Service) Search(ctx context.Context, c *Caller, q SearchQuery) ([]Searc
 		for _, m := range msgs {
 			conv := convs[m.ConversationPK]
 			if conv == nil {
-				if conv, err = tx.ConversationByPK(m.ConversationPK); err != nil {
+				if conv, err = tx.ConversationByPK(c.app.PK, m.ConversationPK); err != nil {
 					return err
 				}
 				convs[m.ConversationPK] = conv
@@ -157,7 +157,7 @@ type SearchHit struct {
 // readableConversations lists the keys of every conversation the calling
 // user may read, each passed through canRead.
 func (s *Service) readableConversations(tx Tx, c *Caller) ([]int64, error) {
-	cands, err := tx.SearchScope(c.App.PK, c.User.PK)
+	cands, err := tx.SearchScope(c.app.PK, c.user.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -170,11 +170,11 @@ func (s *Service) readableConversations(tx Tx, c *Caller) ([]int64, error) {
 		var me *Member
 		switch {
 		case sc.Role != "":
-			me = &Member{ConversationPK: sc.Conversation.PK, UserPK: c.User.PK, Role: sc.Role}
+			me = &Member{ConversationPK: sc.Conversation.PK, UserPK: c.user.PK, Role: sc.Role}
 		case sc.Inherited && inheritedMember(sc.TeamRole, sc.TeamMembers):
-			me = &Member{ConversationPK: sc.Conversation.PK, UserPK: c.User.PK, Role: RoleMember, TeamRole: sc.TeamRole, Inherited: true}
+			me = &Member{ConversationPK: sc.Conversation.PK, UserPK: c.user.PK, Role: RoleMember, TeamRole: sc.TeamRole, Inherited: true}
 		}
-		if canRead(c, sc.Conversation, me) == nil {
+		if allow(c, actRead, &standing{conv: sc.Conversation, me: me}) == nil {
 			seen[sc.Conversation.PK] = true
 			pks = append(pks, sc.Conversation.PK)
 		}

@@ -34,7 +34,7 @@ func (s *Service) checkSend(in *SendInput) error {
 	if (in.ConversationID == "") == (in.ToUserID == "") {
 		return Invalidf("conversationId", "give either a conversation id or a user id")
 	}
-	if err := s.checkOptionalID("id", in.ID); err != nil {
+	if err := s.checkNewID("id", in.ID); err != nil {
 		return err
 	}
 	if in.Type == "" {
@@ -97,8 +97,11 @@ func (s *Service) checkSend(in *SendInput) error {
 // idempotent: sending the same id again returns the stored message (created
 // is false); the same id with other content is a conflict.
 func (s *Service) SendMessage(ctx context.Context, c *Caller, in SendInput) (m *Message, created bool, err error) {
-	if err := requireUser(c, "sending a message"); err != nil {
+	if err := c.inApp(); err != nil {
 		return nil, false, err
+	}
+	if c.user == nil {
+		return nil, false, needUser("sending a message")
 	}
 	if err := s.checkSend(&in); err != nil {
 		return nil, false, err
@@ -130,7 +133,7 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if err := canPost(c, conv, me); err != nil {
+	if err := allow(c, actPost, &standing{conv: conv, me: me}); err != nil {
 		return nil, nil, false, err
 	}
 	return s.sendTo(tx, c, conv, in)
@@ -139,9 +142,9 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 // sendTo stores a message in a conversation the caller may post to.
 func (s *Service) sendTo(tx Tx, c *Caller, conv *Conversation, in SendInput) (*Conversation, *Message, bool, error) {
 	if in.ID != "" {
-		old, err := tx.MessageByID(c.App.PK, in.ID)
+		old, err := tx.MessageByID(c.app.PK, in.ID)
 		if err == nil {
-			if old.ConversationPK == conv.PK && old.OwnerPK == c.User.PK && old.Body == in.Body &&
+			if old.ConversationPK == conv.PK && old.OwnerPK == c.user.PK && old.Body == in.Body &&
 				old.CustomType == in.CustomType && bytes.Equal(old.Metadata, in.Metadata) {
 				return conv, old, false, nil
 			}
@@ -152,16 +155,16 @@ func (s *Service) sendTo(tx Tx, c *Caller, conv *Conversation, in SendInput) (*C
 		}
 	}
 	now := s.Now()
-	m := &Message{AppPK: c.App.PK, ID: in.ID, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.User.PK, Owner: c.User,
+	m := &Message{AppPK: c.app.PK, ID: in.ID, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.user.PK, Owner: c.user,
 		Type: in.Type, CustomType: in.CustomType, Body: in.Body, HTML: in.HTML, Metadata: in.Metadata, Entities: in.Entities,
 		Annotations: in.Annotations, Tags: in.Tags, Attachments: in.Attachments, Recipients: dedupe(in.Recipients),
 		ShowInConversation: in.ShowInConversation == nil || *in.ShowInConversation, Encrypted: in.Encrypted,
-		MachineOnly: in.MachineOnly, CreatedAt: now, UpdatedAt: now}
+		MachineOnly: in.MachineOnly, CreatedAt: now, ReceivedAt: now, UpdatedAt: now}
 	if !in.CreatedAt.IsZero() {
 		m.CreatedAt = in.CreatedAt.UTC().Truncate(time.Millisecond)
 		m.UpdatedAt = m.CreatedAt
 	}
-	if err := s.resolveMentions(tx, c.App, m, in.Mentions); err != nil {
+	if err := s.resolveMentions(tx, c.app, m, in.Mentions); err != nil {
 		return nil, nil, false, err
 	}
 	if in.ParentID != "" {
@@ -198,24 +201,32 @@ func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Membe
 	if id == "" {
 		return nil, nil, Invalidf("conversationId", "conversation id is required")
 	}
-	pk, kind, err := tx.ConversationKey(c.App.PK, id)
+	pk, kind, err := tx.ConversationKey(c.app.PK, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	conv := &Conversation{PK: pk, AppPK: c.App.PK, ID: id, Kind: kind}
+	if _, ref := ParseKeyRef(id); ref {
+		// The message and its event carry the conversation's text id.
+		full, err := tx.ConversationByPK(c.app.PK, pk)
+		if err != nil {
+			return nil, nil, err
+		}
+		id = full.ID
+	}
+	conv := &Conversation{PK: pk, AppPK: c.app.PK, ID: id, Kind: kind}
 	var me *Member
-	if c.User != nil {
-		role, err := tx.MemberRole(pk, c.User.PK)
+	if c.user != nil {
+		role, err := tx.MemberRole(pk, c.user.PK)
 		if err != nil {
 			return nil, nil, err
 		}
 		if role != "" {
-			me = &Member{ConversationPK: pk, UserPK: c.User.PK, User: c.User, Role: role}
+			me = &Member{ConversationPK: pk, UserPK: c.user.PK, User: c.user, Role: role}
 			conv.Me = me
 		} else if kind != KindDirect {
 			// Not on the member list: a team channel may still take the
 			// caller in from its team (the rare path; load it whole).
-			if conv, err = tx.ConversationByPK(pk); err != nil {
+			if conv, err = tx.ConversationByPK(c.app.PK, pk); err != nil {
 				return nil, nil, err
 			}
 			if me, err = s.teamMembership(tx, c, conv, nil); err != nil {
@@ -223,7 +234,7 @@ func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Membe
 			}
 		}
 	}
-	if err := canRead(c, conv, me); err != nil {
+	if err := allow(c, actRead, &standing{conv: conv, me: me}); err != nil {
 		return nil, nil, err
 	}
 	return conv, me, nil
@@ -242,9 +253,9 @@ func (s *Service) resolveMentions(tx Tx, app *App, m *Message, in []Mention) err
 	if err != nil {
 		return err
 	}
-	byID := make(map[string]*User, len(users))
+	byID := make(map[string]*User, 2*len(users))
 	for _, u := range users {
-		byID[u.ID] = u
+		byID[u.ID], byID[KeyRef(u.PK)] = u, u
 	}
 	m.Mentions = make([]Mention, len(in))
 	for i, x := range in {

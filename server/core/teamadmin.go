@@ -32,14 +32,14 @@ type ChannelInput struct {
 
 func (s *Service) mayCreateTeam(tx Tx, c *Caller) error {
 	var n int
-	if c.User != nil {
-		teams, err := tx.TeamsAdministeredBy(c.User.PK)
+	if c.user != nil {
+		teams, err := tx.TeamsAdministeredBy(c.user.PK)
 		if err != nil {
 			return err
 		}
 		n = len(teams)
 	}
-	return canCreateTeam(c, n)
+	return allow(c, actCreateTeam, &standing{administers: n})
 }
 
 // adminTeam loads a team the caller administers.
@@ -48,7 +48,7 @@ func (s *Service) adminTeam(tx Tx, c *Caller, id string) (*Team, error) {
 	if err != nil {
 		return nil, err
 	}
-	return t, canAdministerTeam(c, role)
+	return t, allow(c, actAdministerTeam, &standing{teamRole: role})
 }
 
 // AdministeredTeams lists the teams the caller administers (every team for
@@ -56,14 +56,14 @@ func (s *Service) adminTeam(tx Tx, c *Caller, id string) (*Team, error) {
 func (s *Service) AdministeredTeams(ctx context.Context, c *Caller) ([]*Team, error) {
 	var teams []*Team
 	err := s.read(ctx, func(tx Tx) (err error) {
-		if c.User == nil {
+		if c.user == nil {
 			if !appWide(c) {
 				return Errorf(EFORBIDDEN, "no user to list teams for")
 			}
-			teams, err = tx.TeamsOf(c.App.PK, 0)
+			teams, err = tx.TeamsOf(c.app.PK, 0)
 			return err
 		}
-		teams, err = tx.TeamsAdministeredBy(c.User.PK)
+		teams, err = tx.TeamsAdministeredBy(c.user.PK)
 		return err
 	})
 	return teams, err
@@ -104,7 +104,7 @@ func (s *Service) UpdateTeam(ctx context.Context, c *Caller, id string, in TeamU
 			}
 		}
 		if in.Admins != nil || in.Members != nil {
-			if err := s.replaceTeamMembers(tx, c.App, t, in); err != nil {
+			if err := s.replaceTeamMembers(tx, c.app, t, in); err != nil {
 				return err
 			}
 		}
@@ -216,7 +216,7 @@ func (s *Service) channelOf(tx Tx, c *Caller, t *Team, channelID string) (*Chann
 	if err := s.checkID("channelId", channelID); err != nil {
 		return nil, err
 	}
-	conv, err := tx.ConversationByID(c.App.PK, channelID)
+	conv, err := tx.ConversationByID(c.app.PK, channelID)
 	missing := Errorf(ENOTFOUND, "channel %q not found in team %q", channelID, t.ID)
 	if err != nil {
 		return nil, notFoundAs(err, missing)
@@ -247,7 +247,7 @@ func (s *Service) CreateTeamChannel(ctx context.Context, c *Caller, teamID strin
 				ci.Members = append(ci.Members, MemberInput{UserID: id})
 			}
 		}
-		conv, _, err := s.createConversation(tx, &Caller{App: c.App, Trusted: true}, ci)
+		conv, _, err := s.createConversation(tx, &Caller{app: c.app, trusted: true}, ci)
 		if err != nil {
 			return err
 		}
@@ -263,7 +263,7 @@ func (s *Service) CreateTeamChannel(ctx context.Context, c *Caller, teamID strin
 	if err != nil {
 		return nil, err
 	}
-	s.publish(Event{Type: EventConversationCreated, AppPK: c.App.PK, ConversationPK: ch.PK, ConversationID: ch.ID, ActorID: actorID(c)})
+	s.publish(Event{Type: EventConversationCreated, AppPK: c.app.PK, ConversationPK: ch.PK, ConversationID: ch.ID, ActorID: actorID(c)})
 	return ch, nil
 }
 
@@ -271,8 +271,11 @@ func (s *Service) CreateTeamChannel(ctx context.Context, c *Caller, teamID strin
 // caller administers, as the caller, whether or not they are a member
 // (an administrator's announcement; reading stays the members' right).
 func (s *Service) BotMessage(ctx context.Context, c *Caller, teamID, channelID string, in SendInput) (*Message, error) {
-	if err := requireUser(c, "a bot message"); err != nil {
+	if err := c.inApp(); err != nil {
 		return nil, err
+	}
+	if c.user == nil {
+		return nil, needUser("a bot message")
 	}
 	in.ConversationID, in.ToUserID, in.Type, in.CreatedAt = channelID, "", TypeAdmin, time.Time{}
 	if err := s.checkSend(&in); err != nil {
@@ -302,15 +305,18 @@ func (s *Service) BotMessage(ctx context.Context, c *Caller, teamID, channelID s
 // CreateTeamDetail creates a team (see CreateTeam) and answers it with its
 // members.
 func (s *Service) CreateTeamDetail(ctx context.Context, c *Caller, in TeamInput) (*TeamDetail, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	var d *TeamDetail
 	err := s.write(ctx, func(tx Tx) error {
-		if !appWide(c) {
-			if err := s.mayCreateTeam(tx, c); err != nil {
-				return err
-			}
-			in.Admins = append(in.Admins, c.User.ID)
+		if err := s.mayCreateTeam(tx, c); err != nil {
+			return err
 		}
-		t, err := s.createTeam(tx, c.App, in)
+		if !appWide(c) {
+			in.Admins = append(in.Admins, c.user.ID)
+		}
+		t, err := s.createTeam(tx, c.app, in)
 		if err != nil {
 			return err
 		}
@@ -335,7 +341,7 @@ func (s *Service) SetTeamRole(ctx context.Context, c *Caller, teamID, userID str
 		if err != nil {
 			return err
 		}
-		u, err := tx.UserByID(c.App.PK, userID)
+		u, err := tx.UserByID(c.app.PK, userID)
 		if err != nil {
 			return notFoundAs(err, Errorf(ENOTFOUND, "user %q not found", userID))
 		}

@@ -28,10 +28,10 @@ const DirectTeamID = "directmessages"
 // inherits its team's members, makes one for a caller who has no row of
 // their own. Conversations outside teams cost nothing.
 func (s *Service) teamMembership(tx Tx, c *Caller, conv *Conversation, me *Member) (*Member, error) {
-	if c.User == nil || conv.TeamPK == 0 {
+	if c.user == nil || conv.TeamPK == 0 {
 		return me, nil
 	}
-	role, n, err := tx.TeamRole(conv.TeamPK, c.User.PK)
+	role, n, err := tx.TeamRole(conv.TeamPK, c.user.PK)
 	if err != nil {
 		return nil, err
 	}
@@ -40,10 +40,10 @@ func (s *Service) teamMembership(tx Tx, c *Caller, conv *Conversation, me *Membe
 		return me, nil
 	}
 	info, err := tx.TeamChannel(conv.PK)
-	if err != nil || !info.MembersInherited || !inheritedMember(role, n) {
+	if err != nil || !info.MembersInherited || allow(c, actInherit, &standing{conv: conv, teamRole: role, teamMembers: n}) != nil {
 		return nil, err
 	}
-	me = &Member{ConversationPK: conv.PK, UserPK: c.User.PK, User: c.User, Role: RoleMember, TeamRole: role, Inherited: true}
+	me = &Member{ConversationPK: conv.PK, UserPK: c.user.PK, User: c.user, Role: RoleMember, TeamRole: role, Inherited: true}
 	conv.Me = me
 	return me, nil
 }
@@ -54,14 +54,14 @@ func (s *Service) team(tx Tx, c *Caller, id string) (*Team, Role, int, error) {
 	if err := s.checkID("teamId", id); err != nil {
 		return nil, "", 0, err
 	}
-	t, err := tx.TeamByID(c.App.PK, id)
+	t, err := tx.TeamByID(c.app.PK, id)
 	if err != nil {
 		return nil, "", 0, notFoundAs(err, Errorf(ENOTFOUND, "team %q not found", id))
 	}
-	if c.User == nil {
+	if c.user == nil {
 		return t, "", 0, nil
 	}
-	role, n, err := tx.TeamRole(t.PK, c.User.PK)
+	role, n, err := tx.TeamRole(t.PK, c.user.PK)
 	return t, role, n, err
 }
 
@@ -71,12 +71,12 @@ func (s *Service) ListMyTeams(ctx context.Context, c *Caller) ([]*Team, error) {
 	var teams []*Team
 	err := s.read(ctx, func(tx Tx) (err error) {
 		var userPK int64
-		if c.User != nil {
-			userPK = c.User.PK
+		if c.user != nil {
+			userPK = c.user.PK
 		} else if !appWide(c) {
 			return Errorf(EFORBIDDEN, "no user to list teams for")
 		}
-		teams, err = tx.TeamsOf(c.App.PK, userPK)
+		teams, err = tx.TeamsOf(c.app.PK, userPK)
 		return err
 	})
 	return teams, err
@@ -92,7 +92,7 @@ func (s *Service) GetTeam(ctx context.Context, c *Caller, id string) (*Team, err
 		if t, role, n, err = s.team(tx, c, id); err != nil {
 			return err
 		}
-		return canSeeTeam(c, role, n)
+		return allow(c, actSeeTeam, &standing{teamRole: role, teamMembers: n})
 	})
 	return t, err
 }
@@ -110,12 +110,12 @@ func (s *Service) ListTeamChannels(ctx context.Context, c *Caller, teamID string
 		if err != nil {
 			return err
 		}
-		if err := canSeeTeam(c, role, n); err != nil {
+		if err := allow(c, actSeeTeam, &standing{teamRole: role, teamMembers: n}); err != nil {
 			return err
 		}
 		var userPK int64
-		if c.User != nil {
-			userPK = c.User.PK
+		if c.user != nil {
+			userPK = c.user.PK
 		}
 		chans, err = tx.ListTeamChannels(t.PK, userPK)
 		return err
@@ -154,10 +154,10 @@ func (s *Service) teamChannel(tx Tx, c *Caller, teamID, channelID string) (*Chan
 	if err != nil {
 		return nil, err
 	}
-	if err := canSeeTeam(c, role, n); err != nil {
+	if err := allow(c, actSeeTeam, &standing{teamRole: role, teamMembers: n}); err != nil {
 		return nil, err
 	}
-	conv, err := tx.ConversationByID(c.App.PK, channelID)
+	conv, err := tx.ConversationByID(c.app.PK, channelID)
 	if err != nil {
 		return nil, notFoundAs(err, missing)
 	}
@@ -172,7 +172,7 @@ func (s *Service) teamChannel(tx Tx, c *Caller, teamID, channelID string) (*Chan
 	if err != nil {
 		return nil, err
 	}
-	if err := canRead(c, conv, me); err != nil {
+	if err := allow(c, actRead, &standing{conv: conv, me: me}); err != nil {
 		return nil, err
 	}
 	return &Channel{Conversation: conv, ChannelInfo: info}, nil
@@ -214,9 +214,9 @@ func (s *Service) inheritedMembers(tx Tx, conv *Conversation, p Page) ([]*Member
 	return out, true, nil
 }
 
-// OpenDirect returns the caller's direct conversation with another user,
+// OpenDirectChannel returns the caller's direct conversation with another user,
 // creating it on first use; a caller who had left it is back in.
-func (s *Service) OpenDirect(ctx context.Context, c *Caller, userID string) (*Channel, error) {
+func (s *Service) OpenDirectChannel(ctx context.Context, c *Caller, userID string) (*Channel, error) {
 	var ch *Channel
 	err := s.write(ctx, func(tx Tx) error {
 		conv, _, err := s.openDirect(tx, c, userID)
@@ -279,19 +279,22 @@ func (s *Service) ChannelMessage(ctx context.Context, c *Caller, teamID, channel
 // LeaveDirect takes the caller out of their direct conversation with
 // another user; when both have left it, it is gone.
 func (s *Service) LeaveDirect(ctx context.Context, c *Caller, userID string) error {
-	if err := requireUser(c, "leaving"); err != nil {
+	if err := c.inApp(); err != nil {
 		return err
+	}
+	if c.user == nil {
+		return needUser("leaving")
 	}
 	if err := s.checkID("userId", userID); err != nil {
 		return err
 	}
 	var convID string
 	err := s.read(ctx, func(tx Tx) error {
-		other, err := tx.UserByID(c.App.PK, userID)
+		other, err := tx.UserByID(c.app.PK, userID)
 		if err != nil {
 			return notFoundAs(err, Errorf(ENOTFOUND, "user %q not found", userID))
 		}
-		conv, err := tx.DirectConversation(c.App.PK, directKey(c.User.PK, other.PK))
+		conv, err := tx.DirectConversation(c.app.PK, DirectKey(c.user.PK, other.PK))
 		if err != nil {
 			return notFoundAs(err, Errorf(ENOTFOUND, "no direct conversation with %q", userID))
 		}

@@ -116,9 +116,9 @@ func TestDirectLeave(t *testing.T) {
 	env := testenv.New(t)
 	svc := env.Service
 	alice, bob := env.Caller("demo", "alice"), env.Caller("demo", "bob")
-	dm, err := svc.OpenDirect(ctx, alice, "bob")
+	dm, err := svc.OpenDirectChannel(ctx, alice, "bob")
 	wantCode(t, err, "")
-	again, err := svc.OpenDirect(ctx, bob, "alice")
+	again, err := svc.OpenDirectChannel(ctx, bob, "alice")
 	wantCode(t, err, "")
 	if again.PK != dm.PK {
 		t.Fatalf("bob's direct conversation %s is not alice's %s", again.ID, dm.ID)
@@ -128,7 +128,7 @@ func TestDirectLeave(t *testing.T) {
 	wantCode(t, svc.Leave(ctx, alice, dm.ID), "")
 	_, err = svc.ListMessages(ctx, alice, dm.ID, core.MessageQuery{})
 	wantCode(t, err, core.EFORBIDDEN)
-	back, err := svc.OpenDirect(ctx, alice, "bob")
+	back, err := svc.OpenDirectChannel(ctx, alice, "bob")
 	wantCode(t, err, "")
 	if back.PK != dm.PK {
 		t.Fatalf("reopened %s, want %s", back.ID, dm.ID)

@@ -6,7 +6,7 @@ import "context"
 // the caller sees, or takes it back when it is there already (CoWork's
 // toggle); added tells which. The name is normalised (NormalizeReaction).
 func (s *Service) ToggleReaction(ctx context.Context, c *Caller, messageID, name string) (added bool, err error) {
-	if err := requireUser(c, "reacting"); err != nil {
+	if err := c.inApp(); err != nil {
 		return false, err
 	}
 	name = NormalizeReaction(name)
@@ -22,11 +22,11 @@ func (s *Service) ToggleReaction(ctx context.Context, c *Caller, messageID, name
 		if m.Deleted() {
 			return Errorf(ECONFLICT, "the message was deleted")
 		}
-		added, err = tx.AddReaction(&Reaction{MessagePK: m.PK, UserPK: c.User.PK, Name: name, CreatedAt: s.Now()})
+		added, err = tx.AddReaction(&Reaction{MessagePK: m.PK, UserPK: c.user.PK, Name: name, CreatedAt: s.Now()})
 		if err != nil || added {
 			return err
 		}
-		_, err = tx.RemoveReaction(m.PK, c.User.PK, name)
+		_, err = tx.RemoveReaction(m.PK, c.user.PK, name)
 		return err
 	})
 	if err != nil {
@@ -37,7 +37,7 @@ func (s *Service) ToggleReaction(ctx context.Context, c *Caller, messageID, name
 		kind = EventReactionAdded
 	}
 	e := s.messageEvent(ctx, kind, c, conv, m)
-	e.Reaction, e.UserID = name, c.User.ID
+	e.Reaction, e.UserID = name, c.user.ID
 	s.publish(e)
 	return added, nil
 }

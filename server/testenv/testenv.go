@@ -68,6 +68,7 @@ type Env struct {
 
 type config struct {
 	fixtures string
+	service  []func(*core.Options)
 }
 
 // Option changes how New builds the instance.
@@ -76,6 +77,12 @@ type Option func(*config)
 // WithFixtures loads the named fixture file (relative to the repository
 // root) instead of testdata/fixtures.json; "" loads none.
 func WithFixtures(path string) Option { return func(c *config) { c.fixtures = path } }
+
+// WithService changes the core's options before the service is built (a
+// short typing TTL, timers the test fires).
+func WithService(edit func(*core.Options)) Option {
+	return func(c *config) { c.service = append(c.service, edit) }
+}
 
 // New starts an instance with testdata/fixtures.json loaded.
 func New(tb testing.TB, opts ...Option) *Env {
@@ -94,13 +101,19 @@ func New(tb testing.TB, opts ...Option) *Env {
 	var seq atomic.Int64
 	hub := realtime.NewHub()
 	tb.Cleanup(hub.Close)
-	svc := core.NewService(core.Options{
+	co := core.Options{
 		Store:     store,
 		Blobs:     blobstore.New(afero.NewMemMapFs()),
 		Publisher: hub,
 		Now:       clock.Now,
 		NewToken:  func() string { return fmt.Sprintf("token-%d", seq.Add(1)) },
-	})
+		// Throwaway instances stretch passwords less, as --ephemeral does.
+		PasswordIterations: core.EphemeralPasswordIterations,
+	}
+	for _, edit := range cfg.service {
+		edit(&co)
+	}
+	svc := core.NewService(co)
 	if _, _, err := svc.EnsureAdminToken(ctx, AdminToken); err != nil {
 		tb.Fatalf("testenv: admin token: %v", err)
 	}
@@ -111,7 +124,7 @@ func New(tb testing.TB, opts ...Option) *Env {
 		}
 		f, err := admin.DecodeFixtures(data)
 		if err == nil {
-			err = svc.LoadFixtures(ctx, f)
+			err = svc.LoadFixtures(ctx, svc.StartupCaller(), f)
 		}
 		if err != nil {
 			tb.Fatalf("testenv: load %s: %v", cfg.fixtures, err)
@@ -177,22 +190,13 @@ func (e *Env) Do(method, path, body string, headers ...string) (*http.Response, 
 	return resp, data
 }
 
-// Caller returns a core caller acting as the user of the app (for core-level
-// assertions in dialect tests).
+// Caller returns a core caller acting as the user of the app, or as the app
+// itself when userID is empty (for core-level assertions in dialect tests).
 func (e *Env) Caller(appID, userID string) *core.Caller {
 	e.TB.Helper()
-	ctx := context.Background()
-	app, err := e.Service.AppByID(ctx, appID)
+	c, err := e.Service.Authenticate(context.Background(), core.Credential{Kind: core.CredAdmin, Secret: AdminToken, AppID: appID, ActAs: userID})
 	if err != nil {
-		e.TB.Fatalf("testenv: app %s: %v", appID, err)
-	}
-	c := &core.Caller{App: app, Trusted: true}
-	if userID == "" {
-		return c
-	}
-	c, err = e.Service.ActAs(ctx, c, userID)
-	if err != nil {
-		e.TB.Fatalf("testenv: user %s: %v", userID, err)
+		e.TB.Fatalf("testenv: caller %s/%s: %v", appID, userID, err)
 	}
 	return c
 }

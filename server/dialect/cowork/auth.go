@@ -19,19 +19,19 @@ const AppHeader = "X-Parley-App"
 const DefaultApp = "default"
 
 // authenticate reads "Authorization: Basic base64(login:password)" (login:
-// the user's id, username or e-mail) or "Authorization: Bearer TOKEN".
-// Anything else is refused.
+// the user's id, username or e-mail) or "Authorization: Bearer TOKEN" into
+// one credential for the core. Anything else is refused.
 func (a *api) authenticate(r *http.Request) (*core.Caller, error) {
-	ctx := r.Context()
 	h := strings.TrimSpace(r.Header.Get("Authorization"))
 	if h == "" {
 		return nil, core.Errorf(core.EUNAUTHENTICATED, "authorization required: send Authorization: Basic base64(login:password) or Bearer TOKEN")
 	}
 	scheme, value, _ := strings.Cut(h, " ")
 	value = strings.TrimSpace(value)
+	var cr core.Credential
 	switch {
 	case strings.EqualFold(scheme, "Bearer"):
-		return a.svc.AuthToken(ctx, nil, value)
+		cr = core.Credential{Kind: core.CredToken, Secret: value}
 	case strings.EqualFold(scheme, "Basic"):
 		raw, err := base64.StdEncoding.DecodeString(value)
 		if err != nil {
@@ -45,11 +45,9 @@ func (a *api) authenticate(r *http.Request) (*core.Caller, error) {
 		if appID == "" {
 			appID = DefaultApp
 		}
-		app, err := a.svc.AppByID(ctx, appID)
-		if err != nil {
-			return nil, core.Errorf(core.EUNAUTHENTICATED, "invalid credentials")
-		}
-		return a.svc.AuthPassword(ctx, app, login, password)
+		cr = core.Credential{Kind: core.CredPassword, AppID: appID, Login: login, Secret: password}
+	default:
+		return nil, core.Errorf(core.EUNAUTHENTICATED, "unsupported authorization scheme %q", scheme)
 	}
-	return nil, core.Errorf(core.EUNAUTHENTICATED, "unsupported authorization scheme %q", scheme)
+	return a.svc.Authenticate(r.Context(), cr)
 }

@@ -100,7 +100,7 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller
 // openDirect answers the direct message channel with a user, creating it
 // on first use.
 func (a *api) openDirect(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	ch, err := a.svc.OpenDirect(r.Context(), c, p.ByName("user"))
+	ch, err := a.svc.OpenDirectChannel(r.Context(), c, p.ByName("user"))
 	if err != nil {
 		return err
 	}

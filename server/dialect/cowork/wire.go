@@ -30,7 +30,7 @@ func toWireChannel(ch *core.Channel, me *core.Caller) wireChannel {
 	if ch.Kind == core.KindDirect {
 		w.TeamID = core.DirectTeamID
 		for _, m := range ch.Members {
-			if m.User != nil && (me.User == nil || m.User.PK != me.User.PK) {
+			if m.User != nil && (me.User() == nil || m.User.PK != me.User().PK) {
 				w.DisplayName = displayName(m.User)
 			}
 		}
