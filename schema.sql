@@ -284,6 +284,7 @@ END;
 -- its team's members instead (see core/teams.go).
 CREATE TABLE team_channels (
 	conversation_pk   INTEGER PRIMARY KEY REFERENCES conversations (pk) ON DELETE CASCADE,
+	app_pk            INTEGER NOT NULL REFERENCES apps (pk) ON DELETE CASCADE,
 	description       TEXT    NOT NULL DEFAULT '',
 	members_inherited INTEGER NOT NULL DEFAULT 0 CHECK (members_inherited IN (0, 1))
 );
@@ -324,6 +325,8 @@ WHEN OLD.body IS NOT NEW.body OR OLD.deleted_at IS NOT NEW.deleted_at BEGIN
 	INSERT INTO messages_fts (rowid, body)
 		SELECT NEW.pk, NEW.body WHERE NEW.deleted_at IS NULL AND NEW.body <> '';
 END;
--- The search scope: an app's open conversations, every inherited channel.
+-- An app's teams, oldest first (a user's teams list).
+CREATE INDEX teams_app ON teams (app_pk);
+-- The search scope: an app's open conversations and inherited channels.
 CREATE INDEX conversations_open ON conversations (app_pk) WHERE kind = 'open';
-CREATE INDEX team_channels_inherited ON team_channels (conversation_pk) WHERE members_inherited = 1;
+CREATE INDEX team_channels_inherited ON team_channels (app_pk, conversation_pk) WHERE members_inherited = 1;

@@ -91,7 +91,7 @@ func (t *tx) SearchScope(appPK, userPK int64) ([]core.ScopeEntry, error) {
 		WITH cand (pk) AS (
 			SELECT conversation_pk FROM members WHERE user_pk = ?
 			UNION SELECT pk FROM conversations WHERE app_pk = ? AND kind = 'open'
-			UNION SELECT conversation_pk FROM team_channels WHERE members_inherited = 1)
+			UNION SELECT conversation_pk FROM team_channels WHERE app_pk = ? AND members_inherited = 1)
 		SELECT c.pk, c.kind, IFNULL(c.team_pk, 0) AS team_pk, IFNULL(me.role, '') AS role,
 			IFNULL(tc.members_inherited, 0) AS inherited, IFNULL(tx.role, '') AS team_role,
 			CASE WHEN c.team_pk IS NULL THEN 0
@@ -100,7 +100,7 @@ func (t *tx) SearchScope(appPK, userPK int64) ([]core.ScopeEntry, error) {
 		LEFT JOIN members me ON me.conversation_pk = c.pk AND me.user_pk = ?
 		LEFT JOIN team_channels tc ON tc.conversation_pk = c.pk
 		LEFT JOIN team_members tx ON tx.team_pk = c.team_pk AND tx.user_pk = ?
-		WHERE c.app_pk = ?`, userPK, appPK, userPK, userPK, appPK)
+		WHERE c.app_pk = ?`, userPK, appPK, appPK, userPK, userPK, appPK)
 	if err != nil {
 		return nil, dbErr("search scope", err)
 	}

@@ -27,10 +27,11 @@ func (t *tx) TeamChannel(convPK int64) (core.ChannelInfo, error) {
 // SetTeamChannel stores what a team channel adds to its conversation.
 func (t *tx) SetTeamChannel(convPK int64, info core.ChannelInfo) error {
 	_, err := t.exec(`
-		INSERT INTO team_channels (conversation_pk, description, members_inherited) VALUES (?, ?, ?)
+		INSERT INTO team_channels (conversation_pk, app_pk, description, members_inherited)
+		SELECT pk, app_pk, ?, ? FROM conversations WHERE pk = ?
 		ON CONFLICT (conversation_pk) DO UPDATE SET description = excluded.description,
 			members_inherited = excluded.members_inherited`,
-		convPK, info.Description, bit(info.MembersInherited))
+		info.Description, bit(info.MembersInherited), convPK)
 	return dbErr("set team channel", err)
 }
 
@@ -48,7 +49,7 @@ func (t *tx) ListTeamChannels(teamPK, userPK int64) ([]*core.Channel, error) {
 		FROM conversations c `+convJoins+`
 		LEFT JOIN team_channels tc ON tc.conversation_pk = c.pk
 		WHERE c.team_pk = ? AND (? = 0 OR tc.members_inherited = 1
-			OR EXISTS (SELECT 1 FROM members me WHERE me.conversation_pk = c.pk AND me.user_pk = ?))
+			OR EXISTS (SELECT 1 FROM members mb WHERE mb.conversation_pk = c.pk AND mb.user_pk = ?))
 		ORDER BY c.pk LIMIT 1000`, teamPK, userPK, userPK)
 	if err != nil {
 		return nil, dbErr("list team channels", err)

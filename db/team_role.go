@@ -56,7 +56,7 @@ func (t *tx) TeamsAdministeredBy(userPK int64) ([]*core.Team, error) {
 	var rows []teamRow
 	err := t.sel(&rows, `
 		SELECT `+qualify("tm", teamColumns)+` FROM team_members x JOIN teams tm ON tm.pk = x.team_pk
-		WHERE x.user_pk = ? AND x.role IN ('owner', 'admin') ORDER BY tm.pk LIMIT 1000`, userPK)
+		WHERE x.user_pk = ? AND x.role IN ('owner', 'admin') ORDER BY x.team_pk LIMIT 1000`, userPK)
 	if err != nil {
 		return nil, dbErr("list administered teams", err)
 	}
@@ -73,7 +73,7 @@ func (t *tx) ListTeamMemberRoles(teamPK int64) ([]core.TeamMember, error) {
 	if err := t.sel(&rows, `
 		SELECT x.role, `+userColumnsAs("u", "user")+`
 		FROM team_members x JOIN users u ON u.pk = x.user_pk
-		WHERE x.team_pk = ? ORDER BY u.pk`, teamPK); err != nil {
+		WHERE x.team_pk = ? ORDER BY x.user_pk`, teamPK); err != nil {
 		return nil, dbErr("list team members", err)
 	}
 	out := make([]core.TeamMember, len(rows))
