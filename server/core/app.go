@@ -57,9 +57,3 @@ type TeamMember struct {
 	User   *User
 	Role   Role
 }
-
-// Page asks for a window of a list by offset.
-type Page struct {
-	Skip  int
-	Limit int
-}

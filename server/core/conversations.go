@@ -305,28 +305,31 @@ func (s *Service) decorate(tx Tx, c *Caller, convs []*Conversation) error {
 // ConversationQuery pages through the caller's conversations.
 type ConversationQuery struct {
 	Kinds []ConversationKind
-	Skip  int
-	Limit int
+	Page  Page // cursors are conversations' ids
 }
 
 // ListConversations lists the caller's conversations, most recent activity
 // first; the app sees all of its conversations.
-func (s *Service) ListConversations(ctx context.Context, c *Caller, q ConversationQuery) ([]*Conversation, error) {
+func (s *Service) ListConversations(ctx context.Context, c *Caller, q ConversationQuery) (List[*Conversation], error) {
 	if err := c.inApp(); err != nil {
-		return nil, err
+		return List[*Conversation]{}, err
 	}
 	f, err := s.conversationFilter(c, q)
 	if err != nil {
-		return nil, err
+		return List[*Conversation]{}, err
 	}
-	var convs []*Conversation
-	err = s.read(ctx, func(tx Tx) (err error) {
-		if convs, err = tx.ListConversations(f); err != nil {
+	var list List[*Conversation]
+	err = s.read(ctx, func(tx Tx) error {
+		p := f.Page
+		f.Page = more(p)
+		convs, err := tx.ListConversations(f)
+		if err != nil {
 			return err
 		}
-		return s.decorate(tx, c, convs)
+		list = listOf(convs, p)
+		return s.decorate(tx, c, list.Items)
 	})
-	return convs, err
+	return list, err
 }
 
 // CountConversations counts the conversations ListConversations lists, all
@@ -350,7 +353,7 @@ func (s *Service) CountConversations(ctx context.Context, c *Caller, q Conversat
 // conversationFilter checks a conversation query and scopes it to the
 // caller: a user's own conversations, or all of the app's for the app.
 func (s *Service) conversationFilter(c *Caller, q ConversationQuery) (ConversationFilter, error) {
-	p, err := s.page(Page{Skip: q.Skip, Limit: q.Limit})
+	p, err := s.page(q.Page)
 	if err != nil {
 		return ConversationFilter{}, err
 	}
@@ -359,7 +362,7 @@ func (s *Service) conversationFilter(c *Caller, q ConversationQuery) (Conversati
 			return ConversationFilter{}, Invalidf("type", "unknown conversation kind %q", k)
 		}
 	}
-	f := ConversationFilter{AppPK: c.app.PK, Kinds: q.Kinds, Skip: p.Skip, Limit: p.Limit}
+	f := ConversationFilter{AppPK: c.app.PK, Kinds: q.Kinds, Page: p}
 	if err := allow(c, actListConversations, nil); err != nil {
 		return f, err
 	}

@@ -279,29 +279,31 @@ func (s *Service) Leave(ctx context.Context, c *Caller, convID string) error {
 	return s.RemoveMembers(ctx, c, convID, []string{c.user.ID})
 }
 
-// ListMembers lists the members of a conversation the caller may read.
-func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p Page) ([]*Member, error) {
+// ListMembers lists the members of a conversation the caller may read, in
+// join order; cursors are members' user ids.
+func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p Page) (List[*Member], error) {
 	if err := c.inApp(); err != nil {
-		return nil, err
+		return List[*Member]{}, err
 	}
 	p, err := s.page(p)
 	if err != nil {
-		return nil, err
+		return List[*Member]{}, err
 	}
-	var members []*Member
+	var list List[*Member]
 	err = s.read(ctx, func(tx Tx) error {
 		conv, _, err := s.conversation(tx, c, convID)
 		if err != nil {
 			return err
 		}
 		if inherited, ok, err := s.inheritedMembers(tx, conv, p); ok || err != nil {
-			members = inherited
+			list = inherited
 			return err
 		}
-		members, err = tx.ListMembers(conv.PK, p)
+		members, err := tx.ListMembers(conv.PK, more(p))
+		list = listOf(members, p)
 		return err
 	})
-	return members, err
+	return list, err
 }
 
 func actorID(c *Caller) string {

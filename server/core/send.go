@@ -167,6 +167,9 @@ func (s *Service) sendTo(tx Tx, c *Caller, conv *Conversation, in SendInput) (*C
 	if err := s.resolveMentions(tx, c.app, m, in.Mentions); err != nil {
 		return nil, nil, false, err
 	}
+	if err := s.resolveAttachments(tx, c, m.Attachments); err != nil {
+		return nil, nil, false, err
+	}
 	if in.ParentID != "" {
 		parent, _, _, err := s.visibleMessage(tx, c, in.ParentID)
 		if err != nil {

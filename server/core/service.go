@@ -23,6 +23,7 @@ type Limits struct {
 	FixtureItems   int // apps, users, teams, conversations and messages in one fixture document
 	PageSize       int // default page size
 	MaxPageSize    int // largest page a list returns
+	MaxSkip        int // largest offset a list skips (past it, page with cursors)
 	TokenTTL       time.Duration
 	MaxUploadBytes int64
 }
@@ -43,6 +44,7 @@ var DefaultLimits = Limits{
 	FixtureItems:   50_000,
 	PageSize:       50,
 	MaxPageSize:    200,
+	MaxSkip:        1000,
 	TokenTTL:       14 * 24 * time.Hour,
 	MaxUploadBytes: 1 << 30,
 }
@@ -62,6 +64,7 @@ type Service struct {
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 	typing    *typingState
+	blobMu    blobLock // files: blob commits and removals
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,

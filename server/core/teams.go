@@ -178,40 +178,51 @@ func (s *Service) teamChannel(tx Tx, c *Caller, teamID, channelID string) (*Chan
 	return &Channel{Conversation: conv, ChannelInfo: info}, nil
 }
 
-// inheritedMembers lists the members of a channel that inherits its
-// team's: the team's members, or every user of the app for an open team.
-// ok is false when the conversation has its own member list.
-func (s *Service) inheritedMembers(tx Tx, conv *Conversation, p Page) ([]*Member, bool, error) {
+// inheritedMembers lists a page of the members of a channel that inherits
+// its team's: the team's members (oldest user first), or every user of the
+// app for an open team. ok is false when the conversation has its own
+// member list.
+func (s *Service) inheritedMembers(tx Tx, conv *Conversation, p Page) (List[*Member], bool, error) {
 	if conv.TeamPK == 0 {
-		return nil, false, nil
+		return List[*Member]{}, false, nil
 	}
 	info, err := tx.TeamChannel(conv.PK)
 	if err != nil || !info.MembersInherited {
-		return nil, false, err
+		return List[*Member]{}, false, err
 	}
 	tms, err := tx.ListTeamMemberRoles(conv.TeamPK)
 	if err != nil {
-		return nil, true, err
+		return List[*Member]{}, true, err
 	}
 	var users []*User
 	roles := map[int64]Role{}
 	if len(tms) == 0 {
-		if users, err = tx.ListUsers(conv.AppPK, p); err != nil {
-			return nil, true, err
+		if users, err = tx.ListUsers(conv.AppPK, more(p)); err != nil {
+			return List[*Member]{}, true, err
 		}
 	} else {
-		for i, tm := range tms {
-			if i >= p.Skip && len(users) < p.Limit {
+		// A team's members are few: the page is cut from the whole list.
+		skip, started, stopped := p.Skip, p.After == "", false
+		for _, tm := range tms {
+			roles[tm.UserPK] = tm.Role
+			switch {
+			case stopped:
+			case !started:
+				started = tm.User.Named(p.After)
+			case p.Before != "" && tm.User.Named(p.Before):
+				stopped = true
+			case skip > 0:
+				skip--
+			case len(users) <= p.Limit:
 				users = append(users, tm.User)
 			}
-			roles[tm.UserPK] = tm.Role
 		}
 	}
 	out := make([]*Member, len(users))
 	for i, u := range users {
 		out[i] = &Member{ConversationPK: conv.PK, UserPK: u.PK, User: u, Role: RoleMember, TeamRole: roles[u.PK], Inherited: true}
 	}
-	return out, true, nil
+	return listOf(out, p), true, nil
 }
 
 // OpenDirectChannel returns the caller's direct conversation with another user,
@@ -233,7 +244,7 @@ func (s *Service) OpenDirectChannel(ctx context.Context, c *Caller, userID strin
 // directChannels lists the caller's direct conversations, most recent
 // first, each with its two members (a client names it after the other).
 func (s *Service) directChannels(ctx context.Context, c *Caller) ([]*Channel, error) {
-	f, err := s.conversationFilter(c, ConversationQuery{Kinds: []ConversationKind{KindDirect}, Limit: s.limits.MaxPageSize})
+	f, err := s.conversationFilter(c, ConversationQuery{Kinds: []ConversationKind{KindDirect}, Page: Page{Limit: s.limits.MaxPageSize}})
 	if err != nil {
 		return nil, err
 	}

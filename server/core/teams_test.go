@@ -58,7 +58,7 @@ func TestTeamChannels(t *testing.T) {
 	members, err := svc.ListMembers(ctx, bob, "town", core.Page{})
 	wantCode(t, err, "")
 	var ids []string
-	for _, m := range members {
+	for _, m := range members.Items {
 		ids = append(ids, m.User.ID+":"+string(m.TeamRole))
 	}
 	if !equal(ids, []string{"alice:admin", "bob:member", "carol:member"}) {

@@ -20,12 +20,22 @@ type Timer interface {
 
 func afterFunc(d time.Duration, f func()) Timer { return time.AfterFunc(d, f) }
 
-// SetTyping starts (typing true) or stops the caller's typing indicator in a
+// StartTyping starts (or renews) the caller's typing indicator in a
 // conversation where the caller may post. It lives in memory only and stops
 // by itself one TTL after the last renewal; typing.started and
 // typing.stopped go to the conversation's members on each transition (a
 // renewal publishes nothing).
-func (s *Service) SetTyping(ctx context.Context, c *Caller, conversationID string, typing bool) error {
+func (s *Service) StartTyping(ctx context.Context, c *Caller, conversationID string) error {
+	return s.setTyping(ctx, c, conversationID, true)
+}
+
+// StopTyping stops the caller's typing indicator; stopping twice publishes
+// nothing.
+func (s *Service) StopTyping(ctx context.Context, c *Caller, conversationID string) error {
+	return s.setTyping(ctx, c, conversationID, false)
+}
+
+func (s *Service) setTyping(ctx context.Context, c *Caller, conversationID string, typing bool) error {
 	if err := c.inApp(); err != nil {
 		return err
 	}

@@ -114,7 +114,7 @@ func summarize(events []core.Event) []summary {
 
 func keysText(keys []int64) string { return fmt.Sprint(keys) }
 
-func TestSetTyping(t *testing.T) {
+func TestTyping(t *testing.T) {
 	t.Parallel()
 	env, rec, timers := mustEventEnv(t)
 	members := userKeys(env, "alice", "bob", "carol")
@@ -145,7 +145,11 @@ func TestSetTyping(t *testing.T) {
 	}
 	for _, st := range steps {
 		if st.conv != "" {
-			err := env.Service.SetTyping(ctx, env.Caller("demo", st.as), st.conv, st.typing)
+			set := env.Service.StopTyping
+			if st.typing {
+				set = env.Service.StartTyping
+			}
+			err := set(ctx, env.Caller("demo", st.as), st.conv)
 			wantCode(t, err, st.code)
 		}
 		if st.fire {
@@ -165,7 +169,7 @@ func TestTypingOneTimerForManyTypists(t *testing.T) {
 	t.Parallel()
 	env, rec, timers := mustEventEnv(t)
 	for _, id := range []string{"alice", "bob", "carol"} {
-		if err := env.Service.SetTyping(ctx, env.Caller("demo", id), "general", true); err != nil {
+		if err := env.Service.StartTyping(ctx, env.Caller("demo", id), "general"); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -62,6 +62,7 @@ type Env struct {
 	Service *core.Service
 	Hub     *realtime.Hub
 	Clock   *Clock
+	Fs      afero.Fs // where the blobs are
 	Server  *httptest.Server
 	URL     string
 }
@@ -69,7 +70,16 @@ type Env struct {
 type config struct {
 	fixtures string
 	service  []func(*core.Options)
+	fs       afero.Fs
+	limits   *core.Limits
 }
+
+// WithFs keeps the instance's blobs on fsys instead of a fresh MemMapFs
+// (a base-path fs over a temp dir tests what a real disk does).
+func WithFs(fsys afero.Fs) Option { return func(c *config) { c.fs = fsys } }
+
+// WithLimits runs the instance's core with these limits.
+func WithLimits(l core.Limits) Option { return func(c *config) { c.limits = &l } }
 
 // Option changes how New builds the instance.
 type Option func(*config)
@@ -98,12 +108,16 @@ func New(tb testing.TB, opts ...Option) *Env {
 	}
 	tb.Cleanup(func() { store.Close() })
 	clock := &Clock{now: Start}
+	if cfg.fs == nil {
+		cfg.fs = afero.NewMemMapFs()
+	}
 	var seq atomic.Int64
 	hub := realtime.NewHub()
 	tb.Cleanup(hub.Close)
 	co := core.Options{
 		Store:     store,
-		Blobs:     blobstore.New(afero.NewMemMapFs()),
+		Blobs:     blobstore.New(cfg.fs),
+		Limits:    cfg.limits,
 		Publisher: hub,
 		Now:       clock.Now,
 		NewToken:  func() string { return fmt.Sprintf("token-%d", seq.Add(1)) },
@@ -132,7 +146,7 @@ func New(tb testing.TB, opts ...Option) *Env {
 	}
 	srv := httptest.NewServer(server.New(svc, server.Options{}))
 	tb.Cleanup(srv.Close)
-	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Server: srv, URL: srv.URL}
+	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Fs: cfg.fs, Server: srv, URL: srv.URL}
 }
 
 // RepoRoot is the repository's root folder, found from this file's place.

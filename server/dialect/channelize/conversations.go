@@ -26,11 +26,11 @@ func (a *api) listConversations(w http.ResponseWriter, r *http.Request, c *core.
 		httpx.WriteJSON(w, http.StatusOK, out)
 		return nil
 	}
-	convs, err := a.svc.ListConversations(r.Context(), c, core.ConversationQuery{Kinds: kinds, Skip: pg.Skip, Limit: pg.Limit})
+	convs, err := a.svc.ListConversations(r.Context(), c, core.ConversationQuery{Kinds: kinds, Page: pg})
 	if err != nil {
 		return err
 	}
-	for _, conv := range convs {
+	for _, conv := range convs.Items {
 		out = append(out, toWireConversation(conv, nil, c))
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
@@ -113,13 +113,11 @@ func (a *api) getConversation(w http.ResponseWriter, r *http.Request, c *core.Ca
 	if slices.Contains(queryList(r.URL.Query(), "include"), "members") {
 		// A second core call: the core has no "conversation with its
 		// members" read (see README, core gaps).
-		members, err = a.svc.ListMembers(r.Context(), c, conv.ID, core.Page{Limit: a.svc.Limits().MaxPageSize})
+		list, err := a.svc.ListMembers(r.Context(), c, conv.ID, core.Page{Limit: a.svc.Limits().MaxPageSize})
 		if err != nil {
 			return err
 		}
-		if members == nil {
-			members = []*core.Member{}
-		}
+		members = list.Items
 	}
 	httpx.WriteJSON(w, http.StatusOK, toWireConversation(conv, members, c))
 	return nil
@@ -134,8 +132,8 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if err != nil {
 		return err
 	}
-	out := make([]wireMember, len(members))
-	for i, m := range members {
+	out := make([]wireMember, len(members.Items))
+	for i, m := range members.Items {
 		out[i] = toWireMember(p.ByName("id"), m, c)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)

@@ -87,8 +87,8 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if err != nil {
 		return err
 	}
-	out := make([]wireMember, 0, len(members))
-	for _, m := range members {
+	out := make([]wireMember, 0, len(members.Items))
+	for _, m := range members.Items {
 		if m.User != nil {
 			out = append(out, toWireMember(m))
 		}
