@@ -42,6 +42,7 @@ func (a *api) routes() []route {
 		{"DELETE", ch + "/messages/:message", a.deleteMessage},
 		{"GET", ch + "/messages/:message/reactions", a.listReactions},
 		{"POST", ch + "/messages/:message/reactions", a.toggleReaction},
+		{"GET", ch + "/messages/:message/attachments/:attachment", a.downloadAttachment},
 
 		{"GET", prefix + "/search", a.search},
 		{"POST", prefix + "/search", a.search},
