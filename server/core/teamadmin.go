@@ -269,21 +269,30 @@ func (s *Service) CreateTeamChannel(ctx context.Context, c *Caller, teamID strin
 
 // BotMessage posts a message of type admin into a channel of a team the
 // caller administers, as the caller, whether or not they are a member
-// (an administrator's announcement; reading stays the members' right).
-func (s *Service) BotMessage(ctx context.Context, c *Caller, teamID, channelID string, in SendInput) (*Message, error) {
+// (an administrator's announcement; reading stays the members' right),
+// with staged uploads attached after in.Attachments: the message and its
+// files are stored in one transaction. The uploads are consumed either way.
+func (s *Service) BotMessage(ctx context.Context, c *Caller, teamID, channelID string, in SendInput, uploads []*PendingUpload) (*Message, error) {
 	if err := c.inApp(); err != nil {
+		s.DiscardUploads(uploads...)
 		return nil, err
 	}
 	if c.user == nil {
+		s.DiscardUploads(uploads...)
 		return nil, needUser("a bot message")
 	}
 	in.ConversationID, in.ToUserID, in.Type, in.CreatedAt = channelID, "", TypeAdmin, time.Time{}
+	if len(in.Attachments)+len(uploads) > s.limits.Attachments {
+		s.DiscardUploads(uploads...)
+		return nil, Invalidf("attachments", "at most %d attachments are allowed", s.limits.Attachments)
+	}
 	if err := s.checkSend(&in); err != nil {
+		s.DiscardUploads(uploads...)
 		return nil, err
 	}
 	var m *Message
 	var conv *Conversation
-	err := s.write(ctx, func(tx Tx) error {
+	_, err := s.storeUploads(ctx, uploads, func(tx Tx, files []*File) error {
 		t, err := s.adminTeam(tx, c, teamID)
 		if err != nil {
 			return err
@@ -292,7 +301,14 @@ func (s *Service) BotMessage(ctx context.Context, c *Caller, teamID, channelID s
 		if err != nil {
 			return err
 		}
-		conv, m, _, err = s.sendTo(tx, c, ch.Conversation, in)
+		send := in
+		send.Attachments = append([]Attachment(nil), in.Attachments...)
+		for i, f := range files {
+			a := FileAttachment(f)
+			a.Data = uploads[i].data
+			send.Attachments = append(send.Attachments, a)
+		}
+		conv, m, _, err = s.sendTo(tx, c, ch.Conversation, send)
 		return err
 	})
 	if err != nil {

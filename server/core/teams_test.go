@@ -83,9 +83,9 @@ func TestTeamChannels(t *testing.T) {
 
 	// A team admin posts a bot message into a channel they cannot read,
 	// and deletes others' messages where they are a member.
-	_, err = svc.BotMessage(ctx, alice, "eng", "secret", core.SendInput{Body: "maintenance tonight"})
+	_, err = svc.BotMessage(ctx, alice, "eng", "secret", core.SendInput{Body: "maintenance tonight"}, nil)
 	wantCode(t, err, "")
-	_, err = svc.BotMessage(ctx, bob, "eng", "secret", core.SendInput{Body: "not an admin"})
+	_, err = svc.BotMessage(ctx, bob, "eng", "secret", core.SendInput{Body: "not an admin"}, nil)
 	wantCode(t, err, core.EFORBIDDEN)
 	m, _, err := svc.SendMessage(ctx, bob, core.SendInput{ConversationID: "town", Body: "delete me"})
 	wantCode(t, err, "")

@@ -2,6 +2,7 @@ package cowork
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -44,7 +45,7 @@ func (a *api) adminListTeams(w http.ResponseWriter, r *http.Request, c *core.Cal
 // adminCreateTeam creates a team; its creator administers it.
 func (a *api) adminCreateTeam(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
 	var in teamIn
-	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
+	if err := decodeJSON(r, &in, true); err != nil {
 		return err
 	}
 	if in.DisplayName == nil || *in.DisplayName == "" {
@@ -77,7 +78,7 @@ func (a *api) adminGetTeam(w http.ResponseWriter, r *http.Request, c *core.Calle
 // adminUpdateTeam changes a team's name and replaces the lists it names.
 func (a *api) adminUpdateTeam(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	var in teamIn
-	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
+	if err := decodeJSON(r, &in, true); err != nil {
 		return err
 	}
 	d, err := a.svc.UpdateTeam(r.Context(), c, p.ByName("team"), core.TeamUpdate{Name: in.DisplayName, Admins: in.AdminUserIDs, Members: in.MemberUserIDs})
@@ -101,7 +102,7 @@ func (a *api) adminListChannels(w http.ResponseWriter, r *http.Request, c *core.
 // membersInherited, it takes the team's members.
 func (a *api) adminCreateChannel(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	var in channelIn
-	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
+	if err := decodeJSON(r, &in, true); err != nil {
 		return err
 	}
 	if in.DisplayName == "" {
@@ -125,17 +126,28 @@ func (a *api) adminGetChannel(w http.ResponseWriter, r *http.Request, c *core.Ca
 	return nil
 }
 
-// botMessage posts an administrator's message into a channel and answers
-// its id as a JSON string.
+// botMessage posts an administrator's message (JSON, or multipart with
+// attachments as for any message) into a channel and answers its id as a
+// JSON string.
 func (a *api) botMessage(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	var in messageIn
-	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
-		return err
+	var text string
+	var uploads []*core.PendingUpload
+	if isMultipart(r) {
+		var err error
+		if text, uploads, err = a.multipartMessage(r, c); err != nil {
+			return err
+		}
+	} else {
+		var in messageIn
+		if err := decodeJSON(r, &in, false); err != nil {
+			return err
+		}
+		if in.Text == nil || strings.TrimSpace(*in.Text) == "" {
+			return core.Invalidf("text", "a message needs a text or an attachment")
+		}
+		text = *in.Text
 	}
-	if in.Text == nil || *in.Text == "" {
-		return core.Invalidf("text", "a message needs a text or an attachment")
-	}
-	m, err := a.svc.BotMessage(r.Context(), c, p.ByName("team"), p.ByName("channel"), core.SendInput{Body: *in.Text})
+	m, err := a.svc.BotMessage(r.Context(), c, p.ByName("team"), p.ByName("channel"), core.SendInput{Body: text}, uploads)
 	if err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func (a *api) createMessage(w http.ResponseWriter, r *http.Request, c *core.Call
 		return a.createMultipart(w, r, c, p)
 	}
 	var in messageIn
-	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
+	if err := decodeJSON(r, &in, false); err != nil {
 		return err
 	}
 	ch, err := a.svc.TeamChannel(r.Context(), c, p.ByName("team"), p.ByName("channel"))
@@ -108,7 +108,7 @@ func (a *api) format(r *http.Request) (func(string) string, error) {
 // message.
 func (a *api) editMessage(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	var in messageIn
-	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
+	if err := decodeJSON(r, &in, false); err != nil {
 		return err
 	}
 	if in.Attachments != nil {
@@ -156,7 +156,7 @@ func (a *api) toggleReaction(w http.ResponseWriter, r *http.Request, c *core.Cal
 	var in struct {
 		ToggleEmoji string `json:"toggleEmoji"`
 	}
-	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
+	if err := decodeJSON(r, &in, true); err != nil {
 		return err
 	}
 	if strings.TrimSpace(in.ToggleEmoji) == "" {

@@ -27,21 +27,37 @@ type descriptor struct {
 
 // createMultipart sends a message with attachments: part json holds the
 // message ({text, attachments: [descriptor…]}), parts attachment0..N the
-// files in descriptor order. Each file streams into the blob store as it
-// arrives; a descriptor without its part and a part without its
-// descriptor are discarded; the message and its files are stored in one
+// files in descriptor order. The message and its files are stored in one
 // transaction, or none of it.
 func (a *api) createMultipart(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	ch, err := a.svc.TeamChannel(r.Context(), c, p.ByName("team"), p.ByName("channel"))
 	if err != nil {
 		return err
 	}
+	text, uploads, err := a.multipartMessage(r, c)
+	if err != nil {
+		return err
+	}
+	m, _, err := a.svc.SendMessageWithFiles(r.Context(), c, core.SendInput{ConversationID: ch.ID, Body: text}, uploads)
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, m.ID)
+	return nil
+}
+
+// multipartMessage reads a multipart message: its text and its files, each
+// streamed into the blob store as it arrives and described by its
+// descriptor. A descriptor without its part and a part without its
+// descriptor are discarded. A message with no text and no file left is
+// refused. On error nothing staged is kept.
+func (a *api) multipartMessage(r *http.Request, c *core.Caller) (string, []*core.PendingUpload, error) {
 	in, uploads, err := a.readMultipart(r, c)
 	if err != nil {
 		for _, up := range uploads {
 			a.svc.DiscardUploads(up)
 		}
-		return err
+		return "", nil, err
 	}
 	var kept []*core.PendingUpload
 	for i, d := range in.descriptors {
@@ -52,8 +68,7 @@ func (a *api) createMultipart(w http.ResponseWriter, r *http.Request, c *core.Ca
 		delete(uploads, i)
 		data, err := json.Marshal(d)
 		if err != nil {
-			a.svc.DiscardUploads(up)
-			return err
+			data = nil // a descriptor always marshals; without it the file still counts
 		}
 		up.Describe(d.Name, data)
 		kept = append(kept, up)
@@ -63,14 +78,9 @@ func (a *api) createMultipart(w http.ResponseWriter, r *http.Request, c *core.Ca
 	}
 	if strings.TrimSpace(in.text) == "" && len(kept) == 0 {
 		a.svc.DiscardUploads(kept...)
-		return core.Invalidf("text", "a message needs a text or an attachment")
+		return "", nil, core.Invalidf("text", "a message needs a text or an attachment")
 	}
-	m, _, err := a.svc.SendMessageWithFiles(r.Context(), c, core.SendInput{ConversationID: ch.ID, Body: in.text}, kept)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, m.ID)
-	return nil
+	return in.text, kept, nil
 }
 
 type multipartMessage struct {

@@ -155,3 +155,13 @@ func ok(w http.ResponseWriter) error {
 	w.WriteHeader(http.StatusOK)
 	return nil
 }
+
+// decodeJSON decodes a JSON body. Its errors name no field when the body
+// as a whole is at fault ("body" is the core's name of a message's text).
+func decodeJSON(r *http.Request, v any, strict bool) error {
+	err := httpx.DecodeJSON(r, v, strict, false)
+	if core.ErrorCode(err) == core.EINVALID && core.ErrorField(err) == "body" {
+		return &core.Error{Code: core.EINVALID, Message: core.ErrorMessage(err)}
+	}
+	return err
+}

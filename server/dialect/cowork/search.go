@@ -30,7 +30,7 @@ func (a *api) search(w http.ResponseWriter, r *http.Request, c *core.Caller, _ h
 	}
 	count, offset := r.URL.Query().Get("messageCount"), r.URL.Query().Get("startOffset")
 	if r.Method == http.MethodPost {
-		if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
+		if err := decodeJSON(r, &in, true); err != nil {
 			return err
 		}
 		count, offset = number(in.MessageCount), number(in.StartOffset)
