@@ -260,6 +260,31 @@ func (s *Service) GetConversation(ctx context.Context, c *Caller, id string) (*C
 	return conv, err
 }
 
+// GetConversationWithMembers returns a conversation the caller may read
+// with the first page of its members, in one read.
+func (s *Service) GetConversationWithMembers(ctx context.Context, c *Caller, id string, p Page) (*Conversation, List[*Member], error) {
+	var members List[*Member]
+	if err := c.inApp(); err != nil {
+		return nil, members, err
+	}
+	p, err := s.page(p)
+	if err != nil {
+		return nil, members, err
+	}
+	var conv *Conversation
+	err = s.read(ctx, func(tx Tx) (err error) {
+		if conv, _, err = s.conversation(tx, c, id); err != nil {
+			return err
+		}
+		if err = s.decorate(tx, c, []*Conversation{conv}); err != nil {
+			return err
+		}
+		members, err = s.listMembers(tx, conv, p)
+		return err
+	})
+	return conv, members, err
+}
+
 // decorate fills the caller's view of conversations: the newest message,
 // when the caller sees it, and the caller's unread count. It costs a fixed
 // number of queries however many conversations there are.

@@ -295,15 +295,20 @@ func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p P
 		if err != nil {
 			return err
 		}
-		if inherited, ok, err := s.inheritedMembers(tx, conv, p); ok || err != nil {
-			list = inherited
-			return err
-		}
-		members, err := tx.ListMembers(conv.PK, more(p))
-		list = listOf(members, p)
+		list, err = s.listMembers(tx, conv, p)
 		return err
 	})
 	return list, err
+}
+
+// listMembers reads one page of a conversation's members (its team's, for
+// a channel that inherits them).
+func (s *Service) listMembers(tx Tx, conv *Conversation, p Page) (List[*Member], error) {
+	if inherited, ok, err := s.inheritedMembers(tx, conv, p); ok || err != nil {
+		return inherited, err // a team channel without a member list of its own
+	}
+	members, err := tx.ListMembers(conv.PK, more(p))
+	return listOf(members, p), err
 }
 
 func actorID(c *Caller) string {

@@ -105,21 +105,19 @@ func (a *api) createConversation(w http.ResponseWriter, r *http.Request, c *core
 // getConversation answers one conversation; include=members adds its
 // members (up to the core's largest page) and their read times.
 func (a *api) getConversation(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	conv, err := a.svc.GetConversation(r.Context(), c, p.ByName("id"))
-	if err != nil {
-		return err
-	}
-	var members []*core.Member
-	if slices.Contains(queryList(r.URL.Query(), "include"), "members") {
-		// A second core call: the core has no "conversation with its
-		// members" read (see README, core gaps).
-		list, err := a.svc.ListMembers(r.Context(), c, conv.ID, core.Page{Limit: a.svc.Limits().MaxPageSize})
+	if !slices.Contains(queryList(r.URL.Query(), "include"), "members") {
+		conv, err := a.svc.GetConversation(r.Context(), c, p.ByName("id"))
 		if err != nil {
 			return err
 		}
-		members = list.Items
+		httpx.WriteJSON(w, http.StatusOK, toWireConversation(conv, nil, c))
+		return nil
 	}
-	httpx.WriteJSON(w, http.StatusOK, toWireConversation(conv, members, c))
+	conv, members, err := a.svc.GetConversationWithMembers(r.Context(), c, p.ByName("id"), core.Page{Limit: a.svc.Limits().MaxPageSize})
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, toWireConversation(conv, members.Items, c))
 	return nil
 }
 
