@@ -3,7 +3,6 @@ package db_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"strconv"
 	"strings"
@@ -118,42 +117,21 @@ func BenchmarkSearch(b *testing.B) {
 			if err := tx.InsertConversation(c); err != nil {
 				return err
 			}
+			if i > 0 && c.PK != convs[i-1]+1 {
+				return fmt.Errorf("conversation keys are not consecutive: %d after %d", c.PK, convs[i-1])
+			}
 			convs = append(convs, c.PK)
 		}
 		return nil
 	})
-	words := make([]string, 5000)
-	for i := range words {
-		words[i] = fmt.Sprintf("w%dx%c", i, 'a'+i%26)
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	const batch = 5000
-	for done := 0; done < rows; done += batch {
-		write(b, d, func(tx core.Tx) error {
-			for i := done; i < min(done+batch, rows); i++ {
-				text := make([]string, 12)
-				for j := range text {
-					// Zipf-like: low word numbers are far more common.
-					text[j] = words[int(float64(len(words))*rng.Float64()*rng.Float64()*rng.Float64())]
-				}
-				if i%10_000 == 0 {
-					text[3], text[4] = "rare", "needle"
-				}
-				m := f.msg(f.Alice, "", strings.Join(text, " "), time.Duration(i)*time.Millisecond)
-				m.ConversationPK = convs[i%len(convs)]
-				if err := tx.InsertMessage(m); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
+	db.BulkTextMessages(b, d, f.App.PK, convs[0], len(convs), f.Alice.PK, rows, t0)
+	w := func(k int) string { return fmt.Sprintf("w%d", k) }
 	queries := map[string][]core.SearchTerm{
-		"Common": {{Text: words[0]}},
+		"Common": {{Text: w(0)}},
 		"Rare":   {{Text: "needle"}},
 		"Prefix": {{Text: "w12", Prefix: true}},
 		"Phrase": {{Text: "rare needle"}},
-		"Two":    {{Text: words[1]}, {Text: words[2]}},
+		"Two":    {{Text: w(60)}, {Text: w(90)}},
 	}
 	for name, terms := range queries {
 		b.Run(name, func(b *testing.B) {
