@@ -36,3 +36,20 @@ func BulkTextMessages(tb testing.TB, d *DB, appPK, first int64, convs int, owner
 		tb.Fatal(err)
 	}
 }
+
+// DropSearchIndex removes the triggers that keep the full-text index, to
+// measure what keeping it costs a write.
+func DropSearchIndex(tb testing.TB, d *DB) {
+	tb.Helper()
+	err := d.Write(context.Background(), func(ct core.Tx) error {
+		for _, trg := range []string{"messages_fts_insert", "messages_fts_delete", "messages_fts_update"} {
+			if _, err := ct.(*tx).exec(`DROP TRIGGER ` + trg); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+}

@@ -145,3 +145,24 @@ func BenchmarkSearch(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkInsertIndexed measures what the full-text index costs a send:
+// BenchmarkInsertMessage's write with and without the index's triggers.
+func BenchmarkInsertIndexed(b *testing.B) {
+	for _, indexed := range []bool{true, false} {
+		b.Run(map[bool]string{true: "Indexed", false: "Unindexed"}[indexed], func(b *testing.B) {
+			d := MustOpen(b)
+			f := seed(b, d)
+			if !indexed {
+				db.DropSearchIndex(b, d)
+			}
+			ctx := context.Background()
+			for b.Loop() {
+				m := benchMessage(f)
+				if err := d.Write(ctx, func(tx core.Tx) error { return tx.InsertMessage(m) }); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
