@@ -194,12 +194,13 @@ func allow(c *Caller, a action, st *standing) error {
 		if c.user != nil && inheritedMember(st.teamRole, st.teamMembers) {
 			return nil
 		}
-		return forbidden("not a member of this team")
+		return Errorf(ENOTFOUND, "conversation not found")
 	case actSeeTeam:
+		// A team one may not see answers as if it did not exist.
 		if appWide(c) || inheritedMember(st.teamRole, st.teamMembers) {
 			return nil
 		}
-		return forbidden("not a member of this team")
+		return Errorf(ENOTFOUND, "team not found")
 	case actAdministerTeam:
 		if appWide(c) || st.teamRole.CanManage() {
 			return nil

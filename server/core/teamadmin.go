@@ -44,8 +44,11 @@ func (s *Service) mayCreateTeam(tx Tx, c *Caller) error {
 
 // adminTeam loads a team the caller administers.
 func (s *Service) adminTeam(tx Tx, c *Caller, id string) (*Team, error) {
-	t, role, _, err := s.team(tx, c, id)
+	t, role, n, err := s.team(tx, c, id)
 	if err != nil {
+		return nil, err
+	}
+	if err := allow(c, actSeeTeam, &standing{teamRole: role, teamMembers: n}); err != nil {
 		return nil, err
 	}
 	return t, allow(c, actAdministerTeam, &standing{teamRole: role})

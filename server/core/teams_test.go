@@ -42,9 +42,9 @@ func TestTeamChannels(t *testing.T) {
 	}{
 		{"InheritedTeamMember", "town", bob, ""},
 		{"InheritedTeamAdmin", "town", alice, ""},
-		{"ErrInheritedOutsider", "town", dave, core.EFORBIDDEN},
+		{"ErrInheritedOutsider", "town", dave, core.ENOTFOUND}, // what one may not see does not exist
 		{"OwnListMember", "secret", bob, ""},
-		{"ErrOwnListTeamAdmin", "secret", alice, core.EFORBIDDEN}, // privacy holds against admins
+		{"ErrOwnListTeamAdmin", "secret", alice, core.ENOTFOUND}, // privacy holds against admins
 		{"OpenTeamAnyone", "plaza", dave, ""},
 	}
 	for _, tt := range tests {
@@ -74,7 +74,7 @@ func TestTeamChannels(t *testing.T) {
 		t.Fatalf("alice's channels of eng = %v", names)
 	}
 	_, err = svc.ListTeamChannels(ctx, dave, "eng")
-	wantCode(t, err, core.EFORBIDDEN)
+	wantCode(t, err, core.ENOTFOUND)
 	teams, err := svc.ListMyTeams(ctx, dave)
 	wantCode(t, err, "")
 	if len(teams) != 1 || teams[0].ID != "all" {
@@ -127,7 +127,7 @@ func TestDirectLeave(t *testing.T) {
 	wantCode(t, err, "")
 	wantCode(t, svc.Leave(ctx, alice, dm.ID), "")
 	_, err = svc.ListMessages(ctx, alice, dm.ID, core.MessageQuery{})
-	wantCode(t, err, core.EFORBIDDEN)
+	wantCode(t, err, core.ENOTFOUND)
 	back, err := svc.OpenDirectChannel(ctx, alice, "bob")
 	wantCode(t, err, "")
 	if back.PK != dm.PK {
@@ -179,7 +179,7 @@ func TestMessageWindow(t *testing.T) {
 	_, err := svc.MessageWindow(ctx, bob, "general", w("m3"))
 	wantCode(t, err, core.ENOTFOUND) // in another conversation
 	_, err = svc.MessageWindow(ctx, env.Caller("demo", "dave"), "general", w(""))
-	wantCode(t, err, core.EFORBIDDEN)
+	wantCode(t, err, core.ENOTFOUND)
 }
 
 func TestNormalizeReaction(t *testing.T) {
@@ -240,7 +240,7 @@ func TestRevisions(t *testing.T) {
 		t.Fatalf("revisions = %+v", revs)
 	}
 	_, err = svc.ListRevisions(ctx, env.Caller("demo", "dave"), "m1")
-	wantCode(t, err, core.EFORBIDDEN)
+	wantCode(t, err, core.ENOTFOUND)
 }
 
 // TestSearch: prefix and phrase queries; the index follows edits and

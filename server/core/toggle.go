@@ -16,17 +16,29 @@ func (s *Service) ToggleReaction(ctx context.Context, c *Caller, messageID, name
 	var m *Message
 	var conv *Conversation
 	err = s.write(ctx, func(tx Tx) (err error) {
-		if m, conv, _, err = s.visibleMessage(tx, c, messageID); err != nil {
+		var me *Member
+		if m, conv, me, err = s.visibleMessage(tx, c, messageID); err != nil {
 			return err
 		}
-		if m.Deleted() {
-			return Errorf(ECONFLICT, "the message was deleted")
+		if err := allow(c, actReact, &standing{conv: conv, me: me, msg: m}); err != nil {
+			return err
+		}
+		removed, err := tx.RemoveReaction(m.PK, c.user.PK, name)
+		if err != nil || removed {
+			return err
+		}
+		// Not there: add it, within the same caps as every reaction.
+		total, mine, err := tx.ReactionCounts(m.PK, c.user.PK)
+		if err != nil {
+			return err
+		}
+		if mine >= s.limits.ReactionsPerUser {
+			return Invalidf("reaction", "at most %d reactions per user on one message", s.limits.ReactionsPerUser)
+		}
+		if total >= s.limits.ReactionsPerMessage {
+			return Invalidf("reaction", "the message has the most reactions allowed (%d)", s.limits.ReactionsPerMessage)
 		}
 		added, err = tx.AddReaction(&Reaction{MessagePK: m.PK, UserPK: c.user.PK, Name: name, CreatedAt: s.Now()})
-		if err != nil || added {
-			return err
-		}
-		_, err = tx.RemoveReaction(m.PK, c.user.PK, name)
 		return err
 	})
 	if err != nil {
