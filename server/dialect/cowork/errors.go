@@ -33,6 +33,7 @@ var wireFields = map[string]string{
 	"messageId":      "messageID",
 	"conversationId": "channelID",
 	"q":              "query",
+	"limit":          "messageCount",
 }
 
 // wireError is the error body, the same on every endpoint (i-net documents
