@@ -1,185 +1,132 @@
 package server_test
 
 import (
-	"encoding/base64"
 	"encoding/json"
-	"net/http"
-	"slices"
+	"reflect"
+	"sort"
 	"testing"
 
 	"parley/server/testenv"
 )
 
-// reading is a conversation as one dialect shows it: its messages in
-// order, each with its text, author and reactions (name → users).
-type reading []readMessage
+// line is one message of the fixture conversation as any dialect shows it:
+// its id, its sender's user id and its text.
+type line struct{ ID, From, Body string }
 
-type readMessage struct {
-	ID, Text, Author string
-	Reactions        map[string][]string
+// reader reads the fixture conversation general through one dialect, as
+// alice, and returns its messages.
+type reader struct {
+	name    string
+	method  string
+	path    string
+	headers []string
+	decode  func(t *testing.T, body []byte) []line
 }
 
-// The dialects' own ways to read the fixture conversation and to react.
-type dialect struct {
-	name  string
-	read  func(t *testing.T, env *testenv.Env, user, conv string) reading
-	react func(t *testing.T, env *testenv.Env, user, msg, emoji string)
+func decodeInto[T any](t *testing.T, body []byte) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(body, &v); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	return v
 }
 
-var dialects = []dialect{
-	{"channelize", readChannelize, reactChannelize},
-	{"cowork", readCoWork, reactCoWork},
+// readers is every dialect's reading of general; a new dialect adds a line.
+var readers = []reader{
+	{"channelize", "GET", "/v2/conversations/general/messages",
+		[]string{"Public-Key: demo-public", "Authorization: Bearer YWxpY2UtdG9rZW4="},
+		func(t *testing.T, body []byte) []line {
+			var out []line
+			for _, m := range decodeInto[[]struct {
+				ID      string `json:"id"`
+				OwnerID string `json:"ownerId"`
+				Body    string `json:"body"`
+			}](t, body) {
+				out = append(out, line{m.ID, m.OwnerID, m.Body})
+			}
+			return out
+		}},
+	{"sceyt", "GET", "/v1/demo/channels/general/messages?from=alice",
+		[]string{"Authorization: Bearer demo-secret"},
+		func(t *testing.T, body []byte) []line {
+			var out []line
+			for _, m := range decodeInto[struct {
+				Messages []struct {
+					ID   string `json:"id"`
+					From string `json:"from"`
+					Body string `json:"body"`
+				} `json:"messages"`
+			}](t, body).Messages {
+				out = append(out, line{m.ID, m.From, m.Body})
+			}
+			return out
+		}},
 }
 
-// TestCrossDialect shows one conversation read the same through every
-// dialect: the fixture conversation general, with reactions given through
-// each dialect in its own spelling, and a direct conversation opened by one
-// dialect and read by the others.
+// TestCrossDialect reads the same conversation through every dialect: the
+// same messages, ids, senders and texts.
 func TestCrossDialect(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
-	// The same emoji, three spellings, through two dialects.
-	reactChannelize(t, env, "bob", "m1", "grinning")
-	reactCoWork(t, env, "carol", "m1", "😀")
-	reactCoWork(t, env, "alice", "m2", ":-D")
-	reactChannelize(t, env, "alice", "m2", "like")
-
-	var first reading
-	for i, d := range dialects {
-		got := d.read(t, env, "bob", "general")
-		if i == 0 {
-			first = got
-			continue
-		}
-		if !sameReading(got, first) {
-			t.Errorf("%s reads general as\n%+v\n%s reads it as\n%+v", d.name, got, dialects[0].name, first)
-		}
-	}
-	if len(first) != 2 || !slices.Equal(first[0].Reactions["grinning"], []string{"bob", "carol"}) ||
-		!slices.Equal(first[1].Reactions["grinning"], []string{"alice"}) {
-		t.Fatalf("general = %+v, want m1 and m2 with their grinning reactions counted together", first)
-	}
-
-	// A direct conversation opened through CoWork is the one the others see.
-	resp, body := env.Do("GET", "/api/cowork/teams/directmessages/bob", "", "Authorization: Bearer alice-token")
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("open direct: %d %s", resp.StatusCode, body)
-	}
-	var dm struct {
-		ChannelID string `json:"channelId"`
-	}
-	mustJSON(t, body, &dm)
-	resp, body = env.Do("POST", "/api/cowork/teams/directmessages/channels/"+dm.ChannelID+"/messages", `{"text": "psst"}`,
-		"Authorization: Bearer alice-token")
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("send direct: %d %s", resp.StatusCode, body)
-	}
-	for _, d := range dialects {
-		got := d.read(t, env, "bob", dm.ChannelID)
-		if len(got) != 1 || got[0].Text != "psst" || got[0].Author != "alice" {
-			t.Errorf("%s reads the direct conversation as %+v", d.name, got)
-		}
-	}
-}
-
-func sameReading(a, b reading) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i].ID != b[i].ID || a[i].Text != b[i].Text || a[i].Author != b[i].Author || len(a[i].Reactions) != len(b[i].Reactions) {
-			return false
-		}
-		for name, users := range a[i].Reactions {
-			if !slices.Equal(users, b[i].Reactions[name]) {
-				return false
+	want := []line{{"m1", "alice", "hello"}, {"m2", "bob", "hi alice"}}
+	for _, rd := range readers {
+		t.Run(rd.name, func(t *testing.T) {
+			resp, body := env.Do(rd.method, rd.path, "", rd.headers...)
+			if resp.StatusCode != 200 {
+				t.Fatalf("%s %s: %d %s", rd.method, rd.path, resp.StatusCode, body)
 			}
-		}
-	}
-	return true
-}
-
-func mustJSON(t *testing.T, body []byte, v any) {
-	t.Helper()
-	if err := json.Unmarshal(body, v); err != nil {
-		t.Fatalf("decode %s: %v", body, err)
-	}
-}
-
-func mustOK(t *testing.T, what string, resp *http.Response, body []byte) {
-	t.Helper()
-	if resp.StatusCode/100 != 2 {
-		t.Fatalf("%s: %d %s", what, resp.StatusCode, body)
-	}
-}
-
-func channelizeAuth(user string) []string {
-	return []string{"Public-Key: demo-public", "Authorization: Bearer " + base64.StdEncoding.EncodeToString([]byte(user+"-token"))}
-}
-
-func readChannelize(t *testing.T, env *testenv.Env, user, conv string) reading {
-	resp, body := env.Do("GET", "/v2/conversations/"+conv+"/messages?sort=createdAt%20ASC&limit=100", "", channelizeAuth(user)...)
-	mustOK(t, "channelize read", resp, body)
-	var msgs []struct {
-		ID        string              `json:"id"`
-		Body      string              `json:"body"`
-		OwnerID   string              `json:"ownerId"`
-		Reactions map[string][]string `json:"reactions"`
-	}
-	mustJSON(t, body, &msgs)
-	out := make(reading, len(msgs))
-	for i, m := range msgs {
-		out[i] = readMessage{ID: m.ID, Text: m.Body, Author: m.OwnerID, Reactions: m.Reactions}
-	}
-	return out
-}
-
-func reactChannelize(t *testing.T, env *testenv.Env, user, msg, emoji string) {
-	resp, body := env.Do("POST", "/v2/messages/"+msg+"/add_reaction", `{"type": "`+emoji+`"}`, channelizeAuth(user)...)
-	mustOK(t, "channelize react", resp, body)
-}
-
-// coworkTeam is the team path of a conversation the test reads: the
-// fixture's general is in team eng; anything else here is direct.
-func coworkTeam(conv string) string {
-	if conv == "general" {
-		return "eng"
-	}
-	return "directmessages"
-}
-
-func readCoWork(t *testing.T, env *testenv.Env, user, conv string) reading {
-	auth := "Authorization: Bearer " + user + "-token"
-	base := "/api/cowork/teams/" + coworkTeam(conv) + "/channels/" + conv + "/messages"
-	resp, body := env.Do("GET", base, "", auth)
-	mustOK(t, "cowork list", resp, body)
-	var ids []string
-	mustJSON(t, body, &ids)
-	out := make(reading, len(ids))
-	for i, id := range ids {
-		resp, body := env.Do("GET", base+"/"+id, "", auth)
-		mustOK(t, "cowork get", resp, body)
-		var m struct {
-			ID        string `json:"id"`
-			Text      string `json:"text"`
-			UserID    string `json:"userId"`
-			Reactions map[string][]struct {
-				UserID string `json:"userId"`
-			} `json:"reactions"`
-		}
-		mustJSON(t, body, &m)
-		out[i] = readMessage{ID: m.ID, Text: m.Text, Author: m.UserID, Reactions: map[string][]string{}}
-		for name, rs := range m.Reactions {
-			for _, r := range rs {
-				out[i].Reactions[name] = append(out[i].Reactions[name], r.UserID)
+			got := rd.decode(t, body)
+			sort.Slice(got, func(i, j int) bool { return got[i].ID < got[j].ID })
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s reads general as %+v, want %+v", rd.name, got, want)
 			}
-		}
+		})
 	}
-	return out
 }
 
-func reactCoWork(t *testing.T, env *testenv.Env, user, msg, emoji string) {
-	resp, body := env.Do("POST", "/api/cowork/teams/eng/channels/general/messages/"+msg+"/reactions",
-		`{"toggleEmoji": "`+emoji+`"}`, "Authorization: Bearer "+user+"-token")
-	mustOK(t, "cowork react", resp, body)
+// TestCrossDialect_Files: a file uploaded and attached through Sceyt is the
+// same file through Channelize: the message names it, and a member reads
+// its bytes there.
+func TestCrossDialect_Files(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	body := "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.txt\"\r\nContent-Type: text/plain\r\n\r\nthe plan\r\n--B--\r\n"
+	resp, out := env.Do("POST", "/v1/demo/files?from=alice", body, "Authorization: Bearer demo-secret",
+		"Content-Type: multipart/form-data; boundary=B")
+	if resp.StatusCode != 201 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, out)
+	}
+	file := decodeInto[struct {
+		ID  string `json:"id"`
+		URL string `json:"url"`
+	}](t, out)
+	resp, out = env.Do("POST", "/v1/demo/channels/general/messages",
+		`{"from": "alice", "body": "read this", "attachments": [{"type": "file", "name": "plan.txt", "url": "`+file.URL+`"}]}`,
+		"Authorization: Bearer demo-secret")
+	if resp.StatusCode != 201 {
+		t.Fatalf("send: %d %s", resp.StatusCode, out)
+	}
+	sent := decodeInto[struct {
+		ID string `json:"id"`
+	}](t, out)
+	bob := []string{"Public-Key: demo-public", "Authorization: Bearer Ym9iLXRva2Vu"}
+	resp, out = env.Do("GET", "/v2/conversations/general/messages", "", bob...)
+	if resp.StatusCode != 200 {
+		t.Fatalf("channelize list: %d %s", resp.StatusCode, out)
+	}
+	found := false
+	for _, m := range decodeInto[[]struct {
+		ID   string `json:"id"`
+		Body string `json:"body"`
+	}](t, out) {
+		found = found || (m.ID == sent.ID && m.Body == "read this")
+	}
+	if !found {
+		t.Fatalf("channelize does not list message %s: %s", sent.ID, out)
+	}
+	resp, out = env.Do("GET", "/v2/files/"+file.ID, "", bob...)
+	if resp.StatusCode != 200 || string(out) != "the plan" {
+		t.Fatalf("bob reads the file through channelize: %d %q", resp.StatusCode, out)
+	}
 }

@@ -41,6 +41,11 @@ const (
 	actBroadcast                        // broadcast a message
 	actActAs                            // act as another user of the app
 	actAdmin                            // manage apps: Parley's admin only
+	actUpdateConversation               // change a conversation's description
+	actDeleteConversation               // delete a conversation with its messages
+	actUpload                           // upload a file
+	actSeeFile                          // see standing.file and its bytes
+	actDeleteFile                       // delete standing.file
 	actInherit                          // count as a member of a channel that takes its team's members
 	actSeeTeam                          // see a team and its channels
 	actAdministerTeam                   // manage a team: its name, members and channels, bot messages
@@ -61,6 +66,8 @@ type standing struct {
 	user     *User   // the user acted on
 	banned   bool    // the caller is banned from the conversation
 	newcomer bool    // with actGrant: the member is being added
+	file     *File   // the file acted on
+	attached bool    // with actSeeFile: the caller sees a message attaching file
 	// teamMembers is how many members the team has (0: open to every user);
 	// administers is how many teams the caller administers.
 	teamMembers int
@@ -221,6 +228,31 @@ func allow(c *Caller, a action, st *standing) error {
 			return nil
 		}
 		return forbidden("users change their own profile only")
+	case actUpdateConversation:
+		if appWide(c) || manages(st.me) {
+			return nil
+		}
+		return forbidden("only conversation admins may change a conversation")
+	case actDeleteConversation:
+		if appWide(c) || (st.me != nil && st.me.Role == RoleOwner) {
+			return nil
+		}
+		return forbidden("only the owner may delete a conversation")
+	case actUpload:
+		if c.user == nil && !appWide(c) {
+			return needUser("uploading a file")
+		}
+		return nil
+	case actSeeFile:
+		if appWide(c) || st.attached || (c.user != nil && st.file.OwnerPK == c.user.PK) {
+			return nil
+		}
+		return Errorf(ENOTFOUND, "file not found")
+	case actDeleteFile:
+		if appWide(c) || (c.user != nil && st.file.OwnerPK == c.user.PK) {
+			return nil
+		}
+		return forbidden("only the uploader may delete a file")
 	case actUnread:
 		if c.user == nil {
 			return needUser("counting unread messages")
