@@ -38,7 +38,7 @@ func (t *tx) SetTeamChannel(convPK int64, info core.ChannelInfo) error {
 // ListTeamChannels lists the team's conversations, oldest first: with
 // userPK, those the user is a member of or that inherit the team's members;
 // with 0, all of them.
-func (t *tx) ListTeamChannels(teamPK, userPK int64) ([]*core.Channel, error) {
+func (t *tx) ListTeamChannels(teamPK, userPK int64) ([]*core.TeamChannel, error) {
 	var rows []struct {
 		convRow
 		Description string `db:"description"`
@@ -54,9 +54,9 @@ func (t *tx) ListTeamChannels(teamPK, userPK int64) ([]*core.Channel, error) {
 	if err != nil {
 		return nil, dbErr("list team channels", err)
 	}
-	out := make([]*core.Channel, len(rows))
+	out := make([]*core.TeamChannel, len(rows))
 	for i := range rows {
-		out[i] = &core.Channel{Conversation: rows[i].conversation(),
+		out[i] = &core.TeamChannel{Conversation: rows[i].conversation(),
 			ChannelInfo: core.ChannelInfo{Description: rows[i].Description, MembersInherited: rows[i].Inherited}}
 	}
 	return out, nil

@@ -236,6 +236,9 @@ func (s *Service) conversation(tx Tx, c *Caller, id string) (*Conversation, *Mem
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := loadAccess(tx, conv); err != nil {
+		return nil, nil, err
+	}
 	if me, err = s.teamMembership(tx, c, conv, me); err != nil {
 		return nil, nil, err
 	}

@@ -20,9 +20,9 @@ type TeamUpdate struct {
 	Members *[]string
 }
 
-// ChannelInput creates a channel of a team. Without members, or with
+// TeamChannelInput creates a channel of a team. Without members, or with
 // MembersInherited, the channel takes its team's members.
-type ChannelInput struct {
+type TeamChannelInput struct {
 	ID               string
 	Name             string
 	Description      string
@@ -181,8 +181,8 @@ func (s *Service) replaceTeamMembers(tx Tx, app *App, t *Team, in TeamUpdate) er
 
 // AdminTeamChannels lists every channel of a team the caller administers,
 // whether or not the caller may read it.
-func (s *Service) AdminTeamChannels(ctx context.Context, c *Caller, teamID string) ([]*Channel, error) {
-	var chans []*Channel
+func (s *Service) AdminTeamChannels(ctx context.Context, c *Caller, teamID string) ([]*TeamChannel, error) {
+	var chans []*TeamChannel
 	err := s.read(ctx, func(tx Tx) error {
 		t, err := s.adminTeam(tx, c, teamID)
 		if err != nil {
@@ -196,8 +196,8 @@ func (s *Service) AdminTeamChannels(ctx context.Context, c *Caller, teamID strin
 
 // AdminTeamChannel returns a channel of a team the caller administers,
 // with its own member list. Its messages stay private to its members.
-func (s *Service) AdminTeamChannel(ctx context.Context, c *Caller, teamID, channelID string) (*Channel, error) {
-	var ch *Channel
+func (s *Service) AdminTeamChannel(ctx context.Context, c *Caller, teamID, channelID string) (*TeamChannel, error) {
+	var ch *TeamChannel
 	err := s.read(ctx, func(tx Tx) error {
 		t, err := s.adminTeam(tx, c, teamID)
 		if err != nil {
@@ -215,7 +215,7 @@ func (s *Service) AdminTeamChannel(ctx context.Context, c *Caller, teamID, chann
 }
 
 // channelOf loads a conversation of the team, without checking read rights.
-func (s *Service) channelOf(tx Tx, c *Caller, t *Team, channelID string) (*Channel, error) {
+func (s *Service) channelOf(tx Tx, c *Caller, t *Team, channelID string) (*TeamChannel, error) {
 	if err := s.checkID("channelId", channelID); err != nil {
 		return nil, err
 	}
@@ -228,16 +228,16 @@ func (s *Service) channelOf(tx Tx, c *Caller, t *Team, channelID string) (*Chann
 		return nil, missing
 	}
 	info, err := tx.TeamChannel(conv.PK)
-	return &Channel{Conversation: conv, ChannelInfo: info}, err
+	return &TeamChannel{Conversation: conv, ChannelInfo: info}, err
 }
 
 // CreateTeamChannel creates a channel in a team the caller administers.
 // The channel has no owner: its admins are the team's.
-func (s *Service) CreateTeamChannel(ctx context.Context, c *Caller, teamID string, in ChannelInput) (*Channel, error) {
+func (s *Service) CreateTeamChannel(ctx context.Context, c *Caller, teamID string, in TeamChannelInput) (*TeamChannel, error) {
 	if err := checkText("description", in.Description, s.limits.BodyLength); err != nil {
 		return nil, err
 	}
-	var ch *Channel
+	var ch *TeamChannel
 	err := s.write(ctx, func(tx Tx) error {
 		t, err := s.adminTeam(tx, c, teamID)
 		if err != nil {
@@ -257,7 +257,7 @@ func (s *Service) CreateTeamChannel(ctx context.Context, c *Caller, teamID strin
 		if err := tx.SetTeamChannel(conv.PK, info); err != nil {
 			return err
 		}
-		ch = &Channel{Conversation: conv, ChannelInfo: info}
+		ch = &TeamChannel{Conversation: conv, ChannelInfo: info}
 		if !info.MembersInherited {
 			ch.Members, err = tx.ListMembers(conv.PK, Page{Limit: s.limits.Recipients})
 		}

@@ -10,8 +10,8 @@ type ChannelInfo struct {
 	MembersInherited bool
 }
 
-// Channel is a conversation of a team as CoWork shows it.
-type Channel struct {
+// TeamChannel is a conversation of a team as CoWork shows it.
+type TeamChannel struct {
 	*Conversation
 	ChannelInfo
 	// Members is filled only for team administration: the channel's own
@@ -100,11 +100,11 @@ func (s *Service) GetTeam(ctx context.Context, c *Caller, id string) (*Team, err
 // ListTeamChannels lists the channels of a team that the caller may read:
 // those with the caller on their member list and those inheriting the
 // team's members. DirectTeamID lists the caller's direct conversations.
-func (s *Service) ListTeamChannels(ctx context.Context, c *Caller, teamID string) ([]*Channel, error) {
+func (s *Service) ListTeamChannels(ctx context.Context, c *Caller, teamID string) ([]*TeamChannel, error) {
 	if teamID == DirectTeamID {
 		return s.directChannels(ctx, c)
 	}
-	var chans []*Channel
+	var chans []*TeamChannel
 	err := s.read(ctx, func(tx Tx) error {
 		t, role, n, err := s.team(tx, c, teamID)
 		if err != nil {
@@ -125,8 +125,8 @@ func (s *Service) ListTeamChannels(ctx context.Context, c *Caller, teamID string
 
 // TeamChannel returns a channel of a team that the caller may read. With
 // DirectTeamID it is one of the caller's direct conversations.
-func (s *Service) TeamChannel(ctx context.Context, c *Caller, teamID, channelID string) (*Channel, error) {
-	var ch *Channel
+func (s *Service) TeamChannel(ctx context.Context, c *Caller, teamID, channelID string) (*TeamChannel, error) {
+	var ch *TeamChannel
 	err := s.read(ctx, func(tx Tx) error {
 		var err error
 		ch, err = s.teamChannel(tx, c, teamID, channelID)
@@ -135,7 +135,7 @@ func (s *Service) TeamChannel(ctx context.Context, c *Caller, teamID, channelID 
 	return ch, err
 }
 
-func (s *Service) teamChannel(tx Tx, c *Caller, teamID, channelID string) (*Channel, error) {
+func (s *Service) teamChannel(tx Tx, c *Caller, teamID, channelID string) (*TeamChannel, error) {
 	if err := s.checkID("channelId", channelID); err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func (s *Service) teamChannel(tx Tx, c *Caller, teamID, channelID string) (*Chan
 		if conv.Kind != KindDirect {
 			return nil, missing
 		}
-		return &Channel{Conversation: conv}, nil
+		return &TeamChannel{Conversation: conv}, nil
 	}
 	t, role, n, err := s.team(tx, c, teamID)
 	if err != nil {
@@ -175,7 +175,7 @@ func (s *Service) teamChannel(tx Tx, c *Caller, teamID, channelID string) (*Chan
 	if err := allow(c, actRead, &standing{conv: conv, me: me}); err != nil {
 		return nil, err
 	}
-	return &Channel{Conversation: conv, ChannelInfo: info}, nil
+	return &TeamChannel{Conversation: conv, ChannelInfo: info}, nil
 }
 
 // inheritedMembers lists a page of the members of a channel that inherits
@@ -227,14 +227,14 @@ func (s *Service) inheritedMembers(tx Tx, conv *Conversation, p Page) (List[*Mem
 
 // OpenDirectChannel returns the caller's direct conversation with another user,
 // creating it on first use; a caller who had left it is back in.
-func (s *Service) OpenDirectChannel(ctx context.Context, c *Caller, userID string) (*Channel, error) {
-	var ch *Channel
+func (s *Service) OpenDirectChannel(ctx context.Context, c *Caller, userID string) (*TeamChannel, error) {
+	var ch *TeamChannel
 	err := s.write(ctx, func(tx Tx) error {
 		conv, _, err := s.openDirect(tx, c, userID)
 		if err != nil {
 			return err
 		}
-		ch = &Channel{Conversation: conv}
+		ch = &TeamChannel{Conversation: conv}
 		ch.Members, err = tx.ListMembers(conv.PK, Page{Limit: 2})
 		return err
 	})
@@ -243,12 +243,12 @@ func (s *Service) OpenDirectChannel(ctx context.Context, c *Caller, userID strin
 
 // directChannels lists the caller's direct conversations, most recent
 // first, each with its two members (a client names it after the other).
-func (s *Service) directChannels(ctx context.Context, c *Caller) ([]*Channel, error) {
+func (s *Service) directChannels(ctx context.Context, c *Caller) ([]*TeamChannel, error) {
 	f, err := s.conversationFilter(c, ConversationQuery{Kinds: []ConversationKind{KindDirect}, Page: Page{Limit: s.limits.MaxPageSize}})
 	if err != nil {
 		return nil, err
 	}
-	var out []*Channel
+	var out []*TeamChannel
 	err = s.read(ctx, func(tx Tx) error {
 		convs, err := tx.ListConversations(f)
 		if err != nil {
@@ -259,7 +259,7 @@ func (s *Service) directChannels(ctx context.Context, c *Caller) ([]*Channel, er
 			if err != nil {
 				return err
 			}
-			out = append(out, &Channel{Conversation: conv, Members: members})
+			out = append(out, &TeamChannel{Conversation: conv, Members: members})
 		}
 		return nil
 	})

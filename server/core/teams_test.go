@@ -17,18 +17,18 @@ func TestTeamChannels(t *testing.T) {
 	svc := env.Service
 	app, alice, bob, dave := env.Caller("demo", ""), env.Caller("demo", "alice"), env.Caller("demo", "bob"), env.Caller("demo", "dave")
 
-	town, err := svc.CreateTeamChannel(ctx, alice, "eng", core.ChannelInput{ID: "town", Name: "Town hall"})
+	town, err := svc.CreateTeamChannel(ctx, alice, "eng", core.TeamChannelInput{ID: "town", Name: "Town hall"})
 	wantCode(t, err, "")
 	if !town.MembersInherited {
 		t.Fatalf("a channel created without members should inherit them")
 	}
-	_, err = svc.CreateTeamChannel(ctx, bob, "eng", core.ChannelInput{ID: "nope", Name: "Nope"})
+	_, err = svc.CreateTeamChannel(ctx, bob, "eng", core.TeamChannelInput{ID: "nope", Name: "Nope"})
 	wantCode(t, err, core.EFORBIDDEN) // bob is no team admin
-	_, err = svc.CreateTeamChannel(ctx, alice, "eng", core.ChannelInput{ID: "secret", Name: "Secret", Members: []string{"bob"}})
+	_, err = svc.CreateTeamChannel(ctx, alice, "eng", core.TeamChannelInput{ID: "secret", Name: "Secret", Members: []string{"bob"}})
 	wantCode(t, err, "")
 	_, err = svc.CreateTeam(ctx, app, core.TeamInput{ID: "all", Name: "Everyone"})
 	wantCode(t, err, "")
-	_, err = svc.CreateTeamChannel(ctx, app, "all", core.ChannelInput{ID: "plaza", Name: "Plaza"})
+	_, err = svc.CreateTeamChannel(ctx, app, "all", core.TeamChannelInput{ID: "plaza", Name: "Plaza"})
 	wantCode(t, err, "")
 
 	send := func(c *core.Caller, conv, body string) error {
@@ -250,7 +250,7 @@ func TestSearch(t *testing.T) {
 	env := testenv.New(t)
 	svc := env.Service
 	alice, bob, carol, dave := env.Caller("demo", "alice"), env.Caller("demo", "bob"), env.Caller("demo", "carol"), env.Caller("demo", "dave")
-	_, err := svc.CreateTeamChannel(ctx, alice, "eng", core.ChannelInput{ID: "secret", Name: "Secret", Members: []string{"bob"}})
+	_, err := svc.CreateTeamChannel(ctx, alice, "eng", core.TeamChannelInput{ID: "secret", Name: "Secret", Members: []string{"bob"}})
 	wantCode(t, err, "")
 	secret, _, err := svc.SendMessage(ctx, bob, core.SendInput{ConversationID: "secret", Body: "The launch plans are ready"})
 	wantCode(t, err, "")

@@ -108,7 +108,7 @@ func (a *api) adminCreateChannel(w http.ResponseWriter, r *http.Request, c *core
 	if in.DisplayName == "" {
 		return core.Invalidf("displayName", "displayName is required")
 	}
-	ch, err := a.svc.CreateTeamChannel(r.Context(), c, p.ByName("team"), core.ChannelInput{Name: in.DisplayName,
+	ch, err := a.svc.CreateTeamChannel(r.Context(), c, p.ByName("team"), core.TeamChannelInput{Name: in.DisplayName,
 		Description: in.Description, Members: in.MemberUserIDs, MembersInherited: in.MembersInherited != nil && *in.MembersInherited})
 	if err != nil {
 		return err

@@ -50,7 +50,7 @@ func (a *api) listDirect(w http.ResponseWriter, r *http.Request, c *core.Caller,
 	return nil
 }
 
-func writeChannels(w http.ResponseWriter, chans []*core.Channel, c *core.Caller) {
+func writeChannels(w http.ResponseWriter, chans []*core.TeamChannel, c *core.Caller) {
 	out := make([]wireChannel, len(chans))
 	for i, ch := range chans {
 		out[i] = toWireChannel(ch, c)

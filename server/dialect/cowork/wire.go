@@ -25,7 +25,7 @@ type wireChannel struct {
 
 // toWireChannel converts a team channel or, for the caller me, a direct
 // conversation (named after the other member).
-func toWireChannel(ch *core.Channel, me *core.Caller) wireChannel {
+func toWireChannel(ch *core.TeamChannel, me *core.Caller) wireChannel {
 	w := wireChannel{ChannelID: ch.ID, TeamID: ch.TeamID, DisplayName: ch.Title, Description: ch.Description}
 	if ch.Kind == core.KindDirect {
 		w.TeamID = core.DirectTeamID
@@ -172,7 +172,7 @@ type wireAdminChannel struct {
 	MembersInherited bool     `json:"membersInherited"`
 }
 
-func toWireAdminChannel(ch *core.Channel, me *core.Caller) wireAdminChannel {
+func toWireAdminChannel(ch *core.TeamChannel, me *core.Caller) wireAdminChannel {
 	w := wireAdminChannel{wireChannel: toWireChannel(ch, me), MemberGroupIDs: []string{}, MemberUserIDs: []string{},
 		MembersInherited: ch.MembersInherited}
 	for _, m := range ch.Members {
