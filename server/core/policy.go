@@ -18,13 +18,17 @@ func requireUser(c *Caller, action string) error {
 	return nil
 }
 
+// ErrNotMember refuses a caller who is not a member where membership is
+// needed (dialects with a code of their own for it test for it).
+var ErrNotMember = Errorf(EFORBIDDEN, "not a member of this conversation")
+
 // canRead decides whether the caller sees the conversation and its messages.
 func canRead(c *Caller, conv *Conversation, me *Member) error {
 	switch {
 	case appWide(c), me != nil, conv.Kind == KindOpen:
 		return nil
 	}
-	return Errorf(EFORBIDDEN, "not a member of this conversation")
+	return ErrNotMember
 }
 
 // canPost decides whether the caller may send messages to the conversation.

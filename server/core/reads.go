@@ -26,7 +26,7 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 			return err
 		}
 		if me == nil {
-			return Errorf(EFORBIDDEN, "not a member of this conversation")
+			return ErrNotMember
 		}
 		now := s.Now()
 		at := now

@@ -118,4 +118,7 @@ type Tx interface {
 	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal
 	FileByID(appPK int64, id string) (*File, error)
 	DeleteFile(pk int64) error
+
+	// Sessions (Amity): a revoked token is gone; ENOTFOUND when unknown.
+	DeleteToken(hash string) error
 }
