@@ -143,3 +143,14 @@ func RawObject(field string, raw json.RawMessage) ([]byte, error) {
 	}
 	return []byte(s), nil
 }
+
+// Page reads skip and limit from the query, with the given default limit
+// (0: the core's).
+func Page(r *http.Request, defLimit int) (core.Page, error) {
+	skip, err := QueryInt(r, "skip", 0)
+	if err != nil {
+		return core.Page{}, err
+	}
+	limit, err := QueryInt(r, "limit", defLimit)
+	return core.Page{Skip: skip, Limit: limit}, err
+}

@@ -17,7 +17,7 @@ func (a *api) listConversations(w http.ResponseWriter, r *http.Request, c *core.
 	if err != nil {
 		return err
 	}
-	pg, err := page(r, 25)
+	pg, err := httpx.Page(r, 25)
 	if err != nil {
 		return err
 	}
@@ -126,7 +126,7 @@ func (a *api) getConversation(w http.ResponseWriter, r *http.Request, c *core.Ca
 }
 
 func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	pg, err := page(r, 0)
+	pg, err := httpx.Page(r, 0)
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func messageQuery(r *http.Request, paged bool) (core.MessageQuery, error) {
 	if q.Ascending, err = parseSort(v.Get("sort")); err != nil {
 		return q, err
 	}
-	pg, err := page(r, 50)
+	pg, err := httpx.Page(r, 50)
 	q.Skip, q.Limit = pg.Skip, pg.Limit
 	return q, err
 }
@@ -209,7 +209,7 @@ func (a *api) removeReaction(w http.ResponseWriter, r *http.Request, c *core.Cal
 }
 
 func (a *api) listReactions(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	pg, err := page(r, 25)
+	pg, err := httpx.Page(r, 25)
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func (a *api) createAccessToken(w http.ResponseWriter, r *http.Request, c *core.
 }
 
 func (a *api) listUsers(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
-	pg, err := page(r, 0)
+	pg, err := httpx.Page(r, 0)
 	if err != nil {
 		return err
 	}
