@@ -24,6 +24,20 @@ func (a *api) routes() []route {
 		{"GET", "/api/v3/sessions", authBearer, a.verifySession},
 		{"DELETE", "/api/v4/sessions", authBearer, a.deleteSession},
 		{"GET", "/api/v3/network-settings/chat", authBearer, a.chatSettings},
+
+		{"POST", "/api/v3/channels", authBearer, a.createChannel},
+		{"GET", "/api/v3/channels", authBearer, a.queryChannels},
+		{"POST", "/api/v3/channels/conversation", authBearer, a.createConversation},
+		{"GET", "/api/v3/channels/list", authBearer, a.listChannelsByIDs},
+		{"GET", "/api/v3/channels/:channelId", authBearer, a.getChannel},
+		{"PUT", "/api/v3/channels/:channelId", authBearer, a.updateChannel},
+		{"DELETE", "/api/v3/channels/:channelId", authBearer, a.deleteChannel},
+		{"POST", "/api/v3/channels/:channelId/join", authBearer, a.joinChannel},
+		{"DELETE", "/api/v3/channels/:channelId/leave", authBearer, a.leaveChannel},
+		{"GET", "/api/v3/channels/:channelId/users", authBearer, a.listChannelUsers},
+		{"GET", "/api/v4/channels/:channelId/users", authBearer, a.listChannelUsers},
+		{"POST", "/api/v3/channels/:channelId/users", authBearer, a.addChannelUsers},
+		{"DELETE", "/api/v3/channels/:channelId/users", authBearer, a.removeChannelUsers},
 	}
 }
 

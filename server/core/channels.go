@@ -1,0 +1,133 @@
+package core
+
+import (
+	"context"
+)
+
+// ConversationUpdate changes a conversation's description; nil fields are
+// left alone.
+type ConversationUpdate struct {
+	Title     *string
+	AvatarURL *string
+	Metadata  []byte
+}
+
+// UpdateConversation changes a conversation: its admins, or the app.
+func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, in ConversationUpdate) (*Conversation, error) {
+	if in.Title != nil {
+		if err := checkText("title", *in.Title, s.limits.NameLength); err != nil {
+			return nil, err
+		}
+	}
+	if in.AvatarURL != nil {
+		if err := checkText("avatarUrl", *in.AvatarURL, 2048); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.checkJSON("metadata", in.Metadata); err != nil {
+		return nil, err
+	}
+	var conv *Conversation
+	err := s.write(ctx, func(tx Tx) error {
+		var me *Member
+		var err error
+		if conv, me, err = s.conversation(tx, c, id); err != nil {
+			return err
+		}
+		if err := canManage(c, me); err != nil {
+			return err
+		}
+		if in.Title != nil {
+			conv.Title = *in.Title
+		}
+		if in.AvatarURL != nil {
+			conv.AvatarURL = *in.AvatarURL
+		}
+		if in.Metadata != nil {
+			conv.Metadata = in.Metadata
+		}
+		conv.UpdatedAt = s.Now()
+		if err := tx.UpdateConversation(conv); err != nil {
+			return err
+		}
+		return s.decorate(tx, c, []*Conversation{conv})
+	})
+	return conv, err
+}
+
+// DeleteConversation removes a conversation with its messages: its owner,
+// or the app.
+func (s *Service) DeleteConversation(ctx context.Context, c *Caller, id string) error {
+	return s.write(ctx, func(tx Tx) error {
+		conv, me, err := s.conversation(tx, c, id)
+		if err != nil {
+			return err
+		}
+		if !appWide(c) && (me == nil || me.Role != RoleOwner) {
+			return Errorf(EFORBIDDEN, "only the owner may delete a conversation")
+		}
+		return tx.DeleteConversation(conv.PK)
+	})
+}
+
+// ConversationsByIDs returns the conversations among ids that the caller
+// may read, in the order asked; others are left out.
+func (s *Service) ConversationsByIDs(ctx context.Context, c *Caller, ids []string) ([]*Conversation, error) {
+	if err := s.checkIDs("channelIds", ids, false); err != nil {
+		return nil, err
+	}
+	var convs []*Conversation
+	err := s.read(ctx, func(tx Tx) error {
+		for _, id := range dedupe(ids) {
+			conv, _, err := s.conversation(tx, c, id)
+			switch ErrorCode(err) {
+			case "":
+				convs = append(convs, conv)
+			case ENOTFOUND, EFORBIDDEN:
+			default:
+				return err
+			}
+		}
+		return s.decorate(tx, c, convs)
+	})
+	return convs, err
+}
+
+// JoinConversation adds the caller to a conversation anyone may join (or
+// one they manage) and returns it as the caller now sees it. Joining twice
+// is not an error.
+func (s *Service) JoinConversation(ctx context.Context, c *Caller, id string) (*Conversation, error) {
+	if err := requireUser(c, "joining"); err != nil {
+		return nil, err
+	}
+	var conv *Conversation
+	joined := false
+	err := s.write(ctx, func(tx Tx) error {
+		var err error
+		if conv, err = tx.ConversationByID(c.App.PK, id); err != nil {
+			return err
+		}
+		me, err := s.membership(tx, c, conv)
+		if err != nil {
+			return err
+		}
+		if me == nil {
+			if err := canJoin(c, conv, me); err != nil {
+				return err
+			}
+			me = &Member{ConversationPK: conv.PK, UserPK: c.User.PK, User: c.User, Role: RoleMember, JoinedAt: s.Now()}
+			if err := tx.UpsertMember(me); err != nil {
+				return err
+			}
+			conv.Me, conv.MemberCount, joined = me, conv.MemberCount+1, true
+		}
+		return s.decorate(tx, c, []*Conversation{conv})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if joined {
+		s.publish(Event{Type: EventMemberAdded, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: c.User.ID, UserID: c.User.ID})
+	}
+	return conv, nil
+}
