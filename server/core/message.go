@@ -126,4 +126,5 @@ type MessageFilter struct {
 	Ascending       bool
 	Skip            int
 	Limit           int
+	TagFilter
 }

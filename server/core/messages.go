@@ -67,6 +67,7 @@ type MessageQuery struct {
 	Ascending       bool
 	Skip            int
 	Limit           int
+	TagFilter
 }
 
 // MessagePage is one page of messages; More says whether the list goes on
@@ -79,7 +80,7 @@ type MessagePage struct {
 func (s *Service) messageFilter(tx Tx, c *Caller, convID string, q MessageQuery, paged bool) (MessageFilter, error) {
 	f := MessageFilter{AppPK: c.App.PK, IDs: q.IDs, Types: q.Types, CustomTypes: q.CustomTypes, AttachmentTypes: q.AttachmentTypes,
 		OwnerIDs: q.OwnerIDs, TopLevelOnly: q.TopLevelOnly, ShowInConv: q.ShowInConv, Pinned: q.Pinned, IncludeDeleted: q.IncludeDeleted,
-		Ascending: q.Ascending}
+		Ascending: q.Ascending, TagFilter: q.TagFilter}
 	for _, t := range q.Types {
 		if !t.Valid() {
 			return f, Invalidf("types", "unknown message type %q", t)

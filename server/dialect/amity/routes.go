@@ -25,6 +25,20 @@ func (a *api) routes() []route {
 		{"DELETE", "/api/v4/sessions", authBearer, a.deleteSession},
 		{"GET", "/api/v3/network-settings/chat", authBearer, a.chatSettings},
 
+		{"POST", "/api/v3/messages", authBearer, a.createMessage},
+		{"GET", "/api/v3/messages", authBearer, a.queryMessages},
+		{"GET", "/api/v3/messages/list", authBearer, a.listMessagesByIDs},
+		{"GET", "/api/v3/messages/:messageId", authBearer, a.getMessage},
+		{"PUT", "/api/v3/messages/:messageId", authBearer, a.updateMessage},
+		{"DELETE", "/api/v3/messages/:messageId", authBearer, a.deleteMessage},
+
+		{"POST", "/api/v5/messages", authBearer, a.createMessageV5},
+		{"GET", "/api/v5/messages", authBearer, a.queryMessagesV5},
+		{"GET", "/api/v5/messages/list", authBearer, a.listMessagesByIDsV5},
+		{"GET", "/api/v5/messages/:messageId", authBearer, a.getMessageV5},
+		{"PUT", "/api/v5/messages/:messageId", authBearer, a.updateMessageV5},
+		{"DELETE", "/api/v5/messages/:messageId", authBearer, a.deleteMessageV5},
+
 		{"POST", "/api/v3/channels", authBearer, a.createChannel},
 		{"GET", "/api/v3/channels", authBearer, a.queryChannels},
 		{"POST", "/api/v3/channels/conversation", authBearer, a.createConversation},
