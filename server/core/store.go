@@ -121,4 +121,7 @@ type Tx interface {
 
 	// Sessions (Amity): a revoked token is gone; ENOTFOUND when unknown.
 	DeleteToken(hash string) error
+	// Reactors (Amity): a message's reactions with users and times, in
+	// reaction order; name "" lists every name.
+	ListReactors(messagePK int64, name string, p Page) ([]Reactor, error)
 }

@@ -39,6 +39,11 @@ func (a *api) routes() []route {
 		{"PUT", "/api/v5/messages/:messageId", authBearer, a.updateMessageV5},
 		{"DELETE", "/api/v5/messages/:messageId", authBearer, a.deleteMessageV5},
 
+		{"POST", "/api/v2/reactions", authBearer, a.addReaction},
+		{"DELETE", "/api/v2/reactions", authBearer, a.removeReaction},
+		{"GET", "/api/v2/reactions", authBearer, a.listReactionsV2},
+		{"GET", "/api/v3/reactions", authBearer, a.listReactionsV3},
+
 		{"POST", "/api/v3/channels", authBearer, a.createChannel},
 		{"GET", "/api/v3/channels", authBearer, a.queryChannels},
 		{"POST", "/api/v3/channels/conversation", authBearer, a.createConversation},
