@@ -5,7 +5,10 @@
 -- Conventions:
 --   * every table has an INTEGER PRIMARY KEY "pk" (the rowid: ordering and
 --     cursors), except the pure join tables, which are WITHOUT ROWID and
---     clustered on their natural key;
+--     clustered on their natural key; the keys of users, teams,
+--     conversations, messages and files are AUTOINCREMENT: never reused,
+--     not after a delete of the newest row, not after a restart (clients
+--     address rows by key, and a reused key would hand them another row);
 --   * rows that have a client-facing id keep it in "id", unique per app;
 --   * times are INTEGER unix milliseconds (UTC); an optional time is NULL
 --     when unset;
@@ -31,7 +34,7 @@ CREATE TABLE admin_tokens (
 ) WITHOUT ROWID;
 
 CREATE TABLE users (
-	pk            INTEGER PRIMARY KEY,
+	pk            INTEGER PRIMARY KEY AUTOINCREMENT,
 	app_pk        INTEGER NOT NULL REFERENCES apps (pk) ON DELETE CASCADE,
 	id            TEXT    NOT NULL,
 	username      TEXT    NOT NULL DEFAULT '',
@@ -59,7 +62,7 @@ CREATE TABLE tokens (
 CREATE INDEX tokens_user ON tokens (user_pk);
 
 CREATE TABLE teams (
-	pk         INTEGER PRIMARY KEY,
+	pk         INTEGER PRIMARY KEY AUTOINCREMENT,
 	app_pk     INTEGER NOT NULL REFERENCES apps (pk) ON DELETE CASCADE,
 	id         TEXT    NOT NULL,
 	name       TEXT    NOT NULL DEFAULT '',
@@ -77,7 +80,7 @@ CREATE TABLE team_members (
 CREATE INDEX team_members_user ON team_members (user_pk);
 
 CREATE TABLE conversations (
-	pk               INTEGER PRIMARY KEY,
+	pk               INTEGER PRIMARY KEY AUTOINCREMENT,
 	app_pk           INTEGER NOT NULL REFERENCES apps (pk) ON DELETE CASCADE,
 	id               TEXT    NOT NULL,
 	kind             TEXT    NOT NULL
@@ -89,8 +92,9 @@ CREATE TABLE conversations (
 	metadata         TEXT,
 	owner_pk         INTEGER REFERENCES users (pk) ON DELETE SET NULL,
 	team_pk          INTEGER REFERENCES teams (pk) ON DELETE SET NULL,
-	-- direct_key is "lowPK:highPK" for direct conversations, NULL otherwise
-	-- (NULLs never clash in a UNIQUE constraint).
+	-- direct_key is the members' keys, sorted, joined by ":" ("3:7") for
+	-- direct conversations, NULL otherwise (NULLs never clash in a UNIQUE
+	-- constraint).
 	direct_key       TEXT,
 	created_at       INTEGER NOT NULL,
 	updated_at       INTEGER NOT NULL,
@@ -133,7 +137,7 @@ CREATE TRIGGER members_count_delete AFTER DELETE ON members BEGIN
 END;
 
 CREATE TABLE files (
-	pk         INTEGER PRIMARY KEY,
+	pk         INTEGER PRIMARY KEY AUTOINCREMENT,
 	app_pk     INTEGER NOT NULL REFERENCES apps (pk) ON DELETE CASCADE,
 	id         TEXT    NOT NULL,
 	owner_pk   INTEGER REFERENCES users (pk) ON DELETE SET NULL,
@@ -152,10 +156,12 @@ CREATE INDEX files_owner ON files (owner_pk) WHERE owner_pk IS NOT NULL;
 CREATE INDEX files_blob ON files (blob_key);
 
 CREATE TABLE messages (
-	pk                   INTEGER PRIMARY KEY,
+	pk                   INTEGER PRIMARY KEY AUTOINCREMENT,
 	app_pk               INTEGER NOT NULL REFERENCES apps (pk) ON DELETE CASCADE,
 	id                   TEXT    NOT NULL,
 	conversation_pk      INTEGER NOT NULL REFERENCES conversations (pk) ON DELETE CASCADE,
+	-- seq numbers the conversation's messages 1, 2, 3, ... in key order.
+	seq                  INTEGER NOT NULL,
 	-- owner_pk is NULL for a message the app sent as itself.
 	owner_pk             INTEGER REFERENCES users (pk) ON DELETE CASCADE,
 	type                 TEXT    NOT NULL DEFAULT 'normal'
@@ -182,12 +188,20 @@ CREATE TABLE messages (
 	attachment_count     INTEGER NOT NULL DEFAULT 0,
 	mention_count        INTEGER NOT NULL DEFAULT 0,
 	reaction_count       INTEGER NOT NULL DEFAULT 0,
+	-- created_at may be the client's claim (kept as data, never orders
+	-- anything); received_at is the server's clock when it stored the row,
+	-- which "read up to a time" follows.
 	created_at           INTEGER NOT NULL,
+	received_at          INTEGER NOT NULL,
 	updated_at           INTEGER NOT NULL,
 	edited_at            INTEGER,
 	deleted_at           INTEGER,
 	UNIQUE (app_pk, id)
 );
+-- A conversation's messages by sequence number (the next seq is MAX + 1).
+CREATE UNIQUE INDEX messages_conversation_seq ON messages (conversation_pk, seq);
+-- "Read up to a time": the newest message the server stored by then.
+CREATE INDEX messages_conversation_received ON messages (conversation_pk, received_at);
 -- A conversation's messages in order: ListMessages, CountMessages, unread counts.
 -- Covering for history pages: the conversation's keys in order with every
 -- column the default filters and the viewer's visibility read, so a page

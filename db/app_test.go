@@ -110,11 +110,11 @@ func TestApps(t *testing.T) {
 			err := d.Write(t.Context(), func(tx core.Tx) error { return tx.DeleteApp(f.App.PK) })
 			wantCode(t, err, core.ENOTFOUND)
 			read(t, d, func(tx core.Tx) error {
-				_, err := tx.UserByPK(f.Alice.PK)
+				_, err := tx.UserByPK(f.App.PK, f.Alice.PK)
 				wantCode(t, err, core.ENOTFOUND)
-				_, err = tx.ConversationByPK(f.Conv.PK)
+				_, err = tx.ConversationByPK(f.App.PK, f.Conv.PK)
 				wantCode(t, err, core.ENOTFOUND)
-				_, err = tx.MessageByPK(m.PK)
+				_, err = tx.MessageByPK(f.App.PK, m.PK)
 				wantCode(t, err, core.ENOTFOUND)
 				if _, err := tx.AppByID("other"); err != nil {
 					t.Errorf("the other app went too: %v", err)

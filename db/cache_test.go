@@ -71,7 +71,7 @@ func TestMessageCacheUnderConcurrency(t *testing.T) {
 			if err != nil {
 				return err
 			}
-			truth, err := tx.MessageByPK(target.PK) // never from the cache
+			truth, err := tx.MessageByPK(f.App.PK, target.PK) // never from the cache
 			if err != nil {
 				return err
 			}

@@ -92,20 +92,23 @@ func (t *tx) conversationBy(where string, args ...any) (*core.Conversation, erro
 	return r.conversation(), nil
 }
 
-// ConversationByID returns the app's conversation with the given text id.
+// ConversationByID returns the app's conversation with the given text id
+// or key reference.
 func (t *tx) ConversationByID(appPK int64, id string) (*core.Conversation, error) {
-	return t.conversationBy(`c.app_pk = ? AND c.id = ?`, appPK, id)
+	term, arg := idTerm("c.", id)
+	return t.conversationBy(`c.app_pk = ? AND `+term, appPK, arg)
 }
 
-// ConversationByPK returns the conversation with the given key.
-func (t *tx) ConversationByPK(pk int64) (*core.Conversation, error) {
-	return t.conversationBy(`c.pk = ?`, pk)
+// ConversationByPK returns the app's conversation with the given key.
+func (t *tx) ConversationByPK(appPK, pk int64) (*core.Conversation, error) {
+	return t.conversationBy(`c.pk = ? AND c.app_pk = ?`, pk, appPK)
 }
 
-// ConversationAs returns the app's conversation with the given text id and
-// the user's membership of it (nil when not a member), in one statement:
-// the check every send and history page makes.
+// ConversationAs returns the app's conversation with the given text id (or
+// key reference) and the user's membership of it (nil when not a member),
+// in one statement: the check every send and history page makes.
 func (t *tx) ConversationAs(appPK int64, id string, userPK int64) (*core.Conversation, *core.Member, error) {
+	term, arg := idTerm("c.", id)
 	var r struct {
 		convRow
 		Me memberRow `db:"me"`
@@ -116,7 +119,7 @@ func (t *tx) ConversationAs(appPK int64, id string, userPK int64) (*core.Convers
 			IFNULL(me.last_read_pk, 0) AS "me.last_read_pk", me.last_read_at AS "me.last_read_at"
 		FROM conversations c `+convJoins+`
 		LEFT JOIN members me ON me.conversation_pk = c.pk AND me.user_pk = ?
-		WHERE c.app_pk = ? AND c.id = ?`, userPK, appPK, id)
+		WHERE c.app_pk = ? AND `+term, userPK, appPK, arg)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -140,7 +143,7 @@ type convKey struct {
 }
 
 // ConversationKey returns the key and kind of the app's conversation with
-// the given text id. Writes remember them (see DB.convKeys): every send
+// the given text id or key reference. Writes remember them (see DB.convKeys): every send
 // asks, and the full row costs the one writer a fifth of its time.
 func (t *tx) ConversationKey(appPK int64, id string) (int64, core.ConversationKind, error) {
 	name := convName{appPK, id}
@@ -153,8 +156,9 @@ func (t *tx) ConversationKey(appPK int64, id string) (int64, core.ConversationKi
 		PK   int64  `db:"pk"`
 		Kind string `db:"kind"`
 	}
+	term, arg := idTerm("", id)
 	if err := t.one("get conversation", "conversation not found", &r,
-		`SELECT pk, kind FROM conversations WHERE app_pk = ? AND id = ?`, appPK, id); err != nil {
+		`SELECT pk, kind FROM conversations WHERE app_pk = ? AND `+term, appPK, arg); err != nil {
 		return 0, "", err
 	}
 	if t.db != nil {

@@ -54,7 +54,7 @@ func TestConversations(t *testing.T) {
 					got.MemberCount != 1 || got.Kind != core.KindPublic || !got.LastActivityAt.Equal(t0.Add(3*time.Hour)) {
 					t.Errorf("ConversationByID = %+v", got)
 				}
-				got, err = tx.ConversationByPK(f.Conv.PK)
+				got, err = tx.ConversationByPK(f.App.PK, f.Conv.PK)
 				if err == nil && (got.ID != "general" || got.MemberCount != 3 || got.OwnerID != "alice" || got.TeamID != "") {
 					t.Errorf("ConversationByPK = %+v", got)
 				}
@@ -64,7 +64,7 @@ func TestConversations(t *testing.T) {
 				}
 				for _, get := range []func() (*core.Conversation, error){
 					func() (*core.Conversation, error) { return tx.ConversationByID(f.Other.PK, "pub") },
-					func() (*core.Conversation, error) { return tx.ConversationByPK(999) },
+					func() (*core.Conversation, error) { return tx.ConversationByPK(f.App.PK, 999) },
 					func() (*core.Conversation, error) { return tx.DirectConversation(f.App.PK, "2:1") },
 				} {
 					_, err := get()
@@ -149,7 +149,7 @@ func TestConversations(t *testing.T) {
 				return tx.TouchConversation(c.PK, t0.Add(4*time.Hour), 41) // older: no move back
 			})
 			read(t, d, func(tx core.Tx) error {
-				got, err := tx.ConversationByPK(c.PK)
+				got, err := tx.ConversationByPK(f.App.PK, c.PK)
 				if err != nil {
 					return err
 				}
@@ -183,7 +183,7 @@ func TestMembers(t *testing.T) {
 		count := func() int {
 			var n int
 			read(t, d, func(tx core.Tx) error {
-				c, err := tx.ConversationByPK(f.Conv.PK)
+				c, err := tx.ConversationByPK(f.App.PK, f.Conv.PK)
 				if err == nil {
 					n = c.MemberCount
 				}

@@ -33,13 +33,14 @@ func (t *tx) InsertFile(f *core.File) error {
 		})
 }
 
-// FileByID returns the app's file with the given text id.
+// FileByID returns the app's file with the given text id or key reference.
 func (t *tx) FileByID(appPK int64, id string) (*core.File, error) {
+	term, arg := idTerm("", id)
 	var r fileRow
 	if err := t.one("get file", "file not found", &r, `
 		SELECT pk, app_pk, id, IFNULL(owner_pk, 0) AS owner_pk, blob_key, name, mime_type, size, sha256,
 			width, height, created_at
-		FROM files WHERE app_pk = ? AND id = ?`, appPK, id); err != nil {
+		FROM files WHERE app_pk = ? AND `+term, appPK, arg); err != nil {
 		return nil, err
 	}
 	return &core.File{

@@ -38,7 +38,7 @@ func TestFiles(t *testing.T) {
 		write(t, d, func(tx core.Tx) error { return tx.DeleteFile(f.Files[0].PK) })
 		wantCode(t, d.Write(t.Context(), func(tx core.Tx) error { return tx.DeleteFile(f.Files[0].PK) }), core.ENOTFOUND)
 		read(t, d, func(tx core.Tx) error {
-			got, err := tx.MessageByPK(m.PK)
+			got, err := tx.MessageByPK(f.App.PK, m.PK)
 			if err == nil && (got.Attachments[0].URL != "u" || got.Attachments[0].FileID != "") {
 				t.Errorf("attachment after file deletion = %+v", got.Attachments[0])
 			}

@@ -18,6 +18,7 @@ type messageRow struct {
 	ID                 string         `db:"id"`
 	ConversationPK     int64          `db:"conversation_pk"`
 	ConversationID     string         `db:"conversation_id"`
+	Seq                int64          `db:"seq"`
 	OwnerPK            int64          `db:"owner_pk"`
 	Owner              userRow        `db:"owner"`
 	Type               string         `db:"type"`
@@ -43,6 +44,7 @@ type messageRow struct {
 	MentionCount       int            `db:"mention_count"`
 	ReactionCount      int            `db:"reaction_count"`
 	CreatedAt          int64          `db:"created_at"`
+	ReceivedAt         int64          `db:"received_at"`
 	UpdatedAt          int64          `db:"updated_at"`
 	EditedAt           sql.NullInt64  `db:"edited_at"`
 	DeletedAt          sql.NullInt64  `db:"deleted_at"`
@@ -51,7 +53,7 @@ type messageRow struct {
 // messageFrom selects messageRow columns from messages m and its joins;
 // a query adds its WHERE.
 var messageFrom = `
-	SELECT m.pk, m.app_pk, m.id, m.conversation_pk, c.id AS conversation_id,
+	SELECT m.pk, m.app_pk, m.id, m.conversation_pk, c.id AS conversation_id, m.seq,
 		IFNULL(m.owner_pk, 0) AS owner_pk, ` + userColumnsAs("u", "owner") + `,
 		m.type, m.custom_type, m.body, m.html, m.metadata, m.entities, m.annotations, m.tags,
 		IFNULL(m.parent_pk, 0) AS parent_pk, IFNULL(p.id, '') AS parent_id,
@@ -59,7 +61,7 @@ var messageFrom = `
 		IFNULL(m.forwarded_from_pk, 0) AS forwarded_from_pk, IFNULL(fw.id, '') AS forwarded_from_id,
 		m.show_in_conversation, m.pinned, m.encrypted, m.machine_only,
 		m.has_recipients, m.attachment_count, m.mention_count, m.reaction_count,
-		m.created_at, m.updated_at, m.edited_at, m.deleted_at
+		m.created_at, m.received_at, m.updated_at, m.edited_at, m.deleted_at
 	FROM messages m
 	JOIN conversations c ON c.pk = m.conversation_pk
 	LEFT JOIN users u ON u.pk = m.owner_pk
@@ -73,12 +75,12 @@ func (r *messageRow) message() (*core.Message, error) {
 	}
 	return &core.Message{
 		PK: r.PK, AppPK: r.AppPK, ID: r.ID, ConversationPK: r.ConversationPK, ConversationID: r.ConversationID,
-		OwnerPK: r.OwnerPK, Owner: r.Owner.user(), Type: core.MessageType(r.Type), CustomType: r.CustomType,
+		Seq: r.Seq, OwnerPK: r.OwnerPK, Owner: r.Owner.user(), Type: core.MessageType(r.Type), CustomType: r.CustomType,
 		Body: r.Body, HTML: r.HTML, Metadata: r.Metadata, Entities: r.Entities, Annotations: r.Annotations,
 		Tags: tags, ParentPK: r.ParentPK, ParentID: r.ParentID, ThreadRootPK: r.ThreadRootPK,
 		ReplyCount: r.ReplyCount, ForwardedFromPK: r.ForwardedFromPK, ForwardedFromID: r.ForwardedFromID,
 		ShowInConversation: r.ShowInConversation, Pinned: r.Pinned, Encrypted: r.Encrypted,
-		MachineOnly: r.MachineOnly, CreatedAt: fromMS(r.CreatedAt), UpdatedAt: fromMS(r.UpdatedAt),
+		MachineOnly: r.MachineOnly, CreatedAt: fromMS(r.CreatedAt), ReceivedAt: fromMS(r.ReceivedAt), UpdatedAt: fromMS(r.UpdatedAt),
 		EditedAt: fromOptMS(r.EditedAt), DeletedAt: fromOptMS(r.DeletedAt),
 	}, nil
 }
@@ -114,45 +116,52 @@ func (t *tx) messageBy(where string, args ...any) (*core.Message, error) {
 	return msgs[0], nil
 }
 
-// MessageByID returns the app's message with the given text id, with its details.
+// MessageByID returns the app's message with the given text id or key
+// reference, with its details.
 func (t *tx) MessageByID(appPK int64, id string) (*core.Message, error) {
-	return t.messageBy(`m.app_pk = ? AND m.id = ?`, appPK, id)
+	term, arg := idTerm("m.", id)
+	return t.messageBy(`m.app_pk = ? AND `+term, appPK, arg)
 }
 
-// MessageByPK returns the message with the given key, with its details.
-func (t *tx) MessageByPK(pk int64) (*core.Message, error) { return t.messageBy(`m.pk = ?`, pk) }
+// MessageByPK returns the app's message with the given key, with its details.
+func (t *tx) MessageByPK(appPK, pk int64) (*core.Message, error) {
+	return t.messageBy(`m.pk = ? AND m.app_pk = ?`, pk, appPK)
+}
 
-// MessagesByIDs returns the app's messages with the given ids, with their
-// details, in the order of ids; unknown ids are left out.
+// MessagesByIDs returns the app's messages with the given ids (text ids or
+// key references), with their details, in the order of ids, each message
+// once; unknown ids are left out.
 func (t *tx) MessagesByIDs(appPK int64, ids []string) ([]*core.Message, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	msgs, err := t.messages("get messages", messageFrom+` WHERE m.app_pk = ? AND m.id IN (?)`, appPK, ids)
+	where, args := idsTerm("m.", ids, "m.app_pk = ?", appPK)
+	msgs, err := t.messages("get messages", messageFrom+` WHERE `+where, args...)
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*core.Message, len(msgs))
+	byID := make(map[string]*core.Message, 2*len(msgs))
 	for _, m := range msgs {
-		byID[m.ID] = m
+		byID[m.ID], byID[core.KeyRef(m.PK)] = m, m
 	}
 	msgs = msgs[:0]
+	seen := make(map[int64]bool, len(byID))
 	for _, id := range ids {
-		if m, ok := byID[id]; ok {
+		if m, ok := byID[id]; ok && !seen[m.PK] {
 			msgs = append(msgs, m)
-			delete(byID, id)
+			seen[m.PK] = true
 		}
 	}
 	return msgs, nil
 }
 
-// MessagesByPKs returns the messages with the given keys, with their
+// MessagesByPKs returns the app's messages with the given keys, with their
 // details, in no particular order; unknown keys are left out.
-func (t *tx) MessagesByPKs(pks []int64) ([]*core.Message, error) {
+func (t *tx) MessagesByPKs(appPK int64, pks []int64) ([]*core.Message, error) {
 	if len(pks) == 0 {
 		return nil, nil
 	}
-	return t.messages("get messages", messageFrom+` WHERE m.pk IN (?)`, pks)
+	return t.messages("get messages", messageFrom+` WHERE m.pk IN (?) AND m.app_pk = ?`, pks, appPK)
 }
 
 // HiddenMessages returns which of the messages the user hid for themself.
@@ -194,19 +203,31 @@ func (t *tx) InsertMessage(m *core.Message) error {
 	if auto {
 		m.ID = strconv.FormatInt(m.PK, 10)
 	}
+	if m.ReceivedAt.IsZero() {
+		m.ReceivedAt = m.CreatedAt
+	}
 	for attempt := 1; ; attempt++ {
-		_, err = t.exec(`
-			INSERT INTO messages (pk, app_pk, id, conversation_pk, owner_pk, type, custom_type, body, html,
+		// seq is the conversation's next number (one seek on
+		// messages_conversation_seq); inside the single writer's
+		// transaction no other insert can take it, and a rollback gives it
+		// back, so the numbers have no gap.
+		err = t.scan(`
+			INSERT INTO messages (pk, app_pk, id, conversation_pk, seq, owner_pk, type, custom_type, body, html,
 				metadata, entities, annotations, tags, parent_pk, thread_root_pk, reply_count,
 				forwarded_from_pk, show_in_conversation, pinned, encrypted, machine_only,
-				has_recipients, attachment_count, mention_count, created_at, updated_at, edited_at, deleted_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			m.PK, m.AppPK, m.ID, m.ConversationPK, optPK(m.OwnerPK), string(m.Type), m.CustomType, m.Body, m.HTML,
+				has_recipients, attachment_count, mention_count, created_at, received_at, updated_at,
+				edited_at, deleted_at)
+			VALUES (?, ?, ?, ?, (SELECT IFNULL(MAX(seq), 0) + 1 FROM messages WHERE conversation_pk = ?),
+				?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			RETURNING seq`, []any{
+			m.PK, m.AppPK, m.ID, m.ConversationPK, m.ConversationPK, optPK(m.OwnerPK), string(m.Type),
+			m.CustomType, m.Body, m.HTML,
 			jsonText(m.Metadata), jsonText(m.Entities), jsonText(m.Annotations), tagsText(m.Tags),
 			optPK(m.ParentPK), m.ThreadRootPK, m.ReplyCount, optPK(m.ForwardedFromPK),
 			bit(m.ShowInConversation), bit(m.Pinned), bit(m.Encrypted), bit(m.MachineOnly),
 			bit(len(recipients) > 0), len(m.Attachments), len(m.Mentions),
-			ms(m.CreatedAt), ms(m.UpdatedAt), optMS(m.EditedAt), optMS(m.DeletedAt))
+			ms(m.CreatedAt), ms(m.ReceivedAt), ms(m.UpdatedAt), optMS(m.EditedAt), optMS(m.DeletedAt)},
+			&m.Seq)
 		if err == nil {
 			break
 		}
@@ -236,15 +257,18 @@ func (t *tx) InsertMessage(m *core.Message) error {
 }
 
 // nextMessagePK hands out the next message key. Only the writer inserts
-// messages, so a counter read once from the table replaces MAX(pk)+1 and
+// messages, so a counter read once from the database replaces MAX(pk)+1 and
 // RETURNING on every insert; a key given to a write that rolls back is a
-// harmless gap.
+// harmless gap. The counter starts from the highest key ever given
+// (sqlite_sequence: messages is AUTOINCREMENT, and an insert with an
+// explicit key moves it too), so a key is not reused even when the newest
+// message was deleted before a restart.
 func (t *tx) nextMessagePK() (int64, error) {
 	if t.db == nil {
 		return 0, fmt.Errorf("db: insert message outside a write")
 	}
 	if t.db.msgSeq == 0 {
-		if err := t.get(&t.db.msgSeq, `SELECT IFNULL(MAX(pk), 0) FROM messages`); err != nil {
+		if err := t.get(&t.db.msgSeq, `SELECT `+lastKey("messages")); err != nil {
 			return 0, dbErr("next message key", err)
 		}
 	}

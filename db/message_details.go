@@ -6,46 +6,31 @@ import (
 	"parley/server/core"
 )
 
-// idPK is a user's or file's text id with its key.
-type idPK struct {
-	PK int64  `db:"pk"`
-	ID string `db:"id"`
-}
-
-// pksByID maps the app's ids in table (users, files) to their keys.
-func (t *tx) pksByID(table string, appPK int64, ids []string) (map[string]int64, error) {
-	var rows []idPK
-	if err := t.selIn(&rows, `SELECT pk, id FROM `+table+` WHERE app_pk = ? AND id IN (?)`, appPK, ids); err != nil {
-		return nil, dbErr("resolve "+table, err)
-	}
-	pks := make(map[string]int64, len(rows))
-	for _, r := range rows {
-		pks[r.ID] = r.PK
-	}
-	return pks, nil
-}
-
 // resolveRecipients returns the keys of the message's recipients (user ids
-// of its app), each once.
+// or key references of its app), each once, and names them in
+// m.Recipients by their text ids, as a loaded message does.
 func (t *tx) resolveRecipients(m *core.Message) ([]int64, error) {
 	if len(m.Recipients) == 0 {
 		return nil, nil
 	}
-	byID, err := t.pksByID("users", m.AppPK, m.Recipients)
+	byID, err := t.rowsByID("users", m.AppPK, m.Recipients)
 	if err != nil {
 		return nil, err
 	}
 	pks := make([]int64, 0, len(byID))
+	ids := make([]string, 0, len(byID))
+	seen := make(map[int64]bool, len(byID))
 	for _, id := range m.Recipients {
-		pk, ok := byID[id]
+		r, ok := byID[id]
 		if !ok {
 			return nil, core.Invalidf("recipients", "unknown recipient %q", id)
 		}
-		if pk != 0 {
-			pks = append(pks, pk)
-			byID[id] = 0 // once
+		if !seen[r.PK] {
+			seen[r.PK] = true
+			pks, ids = append(pks, r.PK), append(ids, r.ID)
 		}
 	}
+	m.Recipients = ids
 	return pks, nil
 }
 
@@ -62,17 +47,17 @@ func (t *tx) resolveMentions(m *core.Message) error {
 		}
 	}
 	if len(ids) > 0 {
-		byID, err := t.pksByID("users", m.AppPK, ids)
+		byID, err := t.rowsByID("users", m.AppPK, ids)
 		if err != nil {
 			return err
 		}
 		for i, mn := range m.Mentions {
 			if mn.UserPK == 0 {
-				pk, ok := byID[mn.UserID]
+				r, ok := byID[mn.UserID]
 				if !ok {
 					return core.Invalidf("mentions", "unknown mentioned user %q", mn.UserID)
 				}
-				m.Mentions[i].UserPK = pk
+				m.Mentions[i].UserPK, m.Mentions[i].UserID = r.PK, r.ID
 			}
 		}
 	}
@@ -100,10 +85,10 @@ func (t *tx) insertAttachments(m *core.Message) error {
 			fileIDs = append(fileIDs, a.FileID)
 		}
 	}
-	var files map[string]int64
+	var files map[string]idPK
 	if len(fileIDs) > 0 {
 		var err error
-		if files, err = t.pksByID("files", m.AppPK, fileIDs); err != nil {
+		if files, err = t.rowsByID("files", m.AppPK, fileIDs); err != nil {
 			return err
 		}
 	}
@@ -115,10 +100,11 @@ func (t *tx) insertAttachments(m *core.Message) error {
 		}
 		var filePK int64
 		if a.FileID != "" {
-			var ok bool
-			if filePK, ok = files[a.FileID]; !ok {
+			f, ok := files[a.FileID]
+			if !ok {
 				return core.Invalidf("attachments", "unknown file %q", a.FileID)
 			}
+			filePK, a.FileID = f.PK, f.ID
 		}
 		args = append(args, m.PK, i, a.ID, a.Type, a.Name, a.MimeType, a.URL, a.Size, optPK(filePK), jsonText(a.Data))
 	}

@@ -21,8 +21,10 @@ func messageWhere(f core.MessageFilter, keyset bool) ([]string, []any) {
 		args = append(args, f.AppPK)
 	}
 	if len(f.IDs) > 0 {
-		where = append(where, `m.id IN (?)`)
-		args = append(args, f.IDs)
+		// The conversation term above keeps key references in the app.
+		term, termArgs := idsTerm("m.", f.IDs, "")
+		where = append(where, term)
+		args = append(args, termArgs...)
 	}
 	if len(f.Types) > 0 {
 		types := make([]string, len(f.Types))
@@ -43,10 +45,10 @@ func messageWhere(f core.MessageFilter, keyset bool) ([]string, []any) {
 	if len(f.OwnerIDs) > 0 {
 		// Not correlated: the owners' keys are looked up once, in the
 		// conversation's app.
-		where = append(where, `m.owner_pk IN (
-			SELECT ou.pk FROM conversations oc JOIN users ou ON ou.app_pk = oc.app_pk
-			WHERE oc.pk = ? AND ou.id IN (?))`)
-		args = append(args, f.ConversationPK, f.OwnerIDs)
+		term, termArgs := idsTerm("ou.", f.OwnerIDs,
+			"ou.app_pk = (SELECT app_pk FROM conversations WHERE pk = ?)", f.ConversationPK)
+		where = append(where, `m.owner_pk IN (SELECT ou.pk FROM users ou WHERE `+term+`)`)
+		args = append(args, termArgs...)
 	}
 	if f.ParentPK != 0 {
 		where = append(where, `m.parent_pk = ?`)

@@ -54,7 +54,7 @@ func TestInsertMessage(t *testing.T) {
 		var got *core.Message
 		read(t, d, func(tx core.Tx) error {
 			var err error
-			got, err = tx.MessageByPK(m.PK)
+			got, err = tx.MessageByPK(f.App.PK, m.PK)
 			return err
 		})
 		for _, c := range []struct {
@@ -140,7 +140,7 @@ func TestInsertMessage(t *testing.T) {
 				})
 			}
 			read(t, d, func(tx core.Tx) error {
-				_, err := tx.MessageByPK(999)
+				_, err := tx.MessageByPK(f.App.PK, 999)
 				wantCode(t, err, core.ENOTFOUND)
 				_, err = tx.MessageByID(f.Other.PK, "p1")
 				wantCode(t, err, core.ENOTFOUND)
@@ -207,7 +207,7 @@ func TestUpdateMessage(t *testing.T) {
 		m.Annotations = []byte(`[]`) // not changeable
 		write(t, d, func(tx core.Tx) error { return tx.UpdateMessage(m) })
 		read(t, d, func(tx core.Tx) error {
-			got, err := tx.MessageByPK(m.PK)
+			got, err := tx.MessageByPK(f.App.PK, m.PK)
 			if err != nil {
 				return err
 			}
@@ -234,7 +234,7 @@ func TestUpdateMessage(t *testing.T) {
 		m.Attachments, m.Mentions, m.Tags, m.DeletedAt = nil, nil, nil, time.Time{}
 		write(t, d, func(tx core.Tx) error { return tx.UpdateMessage(m) })
 		read(t, d, func(tx core.Tx) error {
-			got, err := tx.MessageByPK(m.PK)
+			got, err := tx.MessageByPK(f.App.PK, m.PK)
 			if err == nil && (got.Attachments != nil || got.Mentions != nil || got.Tags != nil || got.Deleted()) {
 				t.Errorf("cleared message = %+v", got)
 			}
@@ -282,11 +282,11 @@ func TestMessageMisc(t *testing.T) {
 				return tx.AddReplyCount(m2.PK, -1) // never below zero
 			})
 			read(t, d, func(tx core.Tx) error {
-				a, err := tx.MessageByPK(m1.PK)
+				a, err := tx.MessageByPK(f.App.PK, m1.PK)
 				if err != nil {
 					return err
 				}
-				b, err := tx.MessageByPK(m2.PK)
+				b, err := tx.MessageByPK(f.App.PK, m2.PK)
 				if a.ReplyCount != 2 || b.ReplyCount != 0 {
 					t.Errorf("reply counts = %d, %d; want 2, 0", a.ReplyCount, b.ReplyCount)
 				}

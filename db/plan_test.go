@@ -51,6 +51,8 @@ func TestQueryPlans(t *testing.T) {
 		"Owners":          func(f *core.MessageFilter) { f.OwnerIDs = []string{"alice"} },
 		"AttachmentTypes": func(f *core.MessageFilter) { f.AttachmentTypes = []string{"image"} },
 		"IDs":             func(f *core.MessageFilter) { f.IDs = []string{"m1"} },
+		"IDsAndKeys":      func(f *core.MessageFilter) { f.IDs = []string{"m1", core.KeyRef(1)} },
+		"OwnersAndKeys":   func(f *core.MessageFilter) { f.OwnerIDs = []string{"alice", core.KeyRef(2)} },
 		"TopLevel":        func(f *core.MessageFilter) { f.TopLevelOnly = true; f.ShowInConv = &yes },
 	}
 	for name, edit := range filters {
@@ -85,6 +87,17 @@ func TestQueryPlans(t *testing.T) {
 			func() error { _, err := tx.ListReactionUsers(m.PK, "like", core.Page{}); return err },
 			func() error { _, err := tx.UserByLogin(f.App.PK, "bob"); return err },
 			func() error { _, err := tx.UsersByIDs(f.App.PK, []string{"bob"}); return err },
+			func() error {
+				_, err := tx.UsersByIDs(f.App.PK, []string{"bob", core.KeyRef(f.Alice.PK)})
+				return err
+			},
+			func() error {
+				_, err := tx.MessagesByIDs(f.App.PK, []string{"m1", core.KeyRef(m.PK)})
+				return err
+			},
+			func() error { _, err := tx.UserByID(f.App.PK, core.KeyRef(f.Bob.PK)); return err },
+			func() error { _, err := tx.MessageByID(f.App.PK, core.KeyRef(m.PK)); return err },
+			func() error { _, err := tx.ConversationByID(f.App.PK, core.KeyRef(f.Conv.PK)); return err },
 			func() error { _, err := tx.TokenByHash("x"); return err },
 			func() error { _, err := tx.IsHidden(m.PK, f.Bob.PK); return err },
 		} {

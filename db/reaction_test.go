@@ -68,7 +68,7 @@ func TestReactions(t *testing.T) {
 		groups := func() []core.ReactionGroup {
 			var g []core.ReactionGroup
 			read(t, d, func(tx core.Tx) error {
-				got, err := tx.MessageByPK(m.PK)
+				got, err := tx.MessageByPK(f.App.PK, m.PK)
 				if err == nil {
 					g = got.Reactions
 				}

@@ -179,9 +179,18 @@ func (t *tx) insertWithID(op string, pk *int64, id *string, query string, args f
 }
 
 // nextPK selects, as n, the pk an INSERT gives its row when it names the
-// table's next pk itself, so that the default id can be that pk in decimal.
-// (MAX of an INTEGER PRIMARY KEY is one b-tree seek.)
-func nextPK(table string) string { return `(SELECT IFNULL(MAX(pk), 0) + 1 AS n FROM ` + table + `)` }
+// table's next pk itself, so that the default id can be that pk in decimal:
+// one past the highest key the table ever gave (see lastKey).
+func nextPK(table string) string { return `(SELECT ` + lastKey(table) + ` + 1 AS n)` }
+
+// lastKey is the highest key an AUTOINCREMENT table ever gave, deleted rows
+// included: SQLite keeps it in sqlite_sequence (a few rows), and raises it
+// on every insert, explicit keys too. MAX(pk) covers a table whose counter
+// is missing.
+func lastKey(table string) string {
+	return `MAX(IFNULL((SELECT seq FROM sqlite_sequence WHERE name = '` + table + `'), 0),
+		IFNULL((SELECT MAX(pk) FROM ` + table + `), 0))`
+}
 
 // idSQL is the id expression of an INSERT that selects from nextPK: the
 // caller's id (first and second arguments), or else the new pk in decimal,

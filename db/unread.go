@@ -54,12 +54,14 @@ func (t *tx) UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) 
 	return counts, nil
 }
 
-// LatestMessagePK returns the PK of the conversation's newest message
-// created at or before at, 0 if there is none.
+// LatestMessagePK returns the PK of the conversation's newest message the
+// server received at or before at, 0 if there is none: one seek on
+// messages_conversation_received. A sender's claimed created_at plays no
+// part, so a back-dated message cannot pull a read position forward.
 func (t *tx) LatestMessagePK(convPK int64, at time.Time) (int64, error) {
 	var pk int64
 	err := t.get(&pk, `
-		SELECT IFNULL((SELECT pk FROM messages WHERE conversation_pk = ? AND created_at <= ?
-			ORDER BY pk DESC LIMIT 1), 0)`, convPK, ms(at))
+		SELECT IFNULL((SELECT pk FROM messages WHERE conversation_pk = ? AND received_at <= ?
+			ORDER BY received_at DESC, pk DESC LIMIT 1), 0)`, convPK, ms(at))
 	return pk, dbErr("latest message", err)
 }

@@ -98,34 +98,40 @@ func (t *tx) userBy(where string, args ...any) (*core.User, error) {
 	return r.user(), nil
 }
 
-// UserByID returns the app's user with the given text id.
+// UserByID returns the app's user with the given text id or key reference.
 func (t *tx) UserByID(appPK int64, id string) (*core.User, error) {
-	return t.userBy(`app_pk = ? AND id = ?`, appPK, id)
+	term, arg := idTerm("", id)
+	return t.userBy(`app_pk = ? AND `+term, appPK, arg)
 }
 
-// UserByPK returns the user with the given key.
-func (t *tx) UserByPK(pk int64) (*core.User, error) { return t.userBy(`pk = ?`, pk) }
+// UserByPK returns the app's user with the given key.
+func (t *tx) UserByPK(appPK, pk int64) (*core.User, error) {
+	return t.userBy(`pk = ? AND app_pk = ?`, pk, appPK)
+}
 
-// UsersByIDs returns the app's users with the given ids, in the order of
-// ids; unknown ids are left out.
+// UsersByIDs returns the app's users with the given ids (text ids or key
+// references), in the order of ids, each user once; unknown ids are left
+// out.
 func (t *tx) UsersByIDs(appPK int64, ids []string) ([]*core.User, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	var rows []userRow
-	if err := t.selIn(&rows, `SELECT `+userColumns+` FROM users WHERE app_pk = ? AND id IN (?)`,
-		appPK, ids); err != nil {
+	where, args := idsTerm("", ids, "app_pk = ?", appPK)
+	if err := t.selIn(&rows, `SELECT `+userColumns+` FROM users WHERE `+where, args...); err != nil {
 		return nil, dbErr("list users", err)
 	}
-	byID := make(map[string]*core.User, len(rows))
+	byID := make(map[string]*core.User, 2*len(rows))
 	for i := range rows {
-		byID[rows[i].ID] = rows[i].user()
+		u := rows[i].user()
+		byID[u.ID], byID[core.KeyRef(u.PK)] = u, u
 	}
 	us := make([]*core.User, 0, len(rows))
+	seen := make(map[int64]bool, len(rows))
 	for _, id := range ids {
-		if u, ok := byID[id]; ok {
+		if u, ok := byID[id]; ok && !seen[u.PK] {
 			us = append(us, u)
-			delete(byID, id) // a repeated id yields the user once
+			seen[u.PK] = true // a repeated user comes once
 		}
 	}
 	return us, nil

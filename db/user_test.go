@@ -21,12 +21,12 @@ func TestUsers(t *testing.T) {
 					code string
 				}{
 					{"ByID", func() (*core.User, error) { return tx.UserByID(f.App.PK, "bob") }, "bob", ""},
-					{"ByPK", func() (*core.User, error) { return tx.UserByPK(f.Carol.PK) }, "carol", ""},
+					{"ByPK", func() (*core.User, error) { return tx.UserByPK(f.App.PK, f.Carol.PK) }, "carol", ""},
 					{"LoginID", func() (*core.User, error) { return tx.UserByLogin(f.App.PK, "alice") }, "alice", ""},
 					{"LoginUsername", func() (*core.User, error) { return tx.UserByLogin(f.App.PK, "bob_h") }, "bob", ""},
 					{"LoginEmail", func() (*core.User, error) { return tx.UserByLogin(f.App.PK, "alice@example.com") }, "alice", ""},
 					{"ErrByID", func() (*core.User, error) { return tx.UserByID(f.Other.PK, "bob") }, "", core.ENOTFOUND},
-					{"ErrByPK", func() (*core.User, error) { return tx.UserByPK(999) }, "", core.ENOTFOUND},
+					{"ErrByPK", func() (*core.User, error) { return tx.UserByPK(f.App.PK, 999) }, "", core.ENOTFOUND},
 					{"ErrLogin", func() (*core.User, error) { return tx.UserByLogin(f.App.PK, "nobody") }, "", core.ENOTFOUND},
 					{"ErrLoginEmpty", func() (*core.User, error) { return tx.UserByLogin(f.App.PK, "") }, "", core.ENOTFOUND},
 				} {
@@ -75,7 +75,7 @@ func TestUsers(t *testing.T) {
 				AvatarURL: "http://x/a.png", Email: "e@x", Metadata: []byte(`{"a":1}`), CreatedAt: t0, UpdatedAt: t0}
 			write(t, d, func(tx core.Tx) error { return tx.InsertUser(u, "pw-hash") })
 			read(t, d, func(tx core.Tx) error {
-				got, err := tx.UserByPK(u.PK)
+				got, err := tx.UserByPK(f.App.PK, u.PK)
 				if err != nil {
 					return err
 				}
@@ -92,7 +92,7 @@ func TestUsers(t *testing.T) {
 			u.DisplayName, u.Metadata, u.UpdatedAt = "Erin E.", nil, t0.Add(time.Hour)
 			write(t, d, func(tx core.Tx) error { return tx.UpdateUser(u) })
 			read(t, d, func(tx core.Tx) error {
-				got, err := tx.UserByPK(u.PK)
+				got, err := tx.UserByPK(f.App.PK, u.PK)
 				if err == nil && (got.DisplayName != "Erin E." || got.Metadata != nil || !got.UpdatedAt.Equal(u.UpdatedAt)) {
 					t.Errorf("after UpdateUser: %+v", got)
 				}
@@ -169,11 +169,11 @@ func TestUsers(t *testing.T) {
 			err := d.Write(t.Context(), func(tx core.Tx) error { return tx.DeleteUser(f.Carol.PK) })
 			wantCode(t, err, core.ENOTFOUND)
 			read(t, d, func(tx core.Tx) error {
-				c, err := tx.ConversationByPK(f.Conv.PK)
+				c, err := tx.ConversationByPK(f.App.PK, f.Conv.PK)
 				if err == nil && c.MemberCount != 2 {
 					t.Errorf("member count = %d, want 2", c.MemberCount)
 				}
-				_, err = tx.MessageByPK(m.PK)
+				_, err = tx.MessageByPK(f.App.PK, m.PK)
 				wantCode(t, err, core.ENOTFOUND)
 				return nil
 			})

@@ -112,7 +112,7 @@ type UserInput struct {
 }
 
 func (s *Service) checkUser(in *UserInput) error {
-	if err := s.checkOptionalID("id", in.ID); err != nil {
+	if err := s.checkNewID("id", in.ID); err != nil {
 		return err
 	}
 	if in.Username != "" {
@@ -270,7 +270,7 @@ func (s *Service) CreateTeam(ctx context.Context, c *Caller, in TeamInput) (*Tea
 }
 
 func (s *Service) createTeam(tx Tx, app *App, in TeamInput) (*Team, error) {
-	if err := s.checkOptionalID("id", in.ID); err != nil {
+	if err := s.checkNewID("id", in.ID); err != nil {
 		return nil, err
 	}
 	if err := checkText("name", in.Name, s.limits.NameLength); err != nil {

@@ -107,7 +107,7 @@ func (s *Service) AuthToken(ctx context.Context, app *App, token string) (*Calle
 			if e.app, err = tx.AppByPK(t.AppPK); err != nil {
 				return err
 			}
-			e.user, err = tx.UserByPK(t.UserPK)
+			e.user, err = tx.UserByPK(t.AppPK, t.UserPK)
 			return err
 		})
 		if ErrorCode(err) == ENOTFOUND {

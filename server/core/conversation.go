@@ -7,7 +7,7 @@ type ConversationKind string
 
 // The kinds of conversation.
 const (
-	KindDirect    ConversationKind = "direct"    // exactly two members, found again rather than duplicated
+	KindDirect    ConversationKind = "direct"    // a fixed set of members, found again by the set (DirectKey)
 	KindGroup     ConversationKind = "group"     // private group: members only; admins add and remove
 	KindPublic    ConversationKind = "public"    // anyone of the app may join; members read and post
 	KindOpen      ConversationKind = "open"      // no membership needed to read or post
@@ -56,7 +56,7 @@ type Conversation struct {
 	OwnerID    string
 	TeamPK     int64
 	TeamID     string
-	DirectKey  string // for KindDirect: the two user keys, lower first ("3:7")
+	DirectKey  string // for KindDirect: the members' keys, sorted (DirectKey: "3:7")
 	CreatedAt  time.Time
 	UpdatedAt  time.Time
 	// LastActivityAt orders a user's conversation list; it moves with every message.

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"fmt"
 	"time"
 )
 
@@ -27,14 +26,6 @@ type ConversationInput struct {
 	OwnerID   string
 	Members   []MemberInput
 	CreatedAt time.Time
-}
-
-// directKey is the one key of the direct conversation between two users.
-func directKey(a, b int64) string {
-	if a > b {
-		a, b = b, a
-	}
-	return fmt.Sprintf("%d:%d", a, b)
 }
 
 // CreateConversation creates a conversation, or, for a direct one, finds the
@@ -63,7 +54,7 @@ func (s *Service) checkConversation(in *ConversationInput) error {
 	if !in.Kind.Valid() {
 		return Invalidf("kind", "unknown conversation kind %q", in.Kind)
 	}
-	if err := s.checkOptionalID("id", in.ID); err != nil {
+	if err := s.checkNewID("id", in.ID); err != nil {
 		return err
 	}
 	if err := checkText("title", in.Title, s.limits.NameLength); err != nil {
@@ -156,7 +147,7 @@ func (s *Service) createConversation(tx Tx, c *Caller, in ConversationInput) (*C
 		if len(members) != 2 {
 			return nil, false, Invalidf("members", "a direct conversation has exactly two members")
 		}
-		conv.DirectKey = directKey(members[0].user.PK, members[1].user.PK)
+		conv.DirectKey = DirectKey(members[0].user.PK, members[1].user.PK)
 		found, err := tx.DirectConversation(c.App.PK, conv.DirectKey)
 		if err == nil {
 			if c.User != nil {
@@ -264,7 +255,7 @@ func (s *Service) decorate(tx Tx, c *Caller, convs []*Conversation) error {
 			memberOf = append(memberOf, conv.PK)
 		}
 	}
-	msgs, err := tx.MessagesByPKs(msgPKs)
+	msgs, err := tx.MessagesByPKs(c.App.PK, msgPKs)
 	if err != nil {
 		return err
 	}

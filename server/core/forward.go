@@ -61,7 +61,7 @@ func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs, convIDs, u
 				m := &Message{AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.User.PK, Owner: c.User,
 					Type: TypeForward, CustomType: o.CustomType, Body: o.Body, HTML: o.HTML, Metadata: o.Metadata,
 					Entities: o.Entities, Tags: o.Tags, Attachments: copyAttachments(o.Attachments), ShowInConversation: true,
-					Encrypted: o.Encrypted, ForwardedFromPK: o.PK, ForwardedFromID: o.ID, CreatedAt: now, UpdatedAt: now}
+					Encrypted: o.Encrypted, ForwardedFromPK: o.PK, ForwardedFromID: o.ID, CreatedAt: now, ReceivedAt: now, UpdatedAt: now}
 				if o.ForwardedFromPK != 0 {
 					m.ForwardedFromPK, m.ForwardedFromID = o.ForwardedFromPK, o.ForwardedFromID
 				}

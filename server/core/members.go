@@ -51,7 +51,7 @@ func (s *Service) AddMembers(ctx context.Context, c *Caller, convID string, in [
 			if !m.Role.Valid() {
 				return Invalidf("role", "unknown role %q", m.Role)
 			}
-			self := c.User != nil && m.UserID == c.User.ID
+			self := c.User.Named(m.UserID)
 			switch {
 			case self && m.Role == RoleMember && me == nil:
 				err = canJoin(c, conv, me)
@@ -152,7 +152,7 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 			if err := tx.RemoveMember(conv.PK, u.PK); err != nil {
 				return err
 			}
-			removed = append(removed, id)
+			removed = append(removed, u.ID)
 		}
 		return nil
 	})

@@ -33,6 +33,7 @@ type Message struct {
 	ID             string // client-supplied, or the PK in decimal
 	ConversationPK int64
 	ConversationID string
+	Seq            int64 // place in the conversation: 1, 2, 3, ... in key order, no gap (Amity's channelSegment)
 	OwnerPK        int64
 	Owner          *User
 	Type           MessageType
@@ -58,7 +59,8 @@ type Message struct {
 	Encrypted          bool
 	MachineOnly        bool
 	Reactions          []ReactionGroup // per reaction name, in first-reacted order
-	CreatedAt          time.Time
+	CreatedAt          time.Time       // may be the sender's claim: kept as data, orders nothing
+	ReceivedAt         time.Time       // the server's clock when stored (zero: CreatedAt); read positions by time follow it
 	UpdatedAt          time.Time
 	EditedAt           time.Time // zero: never edited
 	DeletedAt          time.Time // zero: not recalled; else a tombstone

@@ -16,7 +16,7 @@ func (s *Service) visibleMessage(tx Tx, c *Caller, id string) (*Message, *Conver
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	conv, err := tx.ConversationByPK(m.ConversationPK)
+	conv, err := tx.ConversationByPK(c.App.PK, m.ConversationPK)
 	if err != nil {
 		return nil, nil, nil, err
 	}

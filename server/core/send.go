@@ -34,7 +34,7 @@ func (s *Service) checkSend(in *SendInput) error {
 	if (in.ConversationID == "") == (in.ToUserID == "") {
 		return Invalidf("conversationId", "give either a conversation id or a user id")
 	}
-	if err := s.checkOptionalID("id", in.ID); err != nil {
+	if err := s.checkNewID("id", in.ID); err != nil {
 		return err
 	}
 	if in.Type == "" {
@@ -151,7 +151,7 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 		Type: in.Type, CustomType: in.CustomType, Body: in.Body, HTML: in.HTML, Metadata: in.Metadata, Entities: in.Entities,
 		Annotations: in.Annotations, Tags: in.Tags, Attachments: in.Attachments, Recipients: dedupe(in.Recipients),
 		ShowInConversation: in.ShowInConversation == nil || *in.ShowInConversation, Encrypted: in.Encrypted,
-		MachineOnly: in.MachineOnly, CreatedAt: now, UpdatedAt: now}
+		MachineOnly: in.MachineOnly, CreatedAt: now, ReceivedAt: now, UpdatedAt: now}
 	if !in.CreatedAt.IsZero() {
 		m.CreatedAt = in.CreatedAt.UTC().Truncate(time.Millisecond)
 		m.UpdatedAt = m.CreatedAt
@@ -197,6 +197,14 @@ func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Membe
 	if err != nil {
 		return nil, nil, err
 	}
+	if _, ref := ParseKeyRef(id); ref {
+		// The message and its event carry the conversation's text id.
+		full, err := tx.ConversationByPK(c.App.PK, pk)
+		if err != nil {
+			return nil, nil, err
+		}
+		id = full.ID
+	}
 	conv := &Conversation{PK: pk, AppPK: c.App.PK, ID: id, Kind: kind}
 	var me *Member
 	if c.User != nil {
@@ -229,9 +237,9 @@ func (s *Service) resolveMentions(tx Tx, app *App, m *Message, in []Mention) err
 	if err != nil {
 		return err
 	}
-	byID := make(map[string]*User, len(users))
+	byID := make(map[string]*User, 2*len(users))
 	for _, u := range users {
-		byID[u.ID] = u
+		byID[u.ID], byID[KeyRef(u.PK)] = u, u
 	}
 	m.Mentions = make([]Mention, len(in))
 	for i, x := range in {

@@ -21,6 +21,16 @@ type Store interface {
 // when there is none; unique-constraint clashes return ECONFLICT. Methods that
 // load messages fill Owner, Attachments, Mentions (with User), Recipients and
 // Reactions in a fixed number of queries, whatever the number of messages.
+//
+// Every parameter or filter field that takes the text id of a user,
+// conversation, message or file within an app (UserByID, UsersByIDs,
+// ConversationByID, ConversationKey, ConversationAs, MessageByID,
+// MessagesByIDs, MessageFilter.IDs and OwnerIDs, FileByID, a message's
+// Recipients and Mentions) also takes a key reference (KeyRef), which
+// names the row with that key in that app only. Look-ups by key take the
+// app too: a key never reaches a row of another app. Keys of users,
+// conversations, messages and files are never reused (storetest checks the
+// whole contract).
 type Tx interface {
 	// Apps and Parley's admin tokens.
 	InsertApp(a *App, secretHash string) error // sets PK
@@ -38,7 +48,7 @@ type Tx interface {
 	InsertUser(u *User, passwordHash string) error // sets PK; ID defaults to PK in decimal
 	UpdateUser(u *User) error
 	UserByID(appPK int64, id string) (*User, error)
-	UserByPK(pk int64) (*User, error)
+	UserByPK(appPK, pk int64) (*User, error)
 	UsersByIDs(appPK int64, ids []string) ([]*User, error) // unknown ids are left out
 	// UserByLogin finds a user by id, username or email.
 	UserByLogin(appPK int64, login string) (*User, error)
@@ -59,13 +69,15 @@ type Tx interface {
 	InsertConversation(c *Conversation) error // sets PK; ID defaults to PK in decimal
 	UpdateConversation(c *Conversation) error // title, avatar, custom type, metadata, type, updated time
 	ConversationByID(appPK int64, id string) (*Conversation, error)
-	ConversationByPK(pk int64) (*Conversation, error)
+	ConversationByPK(appPK, pk int64) (*Conversation, error)
 	// ConversationKey returns what never changes about the app's
 	// conversation: its key and kind (a write may answer from memory).
 	ConversationKey(appPK int64, id string) (int64, ConversationKind, error)
 	// ConversationAs returns the conversation and the user's membership of
 	// it (nil when not a member) in one look-up.
 	ConversationAs(appPK int64, id string, userPK int64) (*Conversation, *Member, error)
+	// DirectConversation finds the app's direct conversation with this
+	// DirectKey (its members' keys).
 	DirectConversation(appPK int64, key string) (*Conversation, error)
 	ListConversations(f ConversationFilter) ([]*Conversation, error) // most recent activity first
 	CountConversations(f ConversationFilter) (int, error)            // all pages of the list
@@ -81,20 +93,24 @@ type Tx interface {
 	RemoveMember(convPK, userPK int64) error
 	SetReadPosition(convPK, userPK, messagePK int64, at time.Time) error
 	// LatestMessagePK returns the PK of the newest message of the
-	// conversation created at or before at (0 if none).
+	// conversation received (Message.ReceivedAt) at or before at (0 if
+	// none); the sender's CreatedAt plays no part.
 	LatestMessagePK(convPK int64, at time.Time) (int64, error)
 
 	// Messages.
-	InsertMessage(m *Message) error // with attachments, mentions, recipients; sets PK and ID
+	// InsertMessage stores the message with its attachments, mentions and
+	// recipients, and sets PK, ID and Seq (the conversation's next sequence
+	// number: 1, 2, 3, ... with no gap, in key order).
+	InsertMessage(m *Message) error
 	// UpdateMessage writes the message's changeable fields back: type, custom
 	// type, body, html, metadata, entities, tags, pinned, edited, updated and
 	// deleted times, and replaces its attachments and mentions.
 	UpdateMessage(m *Message) error
 	AddReplyCount(pk int64, delta int) error
 	MessageByID(appPK int64, id string) (*Message, error)
-	MessageByPK(pk int64) (*Message, error)
+	MessageByPK(appPK, pk int64) (*Message, error)
 	MessagesByIDs(appPK int64, ids []string) ([]*Message, error) // unknown ids are left out
-	MessagesByPKs(pks []int64) ([]*Message, error)               // unknown keys are left out
+	MessagesByPKs(appPK int64, pks []int64) ([]*Message, error)  // unknown keys are left out
 	HiddenMessages(userPK int64, messagePKs []int64) (map[int64]bool, error)
 	// ListMessages may return messages shared with other readers (a cache):
 	// callers must not change them.

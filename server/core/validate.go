@@ -34,6 +34,16 @@ func (s *Service) checkOptionalID(field, id string) error {
 	return s.checkID(field, id)
 }
 
+// checkNewID validates the id a client chooses for a new row (empty: the
+// store makes one): a valid id that does not start with "#", which
+// introduces a key reference (see KeyRef).
+func (s *Service) checkNewID(field, id string) error {
+	if strings.HasPrefix(id, "#") {
+		return Invalidf(field, "%s must not start with #", field)
+	}
+	return s.checkOptionalID(field, id)
+}
+
 // checkText validates free text against a rune limit.
 func checkText(field, text string, max int) error {
 	if !utf8.ValidString(text) {

@@ -47,9 +47,9 @@ func (t *countingTx) TokenByHash(hash string) (*core.Token, error) {
 }
 
 func (t *countingTx) AppByPK(pk int64) (*core.App, error) { t.n.Add(1); return t.Tx.AppByPK(pk) }
-func (t *countingTx) UserByPK(pk int64) (*core.User, error) {
+func (t *countingTx) UserByPK(app, pk int64) (*core.User, error) {
 	t.n.Add(1)
-	return t.Tx.UserByPK(pk)
+	return t.Tx.UserByPK(app, pk)
 }
 
 func (t *countingTx) UserByID(app int64, id string) (*core.User, error) {
@@ -67,9 +67,9 @@ func (t *countingTx) ConversationByID(app int64, id string) (*core.Conversation,
 	return t.Tx.ConversationByID(app, id)
 }
 
-func (t *countingTx) ConversationByPK(pk int64) (*core.Conversation, error) {
+func (t *countingTx) ConversationByPK(app, pk int64) (*core.Conversation, error) {
 	t.n.Add(1)
-	return t.Tx.ConversationByPK(pk)
+	return t.Tx.ConversationByPK(app, pk)
 }
 
 func (t *countingTx) Member(conv, user int64) (*core.Member, error) {
@@ -82,9 +82,9 @@ func (t *countingTx) MessageByID(app int64, id string) (*core.Message, error) {
 	return t.Tx.MessageByID(app, id)
 }
 
-func (t *countingTx) MessageByPK(pk int64) (*core.Message, error) {
+func (t *countingTx) MessageByPK(app, pk int64) (*core.Message, error) {
 	t.n.Add(1)
-	return t.Tx.MessageByPK(pk)
+	return t.Tx.MessageByPK(app, pk)
 }
 
 func (t *countingTx) MessagesByIDs(app int64, ids []string) ([]*core.Message, error) {

@@ -1,0 +1,97 @@
+package core
+
+import "context"
+
+// OpenDirect finds or creates the direct conversation of a set of users:
+// the calling user (when there is one) and the users named by userIDs (text
+// ids or key references, in any order; repeats count once). One set has
+// one direct conversation, found by DirectKey, so the same call serves a
+// two-person DM, an App.net pm channel of several users and an Amity
+// distinct conversation. Nobody joins or leaves it later (it would become
+// another set). created is false when it was found.
+func (s *Service) OpenDirect(ctx context.Context, c *Caller, userIDs []string) (conv *Conversation, created bool, err error) {
+	if c.User == nil && !appWide(c) {
+		return nil, false, Errorf(EFORBIDDEN, "a user or the app must open direct conversations")
+	}
+	// A user may open a conversation with themselves alone (App.net's pm
+	// to self); the app names at least one user.
+	if err := s.checkIDs("userIds", userIDs, c.User != nil); err != nil {
+		return nil, false, err
+	}
+	err = s.write(ctx, func(tx Tx) (err error) {
+		conv, created, err = s.openDirectSet(tx, c, userIDs)
+		return err
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if created {
+		s.publish(Event{Type: EventConversationCreated, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
+	}
+	return conv, created, nil
+}
+
+// openDirectSet runs OpenDirect inside a write; the ids have been checked.
+func (s *Service) openDirectSet(tx Tx, c *Caller, userIDs []string) (*Conversation, bool, error) {
+	users, err := tx.UsersByIDs(c.App.PK, userIDs)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, id := range userIDs {
+		known := false
+		for _, u := range users {
+			if u.Named(id) {
+				known = true
+				break
+			}
+		}
+		if !known {
+			return nil, false, Invalidf("userIds", "unknown user %q", id)
+		}
+	}
+	members := users
+	if c.User != nil {
+		members = []*User{c.User}
+		for _, u := range users {
+			if u.PK != c.User.PK {
+				members = append(members, u)
+			}
+		}
+	}
+	pks := make([]int64, len(members))
+	for i, u := range members {
+		pks[i] = u.PK
+	}
+	key := DirectKey(pks...)
+	found, err := tx.DirectConversation(c.App.PK, key)
+	if err == nil {
+		if c.User != nil {
+			if found.Me, err = tx.Member(found.PK, c.User.PK); err != nil {
+				return nil, false, err
+			}
+		}
+		return found, false, nil
+	}
+	if ErrorCode(err) != ENOTFOUND {
+		return nil, false, err
+	}
+	now := s.Now()
+	conv := &Conversation{AppPK: c.App.PK, Kind: KindDirect, DirectKey: key, CreatedAt: now, UpdatedAt: now, LastActivityAt: now}
+	if c.User != nil {
+		conv.OwnerPK, conv.OwnerID = c.User.PK, c.User.ID
+	}
+	if err := tx.InsertConversation(conv); err != nil {
+		return nil, false, err
+	}
+	for _, u := range members {
+		m := &Member{ConversationPK: conv.PK, UserPK: u.PK, User: u, Role: RoleMember, JoinedAt: now}
+		if err := tx.UpsertMember(m); err != nil {
+			return nil, false, err
+		}
+		if c.User != nil && u.PK == c.User.PK {
+			conv.Me = m
+		}
+	}
+	conv.MemberCount = len(members)
+	return conv, true, nil
+}
