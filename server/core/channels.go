@@ -131,3 +131,43 @@ func (s *Service) JoinConversation(ctx context.Context, c *Caller, id string) (*
 	}
 	return conv, nil
 }
+
+// OpenDistinct is OpenDirect (the caller and userIDs, found again by the
+// set) that gives a new conversation a description; a found one keeps
+// its own.
+func (s *Service) OpenDistinct(ctx context.Context, c *Caller, userIDs []string, in ConversationUpdate) (conv *Conversation, created bool, err error) {
+	if c.User == nil && !appWide(c) {
+		return nil, false, Errorf(EFORBIDDEN, "a user or the app must open direct conversations")
+	}
+	if err := s.checkIDs("userIds", userIDs, c.User != nil); err != nil {
+		return nil, false, err
+	}
+	if in.Title != nil {
+		if err := checkText("title", *in.Title, s.limits.NameLength); err != nil {
+			return nil, false, err
+		}
+	}
+	if err := s.checkJSON("metadata", in.Metadata); err != nil {
+		return nil, false, err
+	}
+	err = s.write(ctx, func(tx Tx) (err error) {
+		if conv, created, err = s.openDirectSet(tx, c, userIDs); err != nil || !created {
+			return err
+		}
+		if in.Title != nil {
+			conv.Title = *in.Title
+		}
+		if in.AvatarURL != nil {
+			conv.AvatarURL = *in.AvatarURL
+		}
+		conv.Metadata = in.Metadata
+		return tx.UpdateConversation(conv)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if created {
+		s.publish(Event{Type: EventConversationCreated, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
+	}
+	return conv, created, nil
+}

@@ -68,6 +68,7 @@ type Conversation struct {
 	Me          *Member  // the caller's own membership, nil if not a member
 	LastMessage *Message // the newest message the caller sees, if it is the newest of all
 	Unread      int      // the caller's unread messages
+	LastSeq     int64    // the newest message's Seq: how many messages the conversation has had
 }
 
 // Member is one user's membership of a conversation, with its read position.
@@ -79,6 +80,7 @@ type Member struct {
 	JoinedAt       time.Time
 	LastReadPK     int64     // messages with PK <= LastReadPK are read
 	LastReadAt     time.Time // when the read position last moved
+	ReadSeq        int64     // the Seq of the message at the read position (filled by reads that show it)
 }
 
 // ConversationFilter selects conversations for a list.

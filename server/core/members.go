@@ -185,8 +185,10 @@ func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p P
 		if err != nil {
 			return err
 		}
-		members, err = tx.ListMembers(conv.PK, p)
-		return err
+		if members, err = tx.ListMembers(conv.PK, p); err != nil {
+			return err
+		}
+		return s.fillReadSeqs(tx, c, members)
 	})
 	return members, err
 }

@@ -140,4 +140,9 @@ type Tx interface {
 	// Reactors (Amity): a message's reactions with users and times, in
 	// reaction order; name "" lists every name.
 	ListReactors(messagePK int64, name string, p Page) ([]Reactor, error)
+	// Segments (Amity): the Seq of each of the app's messages among pks
+	// (unknown keys are left out), and the key of a conversation's message
+	// with a Seq (ENOTFOUND when none).
+	MessageSeqs(appPK int64, pks []int64) (map[int64]int64, error)
+	MessagePKBySeq(convPK, seq int64) (int64, error)
 }

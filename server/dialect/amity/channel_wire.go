@@ -171,7 +171,7 @@ func avatarFileID(u string) *string {
 }
 
 // messageCount is the channel's last segment: its messages so far.
-func messageCount(conv *core.Conversation) int64 { return 0 }
+func messageCount(conv *core.Conversation) int64 { return conv.LastSeq }
 
 // readToSegment is the segment up to which the member has read.
-func readToSegment(m *core.Member) int64 { return 0 }
+func readToSegment(m *core.Member) int64 { return m.ReadSeq }

@@ -96,11 +96,21 @@ func (a *api) createConversation(w http.ResponseWriter, r *http.Request, c *core
 	if len(in.UserIDs) == 0 {
 		return core.Invalidf("userIds", "The 'userIds' field is required.")
 	}
-	ci := core.ConversationInput{Kind: core.KindDirect}
 	if in.IsDistinct != nil && !*in.IsDistinct {
-		ci.Kind, ci.Type = core.KindGroup, typeConversation
+		return a.create(w, r, c, &in, core.ConversationInput{Kind: core.KindGroup, Type: typeConversation}, 10)
 	}
-	return a.create(w, r, c, &in, ci, 10)
+	title, avatar, meta, err := in.common()
+	if err != nil {
+		return err
+	}
+	if _, err := in.members(10); err != nil {
+		return err
+	}
+	conv, _, err := a.svc.OpenDistinct(r.Context(), c, in.UserIDs, core.ConversationUpdate{Title: title, AvatarURL: avatar, Metadata: meta})
+	if err != nil {
+		return err
+	}
+	return ok(w, channelPayload(c, conv))
 }
 
 func (a *api) create(w http.ResponseWriter, r *http.Request, c *core.Caller, in *channelIn, ci core.ConversationInput, maxUsers int) error {

@@ -253,7 +253,7 @@ func messagesV5(c *core.Caller, msgs ...*core.Message) wireMessagesV5 {
 }
 
 // segment is the message's sequence number in its channel.
-func segment(m *core.Message) int64 { return 0 }
+func segment(m *core.Message) int64 { return m.Seq }
 
 // flagCount is how many users flagged the message.
 func flagCount(m *core.Message) int { return 0 }
