@@ -57,6 +57,11 @@ func (a *api) routes() []route {
 		{"GET", "/api/v4/channels/:channelId/users", authBearer, a.listChannelUsers},
 		{"POST", "/api/v3/channels/:channelId/users", authBearer, a.addChannelUsers},
 		{"DELETE", "/api/v3/channels/:channelId/users", authBearer, a.removeChannelUsers},
+		{"POST", "/api/v3/channels/:channelId/seen", authBearer, a.seen},
+
+		{"GET", "/api/v1/markers/channels", authBearer, a.channelMarkers},
+		{"PUT", "/api/v1/markers/channels/:channelId/mark-read", authBearer, a.markChannelRead},
+		{"GET", "/api/v1/markers/messages", authBearer, a.messageMarkers},
 	}
 }
 
