@@ -141,7 +141,11 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Hub = realtime.NewHub()
-	m.Core = core.NewService(core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log})
+	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log}
+	if m.Config.Ephemeral {
+		opts.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
+	}
+	m.Core = core.NewService(opts)
 	if m.Config.Fixtures != "" {
 		data, err := os.ReadFile(m.Config.Fixtures)
 		if err != nil {
@@ -149,7 +153,7 @@ func (m *Main) Open(ctx context.Context) error {
 		}
 		f, err := admin.DecodeFixtures(data)
 		if err == nil {
-			err = m.Core.LoadFixtures(ctx, f)
+			err = m.Core.LoadFixtures(ctx, m.Core.StartupCaller(), f)
 		}
 		if err != nil {
 			return fmt.Errorf("fixtures %s: %w", m.Config.Fixtures, err)
@@ -210,12 +214,12 @@ func (m *Main) firstStart(ctx context.Context) ([]string, error) {
 	if created {
 		notes = append(notes, "admin token: "+token)
 	}
-	apps, err := m.Core.ListApps(ctx)
+	apps, err := m.Core.ListApps(ctx, m.Core.StartupCaller())
 	if err != nil {
 		return nil, err
 	}
 	if len(apps) == 0 {
-		app, secret, err := m.Core.CreateApp(ctx, core.AppInput{ID: "default", Name: "Default"})
+		app, secret, err := m.Core.CreateApp(ctx, m.Core.StartupCaller(), core.AppInput{ID: "default", Name: "Default"})
 		if err != nil {
 			return nil, fmt.Errorf("default app: %w", err)
 		}

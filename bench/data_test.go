@@ -76,7 +76,7 @@ func TestPreload(t *testing.T) {
 	}
 	defer store.Close()
 	svc := core.NewService(core.Options{Store: store})
-	c, err := svc.AuthToken(ctx, nil, userToken(0))
+	c, err := svc.Authenticate(ctx, core.Credential{Kind: core.CredToken, Secret: userToken(0)})
 	if err != nil {
 		t.Fatal(err)
 	}

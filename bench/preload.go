@@ -33,7 +33,7 @@ func preload(ctx context.Context, root, path string, d dataset) (time.Duration, 
 	}
 	defer store.Close()
 	svc := core.NewService(core.Options{Store: store})
-	if err := svc.LoadFixtures(ctx, d.coreFixtures()); err != nil {
+	if err := svc.LoadFixtures(ctx, svc.StartupCaller(), d.coreFixtures()); err != nil {
 		return 0, fmt.Errorf("preload fixtures: %w", err)
 	}
 

@@ -104,7 +104,8 @@ func (b *bench) startupPhases(ctx context.Context, fixtures string) (float64, fl
 		t1 := time.Now()
 		f, err := admin.DecodeFixtures(doc)
 		if err == nil {
-			err = core.NewService(core.Options{Store: store}).LoadFixtures(ctx, f)
+			svc := core.NewService(core.Options{Store: store, PasswordIterations: core.EphemeralPasswordIterations})
+			err = svc.LoadFixtures(ctx, svc.StartupCaller(), f)
 		}
 		t2 := time.Now()
 		store.Close()

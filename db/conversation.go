@@ -73,14 +73,14 @@ func (t *tx) InsertConversation(c *core.Conversation) error {
 		})
 }
 
-// UpdateConversation writes back title, avatar, custom type, metadata, type
-// and updated time.
+// UpdateConversation writes back title, avatar, custom type, metadata, type,
+// owner and updated time.
 func (t *tx) UpdateConversation(c *core.Conversation) error {
 	return t.change("update conversation", "conversation not found", `
 		UPDATE conversations SET title = ?, avatar_url = ?, custom_type = ?, metadata = ?, type = ?,
-			updated_at = ?
+			owner_pk = ?, updated_at = ?
 		WHERE pk = ?`,
-		c.Title, c.AvatarURL, c.CustomType, jsonText(c.Metadata), c.Type, ms(c.UpdatedAt), c.PK)
+		c.Title, c.AvatarURL, c.CustomType, jsonText(c.Metadata), c.Type, optPK(c.OwnerPK), ms(c.UpdatedAt), c.PK)
 }
 
 func (t *tx) conversationBy(where string, args ...any) (*core.Conversation, error) {

@@ -34,6 +34,9 @@ func TestDependencyDirection(t *testing.T) {
 			if err != nil {
 				return err
 			}
+			if src, err := os.ReadFile(path); err == nil && rule.dir != "core" && strings.Contains(string(src), "StartupCaller") {
+				t.Errorf("%s calls StartupCaller: a request path must authenticate", path)
+			}
 			for _, imp := range f.Imports {
 				p, _ := strconv.Unquote(imp.Path.Value)
 				if !rule.allowed(p) {

@@ -23,7 +23,7 @@ func New(svc *core.Service) http.Handler {
 	}{
 		{"GET", "/admin/v1/apps", a.listApps},
 		{"POST", "/admin/v1/apps", a.createApp},
-		{"GET", "/admin/v1/apps/:app", a.getApp},
+		{"GET", "/admin/v1/apps/:app", a.inApp(a.getApp)},
 		{"DELETE", "/admin/v1/apps/:app", a.deleteApp},
 		{"POST", "/admin/v1/apps/:app/reset", a.resetApp},
 		{"POST", "/admin/v1/reset", a.resetAll},
@@ -56,34 +56,33 @@ func New(svc *core.Service) http.Handler {
 
 type api struct{ svc *core.Service }
 
-type handler func(w http.ResponseWriter, r *http.Request, p httprouter.Params) error
-
-// wrap checks the admin token, runs the handler and writes its error.
+// wrap proves the admin token, acting in the app the path names (if any),
+// runs the handler and writes its error.
 func (a *api) wrap(h handler) httprouter.Handle {
 	return func(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if err := a.svc.AuthAdmin(r.Context(), token); err != nil {
-			writeError(w, err)
-			return
+		c, err := a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredAdmin, Secret: token, AppID: p.ByName("app")})
+		if err == nil {
+			err = h(w, r, c, p)
 		}
-		if err := h(w, r, p); err != nil {
+		if err != nil {
 			writeError(w, err)
 		}
 	}
 }
 
-// appHandler serves a route under /apps/:app, acting as that app.
-type appHandler func(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error
+// handler serves one admin route for the admin caller (acting as the app
+// the path names, if any).
+type handler func(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error
 
-// inApp finds the app named in the path and calls h acting as it, with the
-// app's full rights.
-func (a *api) inApp(h appHandler) handler {
-	return func(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-		app, err := a.svc.AppByID(r.Context(), p.ByName("app"))
-		if err != nil {
-			return err
+// inApp marks a route under /apps/:app: its caller acts as that app, with
+// the app's full rights.
+func (a *api) inApp(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+		if c.App() == nil {
+			return core.Errorf(core.ENOTFOUND, "app not found")
 		}
-		return h(w, r, &core.Caller{App: app, Trusted: true}, p)
+		return h(w, r, c, p)
 	}
 }
 

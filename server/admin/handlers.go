@@ -10,8 +10,8 @@ import (
 	"parley/server/httpx"
 )
 
-func (a *api) listApps(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
-	apps, err := a.svc.ListApps(r.Context())
+func (a *api) listApps(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
+	apps, err := a.svc.ListApps(r.Context(), c)
 	if err != nil {
 		return err
 	}
@@ -23,7 +23,7 @@ func (a *api) listApps(w http.ResponseWriter, r *http.Request, _ httprouter.Para
 	return nil
 }
 
-func (a *api) createApp(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
+func (a *api) createApp(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
 	var in struct {
 		ID        string `json:"id"`
 		Name      string `json:"name"`
@@ -33,7 +33,7 @@ func (a *api) createApp(w http.ResponseWriter, r *http.Request, _ httprouter.Par
 	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
 		return err
 	}
-	app, secret, err := a.svc.CreateApp(r.Context(), core.AppInput(in))
+	app, secret, err := a.svc.CreateApp(r.Context(), c, core.AppInput(in))
 	if err != nil {
 		return err
 	}
@@ -43,8 +43,21 @@ func (a *api) createApp(w http.ResponseWriter, r *http.Request, _ httprouter.Par
 	return nil
 }
 
-func (a *api) getApp(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	app, err := a.svc.AppByID(r.Context(), p.ByName("app"))
+func (a *api) getApp(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
+	httpx.WriteJSON(w, http.StatusOK, toWireApp(c.App()))
+	return nil
+}
+
+func (a *api) deleteApp(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	if err := a.svc.DeleteApp(r.Context(), c, p.ByName("app")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *api) resetApp(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
+	app, err := a.svc.ResetApp(r.Context(), c, p.ByName("app"))
 	if err != nil {
 		return err
 	}
@@ -52,32 +65,15 @@ func (a *api) getApp(w http.ResponseWriter, r *http.Request, p httprouter.Params
 	return nil
 }
 
-func (a *api) deleteApp(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	if err := a.svc.DeleteApp(r.Context(), p.ByName("app")); err != nil {
+func (a *api) resetAll(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
+	if err := a.svc.ResetAll(r.Context(), c); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
 
-func (a *api) resetApp(w http.ResponseWriter, r *http.Request, p httprouter.Params) error {
-	app, err := a.svc.ResetApp(r.Context(), p.ByName("app"))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, toWireApp(app))
-	return nil
-}
-
-func (a *api) resetAll(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
-	if err := a.svc.ResetAll(r.Context()); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (a *api) loadFixtures(w http.ResponseWriter, r *http.Request, _ httprouter.Params) error {
+func (a *api) loadFixtures(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
 		return httpx.JSONError(err)
@@ -86,7 +82,7 @@ func (a *api) loadFixtures(w http.ResponseWriter, r *http.Request, _ httprouter.
 	if err != nil {
 		return err
 	}
-	if err := a.svc.LoadFixtures(r.Context(), f); err != nil {
+	if err := a.svc.LoadFixtures(r.Context(), c, f); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

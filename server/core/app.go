@@ -50,18 +50,6 @@ type Team struct {
 	CreatedAt time.Time
 }
 
-// Caller is who a request acts as: an app (server-to-server secret) and,
-// usually, one of its users. The policy decides from it alone.
-type Caller struct {
-	App *App
-	// User is the acting user; nil when the app acts as itself.
-	User *User
-	// Trusted is true when the request proved the app's secret (or Parley's
-	// admin token). A trusted caller without a User may manage the whole app;
-	// with a User it acts as that user under the user's own rights.
-	Trusted bool
-}
-
 // Page asks for a window of a list by offset.
 type Page struct {
 	Skip  int

@@ -15,7 +15,10 @@ type AppInput struct {
 
 // CreateApp creates an app and returns it with its secret key (shown once).
 // Only Parley's admin API calls it.
-func (s *Service) CreateApp(ctx context.Context, in AppInput) (*App, string, error) {
+func (s *Service) CreateApp(ctx context.Context, c *Caller, in AppInput) (*App, string, error) {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return nil, "", err
+	}
 	if err := s.checkOptionalID("id", in.ID); err != nil {
 		return nil, "", err
 	}
@@ -42,7 +45,10 @@ func (s *Service) CreateApp(ctx context.Context, in AppInput) (*App, string, err
 }
 
 // ListApps lists every app.
-func (s *Service) ListApps(ctx context.Context) ([]*App, error) {
+func (s *Service) ListApps(ctx context.Context, c *Caller) ([]*App, error) {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return nil, err
+	}
 	var apps []*App
 	err := s.read(ctx, func(tx Tx) (err error) {
 		apps, err = tx.ListApps()
@@ -52,7 +58,10 @@ func (s *Service) ListApps(ctx context.Context) ([]*App, error) {
 }
 
 // DeleteApp removes an app and everything in it.
-func (s *Service) DeleteApp(ctx context.Context, id string) error {
+func (s *Service) DeleteApp(ctx context.Context, c *Caller, id string) error {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return err
+	}
 	defer s.auth.reset() // credentials may have changed
 	return s.write(ctx, func(tx Tx) error {
 		app, err := tx.AppByID(id)
@@ -65,7 +74,10 @@ func (s *Service) DeleteApp(ctx context.Context, id string) error {
 
 // ResetApp empties an app (users, conversations, messages, files) but keeps
 // the app and its keys.
-func (s *Service) ResetApp(ctx context.Context, id string) (*App, error) {
+func (s *Service) ResetApp(ctx context.Context, c *Caller, id string) (*App, error) {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return nil, err
+	}
 	defer s.auth.reset() // credentials may have changed
 	var app *App
 	err := s.write(ctx, func(tx Tx) error {
@@ -83,7 +95,10 @@ func (s *Service) ResetApp(ctx context.Context, id string) (*App, error) {
 }
 
 // ResetAll removes every app. Admin tokens stay.
-func (s *Service) ResetAll(ctx context.Context) error {
+func (s *Service) ResetAll(ctx context.Context, c *Caller) error {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return err
+	}
 	defer s.auth.reset() // credentials may have changed
 	return s.write(ctx, func(tx Tx) error {
 		apps, err := tx.ListApps()
@@ -109,6 +124,17 @@ type UserInput struct {
 	Metadata    []byte
 	Password    string
 	CreatedAt   time.Time
+
+	passwordHash string // Password hashed, outside any write transaction
+}
+
+// hashPassword hashes in.Password; it runs before the write transaction,
+// so that no write waits on password stretching.
+func (s *Service) hashPassword(in *UserInput) (err error) {
+	if in.Password != "" && in.passwordHash == "" {
+		in.passwordHash, err = s.passwords.hash(in.Password)
+	}
+	return err
 }
 
 func (s *Service) checkUser(in *UserInput) error {
@@ -133,12 +159,18 @@ func (s *Service) checkUser(in *UserInput) error {
 
 // CreateUser creates a user of the trusted caller's app.
 func (s *Service) CreateUser(ctx context.Context, c *Caller, in UserInput) (*User, error) {
-	if !appWide(c) {
-		return nil, Errorf(EFORBIDDEN, "only the app may create users")
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	if err := allow(c, actCreateUser, nil); err != nil {
+		return nil, err
+	}
+	if err := s.hashPassword(&in); err != nil {
+		return nil, err
 	}
 	var u *User
 	err := s.write(ctx, func(tx Tx) (err error) {
-		u, err = s.createUser(tx, c.App, in)
+		u, err = s.createUser(tx, c.app, in)
 		return err
 	})
 	return u, err
@@ -154,14 +186,10 @@ func (s *Service) createUser(tx Tx, app *App, in UserInput) (*User, error) {
 	}
 	u := &User{AppPK: app.PK, ID: in.ID, Username: in.Username, DisplayName: in.DisplayName, AvatarURL: in.AvatarURL,
 		Email: in.Email, Metadata: in.Metadata, CreatedAt: in.CreatedAt.UTC().Truncate(time.Millisecond), UpdatedAt: now}
-	hash := ""
-	if in.Password != "" {
-		var err error
-		if hash, err = hashPassword(in.Password); err != nil {
-			return nil, err
-		}
+	if in.Password != "" && in.passwordHash == "" {
+		return nil, Errorf(EINTERNAL, "core: password not hashed before the transaction")
 	}
-	if err := tx.InsertUser(u, hash); err != nil {
+	if err := tx.InsertUser(u, in.passwordHash); err != nil {
 		return nil, err
 	}
 	return u, nil
@@ -170,6 +198,9 @@ func (s *Service) createUser(tx Tx, app *App, in UserInput) (*User, error) {
 // UpdateUser changes a user's profile: the user themselves or the app.
 // Empty fields are left as they are.
 func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserInput) (*User, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	defer s.auth.reset() // credentials may have changed
 	in.ID = ""
 	if err := s.checkUser(&in); err != nil {
@@ -177,11 +208,11 @@ func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserI
 	}
 	var u *User
 	err := s.write(ctx, func(tx Tx) (err error) {
-		if u, err = tx.UserByID(c.App.PK, id); err != nil {
+		if u, err = tx.UserByID(c.app.PK, id); err != nil {
 			return err
 		}
-		if !appWide(c) && (c.User == nil || c.User.PK != u.PK) {
-			return Errorf(EFORBIDDEN, "users change their own profile only")
+		if err := allow(c, actEditProfile, &standing{user: u}); err != nil {
+			return err
 		}
 		if in.Username != "" {
 			u.Username = in.Username
@@ -206,12 +237,15 @@ func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserI
 
 // DeleteUser removes a user of the trusted caller's app.
 func (s *Service) DeleteUser(ctx context.Context, c *Caller, id string) error {
-	defer s.auth.reset() // credentials may have changed
-	if !appWide(c) {
-		return Errorf(EFORBIDDEN, "only the app may delete users")
+	if err := c.inApp(); err != nil {
+		return err
 	}
+	if err := allow(c, actDeleteUser, nil); err != nil {
+		return err
+	}
+	defer s.auth.reset() // credentials may have changed
 	return s.write(ctx, func(tx Tx) error {
-		u, err := tx.UserByID(c.App.PK, id)
+		u, err := tx.UserByID(c.app.PK, id)
 		if err != nil {
 			return err
 		}
@@ -223,7 +257,10 @@ func (s *Service) DeleteUser(ctx context.Context, c *Caller, id string) error {
 // caller of the app (clients look up users before knowing they share a
 // conversation).
 func (s *Service) GetUser(ctx context.Context, c *Caller, id string) (*User, error) {
-	return s.userByID(ctx, c.App, id)
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	return s.userByID(ctx, c.app, id)
 }
 
 func (s *Service) userByID(ctx context.Context, app *App, id string) (*User, error) {
@@ -237,13 +274,16 @@ func (s *Service) userByID(ctx context.Context, app *App, id string) (*User, err
 
 // ListUsers lists the users of the caller's app.
 func (s *Service) ListUsers(ctx context.Context, c *Caller, p Page) ([]*User, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	p, err := s.page(p)
 	if err != nil {
 		return nil, err
 	}
 	var users []*User
 	err = s.read(ctx, func(tx Tx) (err error) {
-		users, err = tx.ListUsers(c.App.PK, p)
+		users, err = tx.ListUsers(c.app.PK, p)
 		return err
 	})
 	return users, err
@@ -258,12 +298,15 @@ type TeamInput struct {
 
 // CreateTeam creates a team of the trusted caller's app.
 func (s *Service) CreateTeam(ctx context.Context, c *Caller, in TeamInput) (*Team, error) {
-	if !appWide(c) {
-		return nil, Errorf(EFORBIDDEN, "only the app may create teams")
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	if err := allow(c, actCreateTeam, nil); err != nil {
+		return nil, err
 	}
 	var t *Team
 	err := s.write(ctx, func(tx Tx) (err error) {
-		t, err = s.createTeam(tx, c.App, in)
+		t, err = s.createTeam(tx, c.app, in)
 		return err
 	})
 	return t, err
@@ -297,13 +340,16 @@ func (s *Service) createTeam(tx Tx, app *App, in TeamInput) (*Team, error) {
 
 // ListTeams lists the teams of the caller's app.
 func (s *Service) ListTeams(ctx context.Context, c *Caller, p Page) ([]*Team, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	p, err := s.page(p)
 	if err != nil {
 		return nil, err
 	}
 	var teams []*Team
 	err = s.read(ctx, func(tx Tx) (err error) {
-		teams, err = tx.ListTeams(c.App.PK, p)
+		teams, err = tx.ListTeams(c.app.PK, p)
 		return err
 	})
 	return teams, err

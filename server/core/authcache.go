@@ -7,16 +7,22 @@ import (
 )
 
 // authCache remembers successful credential look-ups (apps by public key,
-// tokens, users by id), so that a request does not spend read transactions
-// proving who it is. Only positive answers are kept, and every core write
-// that changes apps, users or tokens clears the cache: all such writes go
-// through the Service, so the cache is never staler than the database.
-// Cached values are shared and must not be changed.
+// tokens, users by id, verified passwords, admin tokens), so that a request
+// does not spend read transactions or password hashing proving who it is.
+// Only positive answers are kept. Every core write that changes apps, users
+// or tokens resets the cache after its commit and moves the epoch on; a
+// look-up records the epoch before it reads and stores its answer only if
+// the epoch has not moved since, so a read that began before a delete can
+// never put the deleted credential back. Cached values are shared and must
+// not be changed.
 type authCache struct {
-	mu     sync.RWMutex
-	apps   map[string]*App      // by public key
-	tokens map[string]authEntry // by token hash
-	users  map[string]*User     // by app PK and user id
+	mu        sync.RWMutex
+	gen       uint64
+	apps      map[string]*App      // by public key
+	tokens    map[string]authEntry // by token hash
+	users     map[string]*User     // by app PK and user id
+	passwords map[string]*User     // by hash of app, login and password
+	admins    map[string]bool      // admin token hashes
 }
 
 type authEntry struct {
@@ -34,59 +40,73 @@ func newAuthCache() *authCache {
 	return c
 }
 
-// reset forgets everything; called after writes to apps, users or tokens.
+// epoch returns the generation a look-up starts in; hand it to put.
+func (c *authCache) epoch() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
+// reset forgets everything and starts a new epoch; called after every
+// committed write to apps, users or tokens.
 func (c *authCache) reset() {
 	c.mu.Lock()
+	c.gen++
 	c.apps = map[string]*App{}
 	c.tokens = map[string]authEntry{}
 	c.users = map[string]*User{}
+	c.passwords = map[string]*User{}
+	c.admins = map[string]bool{}
 	c.mu.Unlock()
 }
 
-func (c *authCache) app(key string) *App {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.apps[key]
-}
-
-func (c *authCache) putApp(key string, a *App) {
+// put stores v in m under key when no reset happened since epoch.
+func put[V any](c *authCache, m *map[string]V, key string, v V, epoch uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if len(c.apps) >= authCacheMax {
-		c.apps = map[string]*App{}
+	if epoch != c.gen {
+		return // a write moved on since the look-up began: its answer may be stale
 	}
-	c.apps[key] = a
+	if len(*m) >= authCacheMax {
+		*m = map[string]V{}
+	}
+	(*m)[key] = v
 }
 
-func (c *authCache) token(hash string) (authEntry, bool) {
+func get[V any](c *authCache, m *map[string]V, key string) (V, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
-	e, ok := c.tokens[hash]
-	return e, ok
+	v, ok := (*m)[key]
+	return v, ok
 }
 
-func (c *authCache) putToken(hash string, e authEntry) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.tokens) >= authCacheMax {
-		c.tokens = map[string]authEntry{}
-	}
-	c.tokens[hash] = e
+func (c *authCache) app(key string) *App { a, _ := get(c, &c.apps, key); return a }
+
+func (c *authCache) putApp(key string, a *App, epoch uint64) { put(c, &c.apps, key, a, epoch) }
+
+func (c *authCache) token(hash string) (authEntry, bool) { return get(c, &c.tokens, hash) }
+
+func (c *authCache) putToken(hash string, e authEntry, epoch uint64) {
+	put(c, &c.tokens, hash, e, epoch)
 }
 
 func userKey(appPK int64, id string) string { return strconv.FormatInt(appPK, 10) + "/" + id }
 
 func (c *authCache) user(appPK int64, id string) *User {
-	c.mu.RLock()
-	defer c.mu.RUnlock()
-	return c.users[userKey(appPK, id)]
+	u, _ := get(c, &c.users, userKey(appPK, id))
+	return u
 }
 
-func (c *authCache) putUser(u *User) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if len(c.users) >= authCacheMax {
-		c.users = map[string]*User{}
-	}
-	c.users[userKey(u.AppPK, u.ID)] = u
+func (c *authCache) putUser(u *User, epoch uint64) {
+	put(c, &c.users, userKey(u.AppPK, u.ID), u, epoch)
 }
+
+func (c *authCache) password(key string) *User { u, _ := get(c, &c.passwords, key); return u }
+
+func (c *authCache) putPassword(key string, u *User, epoch uint64) {
+	put(c, &c.passwords, key, u, epoch)
+}
+
+func (c *authCache) admin(hash string) bool { ok, _ := get(c, &c.admins, hash); return ok }
+
+func (c *authCache) putAdmin(hash string, epoch uint64) { put(c, &c.admins, hash, true, epoch) }

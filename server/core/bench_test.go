@@ -91,11 +91,11 @@ func mustOpenBenchEnv(tb testing.TB, path string) *benchEnv {
 		}
 		fa.Messages = append(fa.Messages, m)
 	}
-	if err := svc.LoadFixtures(ctx, core.Fixtures{Apps: []core.FixtureApp{fa}}); err != nil {
+	if err := svc.LoadFixtures(ctx, svc.StartupCaller(), core.Fixtures{Apps: []core.FixtureApp{fa}}); err != nil {
 		tb.Fatal(err)
 	}
 	for i := 0; i < benchUsers; i++ {
-		c, err := svc.AuthToken(ctx, nil, fmt.Sprintf("tok-u%02d", i))
+		c, err := svc.Authenticate(ctx, core.Credential{Kind: core.CredToken, Secret: fmt.Sprintf("tok-u%02d", i)})
 		if err != nil {
 			tb.Fatal(err)
 		}

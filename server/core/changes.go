@@ -18,6 +18,9 @@ type EditInput struct {
 
 // EditMessage changes a message: its sender only.
 func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in EditInput) (*Message, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	if in.Body != nil {
 		if err := checkText("body", *in.Body, s.limits.BodyLength); err != nil {
 			return nil, err
@@ -38,7 +41,7 @@ func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in Edit
 		if m, conv, _, err = s.visibleMessage(tx, c, id); err != nil {
 			return err
 		}
-		if err := canEdit(c, m); err != nil {
+		if err := allow(c, actEdit, &standing{conv: conv, msg: m}); err != nil {
 			return err
 		}
 		if in.Body != nil {
@@ -63,7 +66,7 @@ func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in Edit
 			m.Attachments = *in.Attachments
 		}
 		if in.Mentions != nil {
-			if err := s.resolveMentions(tx, c.App, m, *in.Mentions); err != nil {
+			if err := s.resolveMentions(tx, c.app, m, *in.Mentions); err != nil {
 				return err
 			}
 		}
@@ -81,6 +84,9 @@ func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in Edit
 // DeleteForMe hides messages for the caller only. It is refused in public
 // conversations. All or none are hidden.
 func (s *Service) DeleteForMe(ctx context.Context, c *Caller, ids []string) error {
+	if err := c.inApp(); err != nil {
+		return err
+	}
 	if err := s.checkIDs("messageIds", ids, false); err != nil {
 		return err
 	}
@@ -91,10 +97,10 @@ func (s *Service) DeleteForMe(ctx context.Context, c *Caller, ids []string) erro
 			if err != nil {
 				return err
 			}
-			if err := canHide(c, conv); err != nil {
+			if err := allow(c, actHide, &standing{conv: conv, msg: m}); err != nil {
 				return err
 			}
-			if err := tx.HideMessage(m.PK, c.User.PK, now); err != nil {
+			if err := tx.HideMessage(m.PK, c.user.PK, now); err != nil {
 				return err
 			}
 		}
@@ -105,6 +111,9 @@ func (s *Service) DeleteForMe(ctx context.Context, c *Caller, ids []string) erro
 // Recall deletes messages for everyone: their sender or a conversation
 // admin. A tombstone stays (lists leave it out unless asked). All or none.
 func (s *Service) Recall(ctx context.Context, c *Caller, ids []string) ([]*Message, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	if err := s.checkIDs("messageIds", ids, false); err != nil {
 		return nil, err
 	}
@@ -117,7 +126,7 @@ func (s *Service) Recall(ctx context.Context, c *Caller, ids []string) ([]*Messa
 			if err != nil {
 				return err
 			}
-			if err := canRecall(c, me, m); err != nil {
+			if err := allow(c, actRecall, &standing{conv: conv, me: me, msg: m}); err != nil {
 				return err
 			}
 			if m.Deleted() {
@@ -144,6 +153,9 @@ func (s *Service) Recall(ctx context.Context, c *Caller, ids []string) ([]*Messa
 
 // SetPinned pins or unpins a message: conversation admins only.
 func (s *Service) SetPinned(ctx context.Context, c *Caller, id string, pinned bool) (*Message, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	var m *Message
 	var conv *Conversation
 	err := s.write(ctx, func(tx Tx) (err error) {
@@ -151,11 +163,8 @@ func (s *Service) SetPinned(ctx context.Context, c *Caller, id string, pinned bo
 		if m, conv, me, err = s.visibleMessage(tx, c, id); err != nil {
 			return err
 		}
-		if err := canManage(c, me); err != nil {
-			return Errorf(EFORBIDDEN, "only conversation admins may pin messages")
-		}
-		if m.Deleted() {
-			return Errorf(ECONFLICT, "the message was deleted")
+		if err := allow(c, actPin, &standing{conv: conv, me: me, msg: m}); err != nil {
+			return err
 		}
 		if m.Pinned == pinned {
 			return nil

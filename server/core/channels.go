@@ -1,8 +1,6 @@
 package core
 
-import (
-	"context"
-)
+import "context"
 
 // ConversationUpdate changes a conversation's description; nil fields are
 // left alone.
@@ -12,19 +10,26 @@ type ConversationUpdate struct {
 	Metadata  []byte
 }
 
-// UpdateConversation changes a conversation: its admins, or the app.
-func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, in ConversationUpdate) (*Conversation, error) {
+func (s *Service) checkUpdate(in ConversationUpdate) error {
 	if in.Title != nil {
 		if err := checkText("title", *in.Title, s.limits.NameLength); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	if in.AvatarURL != nil {
 		if err := checkText("avatarUrl", *in.AvatarURL, 2048); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := s.checkJSON("metadata", in.Metadata); err != nil {
+	return s.checkJSON("metadata", in.Metadata)
+}
+
+// UpdateConversation changes a conversation: its admins, or the app.
+func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, in ConversationUpdate) (*Conversation, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	if err := s.checkUpdate(in); err != nil {
 		return nil, err
 	}
 	var conv *Conversation
@@ -34,7 +39,7 @@ func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, 
 		if conv, me, err = s.conversation(tx, c, id); err != nil {
 			return err
 		}
-		if err := canManage(c, me); err != nil {
+		if err := allow(c, actEditConversation, &standing{conv: conv, me: me}); err != nil {
 			return err
 		}
 		if in.Title != nil {
@@ -58,13 +63,16 @@ func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, 
 // DeleteConversation removes a conversation with its messages: its owner,
 // or the app.
 func (s *Service) DeleteConversation(ctx context.Context, c *Caller, id string) error {
+	if err := c.inApp(); err != nil {
+		return err
+	}
 	return s.write(ctx, func(tx Tx) error {
 		conv, me, err := s.conversation(tx, c, id)
 		if err != nil {
 			return err
 		}
-		if !appWide(c) && (me == nil || me.Role != RoleOwner) {
-			return Errorf(EFORBIDDEN, "only the owner may delete a conversation")
+		if err := allow(c, actDeleteConversation, &standing{conv: conv, me: me}); err != nil {
+			return err
 		}
 		return tx.DeleteConversation(conv.PK)
 	})
@@ -73,6 +81,9 @@ func (s *Service) DeleteConversation(ctx context.Context, c *Caller, id string) 
 // ConversationsByIDs returns the conversations among ids that the caller
 // may read, in the order asked; others are left out.
 func (s *Service) ConversationsByIDs(ctx context.Context, c *Caller, ids []string) ([]*Conversation, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	if err := s.checkIDs("channelIds", ids, false); err != nil {
 		return nil, err
 	}
@@ -97,14 +108,14 @@ func (s *Service) ConversationsByIDs(ctx context.Context, c *Caller, ids []strin
 // one they manage) and returns it as the caller now sees it. Joining twice
 // is not an error.
 func (s *Service) JoinConversation(ctx context.Context, c *Caller, id string) (*Conversation, error) {
-	if err := requireUser(c, "joining"); err != nil {
+	if err := c.inApp(); err != nil {
 		return nil, err
 	}
 	var conv *Conversation
 	joined := false
 	err := s.write(ctx, func(tx Tx) error {
 		var err error
-		if conv, err = tx.ConversationByID(c.App.PK, id); err != nil {
+		if conv, err = tx.ConversationByID(c.app.PK, id); err != nil {
 			return err
 		}
 		me, err := s.membership(tx, c, conv)
@@ -112,10 +123,10 @@ func (s *Service) JoinConversation(ctx context.Context, c *Caller, id string) (*
 			return err
 		}
 		if me == nil {
-			if err := canJoin(c, conv, me); err != nil {
+			if err := allow(c, actJoin, &standing{conv: conv, role: RoleMember, newcomer: true}); err != nil {
 				return err
 			}
-			me = &Member{ConversationPK: conv.PK, UserPK: c.User.PK, User: c.User, Role: RoleMember, JoinedAt: s.Now()}
+			me = &Member{ConversationPK: conv.PK, UserPK: c.user.PK, User: c.user, Role: RoleMember, JoinedAt: s.Now()}
 			if err := tx.UpsertMember(me); err != nil {
 				return err
 			}
@@ -127,7 +138,7 @@ func (s *Service) JoinConversation(ctx context.Context, c *Caller, id string) (*
 		return nil, err
 	}
 	if joined {
-		s.publish(Event{Type: EventMemberAdded, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: c.User.ID, UserID: c.User.ID})
+		s.publish(Event{Type: EventMemberAdded, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: c.user.ID, UserID: c.user.ID})
 	}
 	return conv, nil
 }
@@ -136,18 +147,16 @@ func (s *Service) JoinConversation(ctx context.Context, c *Caller, id string) (*
 // set) that gives a new conversation a description; a found one keeps
 // its own.
 func (s *Service) OpenDistinct(ctx context.Context, c *Caller, userIDs []string, in ConversationUpdate) (conv *Conversation, created bool, err error) {
-	if c.User == nil && !appWide(c) {
-		return nil, false, Errorf(EFORBIDDEN, "a user or the app must open direct conversations")
-	}
-	if err := s.checkIDs("userIds", userIDs, c.User != nil); err != nil {
+	if err := c.inApp(); err != nil {
 		return nil, false, err
 	}
-	if in.Title != nil {
-		if err := checkText("title", *in.Title, s.limits.NameLength); err != nil {
-			return nil, false, err
-		}
+	if err := allow(c, actCreateConversation, &standing{conv: &Conversation{Kind: KindDirect}}); err != nil {
+		return nil, false, err
 	}
-	if err := s.checkJSON("metadata", in.Metadata); err != nil {
+	if err := s.checkIDs("userIds", userIDs, c.user != nil); err != nil {
+		return nil, false, err
+	}
+	if err := s.checkUpdate(in); err != nil {
 		return nil, false, err
 	}
 	err = s.write(ctx, func(tx Tx) (err error) {
@@ -167,7 +176,7 @@ func (s *Service) OpenDistinct(ctx context.Context, c *Caller, userIDs []string,
 		return nil, false, err
 	}
 	if created {
-		s.publish(Event{Type: EventConversationCreated, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
+		s.publish(Event{Type: EventConversationCreated, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
 	}
 	return conv, created, nil
 }

@@ -31,8 +31,11 @@ type ConversationInput struct {
 // CreateConversation creates a conversation, or, for a direct one, finds the
 // one the two users already have. created is false when it was found.
 func (s *Service) CreateConversation(ctx context.Context, c *Caller, in ConversationInput) (conv *Conversation, created bool, err error) {
-	if c.User == nil && !appWide(c) {
-		return nil, false, Errorf(EFORBIDDEN, "a user or the app must create conversations")
+	if err := c.inApp(); err != nil {
+		return nil, false, err
+	}
+	if err := allow(c, actCreateConversation, nil); err != nil {
+		return nil, false, err
 	}
 	err = s.write(ctx, func(tx Tx) (err error) {
 		conv, created, err = s.createConversation(tx, c, in)
@@ -42,7 +45,7 @@ func (s *Service) CreateConversation(ctx context.Context, c *Caller, in Conversa
 		return nil, false, err
 	}
 	if created {
-		s.publish(Event{Type: EventConversationCreated, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
+		s.publish(Event{Type: EventConversationCreated, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
 	}
 	return conv, created, nil
 }
@@ -87,14 +90,17 @@ func (s *Service) createConversation(tx Tx, c *Caller, in ConversationInput) (*C
 	if in.CreatedAt.IsZero() {
 		in.CreatedAt = now
 	}
-	conv := &Conversation{AppPK: c.App.PK, ID: in.ID, Kind: in.Kind, Type: in.Type, Title: in.Title, AvatarURL: in.AvatarURL,
+	conv := &Conversation{AppPK: c.app.PK, ID: in.ID, Kind: in.Kind, Type: in.Type, Title: in.Title, AvatarURL: in.AvatarURL,
 		CustomType: in.CustomType, Metadata: in.Metadata, CreatedAt: in.CreatedAt.UTC().Truncate(time.Millisecond), UpdatedAt: now}
 	conv.LastActivityAt = conv.CreatedAt
 
 	// The owner: the calling user, or the one the app names.
-	owner := c.User
-	if in.OwnerID != "" && appWide(c) {
-		u, err := tx.UserByID(c.App.PK, in.OwnerID)
+	owner := c.user
+	if in.OwnerID != "" && (owner == nil || in.OwnerID != owner.ID) {
+		if err := allow(c, actChooseOwner, nil); err != nil {
+			return nil, false, err
+		}
+		u, err := tx.UserByID(c.app.PK, in.OwnerID)
 		if err != nil {
 			return nil, false, notFoundAs(err, Invalidf("owner", "unknown user %q", in.OwnerID))
 		}
@@ -125,7 +131,7 @@ func (s *Service) createConversation(tx Tx, c *Caller, in ConversationInput) (*C
 		add(owner, RoleOwner)
 	}
 	for _, m := range in.Members {
-		u, err := tx.UserByID(c.App.PK, m.UserID)
+		u, err := tx.UserByID(c.app.PK, m.UserID)
 		if err != nil {
 			return nil, false, notFoundAs(err, Invalidf("members", "unknown user %q", m.UserID))
 		}
@@ -136,7 +142,7 @@ func (s *Service) createConversation(tx Tx, c *Caller, in ConversationInput) (*C
 		add(u, role)
 	}
 	if in.TeamID != "" {
-		t, err := tx.TeamByID(c.App.PK, in.TeamID)
+		t, err := tx.TeamByID(c.app.PK, in.TeamID)
 		if err != nil {
 			return nil, false, notFoundAs(err, Invalidf("team", "unknown team %q", in.TeamID))
 		}
@@ -148,10 +154,10 @@ func (s *Service) createConversation(tx Tx, c *Caller, in ConversationInput) (*C
 			return nil, false, Invalidf("members", "a direct conversation has exactly two members")
 		}
 		conv.DirectKey = DirectKey(members[0].user.PK, members[1].user.PK)
-		found, err := tx.DirectConversation(c.App.PK, conv.DirectKey)
+		found, err := tx.DirectConversation(c.app.PK, conv.DirectKey)
 		if err == nil {
-			if c.User != nil {
-				found.Me, _ = tx.Member(found.PK, c.User.PK)
+			if c.user != nil {
+				found.Me, _ = tx.Member(found.PK, c.user.PK)
 			}
 			return found, false, nil
 		}
@@ -168,7 +174,7 @@ func (s *Service) createConversation(tx Tx, c *Caller, in ConversationInput) (*C
 		if err := tx.UpsertMember(m); err != nil {
 			return nil, false, err
 		}
-		if c.User != nil && p.user.PK == c.User.PK {
+		if c.user != nil && p.user.PK == c.user.PK {
 			conv.Me = m
 		}
 	}
@@ -179,17 +185,17 @@ func (s *Service) createConversation(tx Tx, c *Caller, in ConversationInput) (*C
 // openDirect finds or creates the direct conversation between the caller and
 // another user.
 func (s *Service) openDirect(tx Tx, c *Caller, otherID string) (*Conversation, *Member, error) {
-	if err := requireUser(c, "a direct conversation"); err != nil {
-		return nil, nil, err
+	if c.user == nil {
+		return nil, nil, needUser("a direct conversation")
 	}
 	if err := s.checkID("userId", otherID); err != nil {
 		return nil, nil, err
 	}
-	other, err := tx.UserByID(c.App.PK, otherID)
+	other, err := tx.UserByID(c.app.PK, otherID)
 	if err != nil {
 		return nil, nil, notFoundAs(err, Errorf(ENOTFOUND, "user %q not found", otherID))
 	}
-	if other.PK == c.User.PK {
+	if other.PK == c.user.PK {
 		return nil, nil, Invalidf("userId", "a direct conversation needs another user")
 	}
 	conv, _, err := s.createConversation(tx, c, ConversationInput{Kind: KindDirect, Members: []MemberInput{{UserID: other.ID}}})
@@ -198,7 +204,7 @@ func (s *Service) openDirect(tx Tx, c *Caller, otherID string) (*Conversation, *
 	}
 	me := conv.Me
 	if me == nil {
-		me, err = tx.Member(conv.PK, c.User.PK)
+		me, err = tx.Member(conv.PK, c.user.PK)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -215,16 +221,16 @@ func (s *Service) conversation(tx Tx, c *Caller, id string) (*Conversation, *Mem
 	var conv *Conversation
 	var me *Member
 	var err error
-	if c.User == nil {
-		conv, err = tx.ConversationByID(c.App.PK, id)
-	} else if conv, me, err = tx.ConversationAs(c.App.PK, id, c.User.PK); me != nil {
-		me.User = c.User
+	if c.user == nil {
+		conv, err = tx.ConversationByID(c.app.PK, id)
+	} else if conv, me, err = tx.ConversationAs(c.app.PK, id, c.user.PK); me != nil {
+		me.User = c.user
 		conv.Me = me
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := canRead(c, conv, me); err != nil {
+	if err := allow(c, actRead, &standing{conv: conv, me: me}); err != nil {
 		return nil, nil, err
 	}
 	return conv, me, nil
@@ -232,6 +238,9 @@ func (s *Service) conversation(tx Tx, c *Caller, id string) (*Conversation, *Mem
 
 // GetConversation returns a conversation the caller may read.
 func (s *Service) GetConversation(ctx context.Context, c *Caller, id string) (*Conversation, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	var conv *Conversation
 	err := s.read(ctx, func(tx Tx) (err error) {
 		if conv, _, err = s.conversation(tx, c, id); err != nil {
@@ -255,25 +264,25 @@ func (s *Service) decorate(tx Tx, c *Caller, convs []*Conversation) error {
 			memberOf = append(memberOf, conv.PK)
 		}
 	}
-	msgs, err := tx.MessagesByPKs(c.App.PK, msgPKs)
+	msgs, err := tx.MessagesByPKs(c.app.PK, msgPKs)
 	if err != nil {
 		return err
 	}
 	hidden := map[int64]bool{}
-	if c.User != nil && len(msgs) > 0 {
-		if hidden, err = tx.HiddenMessages(c.User.PK, msgPKs); err != nil {
+	if c.user != nil && len(msgs) > 0 {
+		if hidden, err = tx.HiddenMessages(c.user.PK, msgPKs); err != nil {
 			return err
 		}
 	}
 	last := make(map[int64]*Message, len(msgs))
 	for _, m := range msgs {
-		if canSee(c, m, hidden[m.PK]) == nil {
+		if allow(c, actSeeMessage, &standing{msg: m, hidden: hidden[m.PK]}) == nil {
 			last[m.PK] = m
 		}
 	}
 	unread := map[int64]int{}
-	if c.User != nil && len(memberOf) > 0 {
-		if unread, err = tx.UnreadCounts(c.User.PK, memberOf); err != nil {
+	if c.user != nil && len(memberOf) > 0 {
+		if unread, err = tx.UnreadCounts(c.user.PK, memberOf); err != nil {
 			return err
 		}
 	}
@@ -294,6 +303,9 @@ type ConversationQuery struct {
 // ListConversations lists the caller's conversations, most recent activity
 // first; the app sees all of its conversations.
 func (s *Service) ListConversations(ctx context.Context, c *Caller, q ConversationQuery) ([]*Conversation, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	f, err := s.conversationFilter(c, q)
 	if err != nil {
 		return nil, err
@@ -311,6 +323,9 @@ func (s *Service) ListConversations(ctx context.Context, c *Caller, q Conversati
 // CountConversations counts the conversations ListConversations lists, all
 // pages together.
 func (s *Service) CountConversations(ctx context.Context, c *Caller, q ConversationQuery) (int, error) {
+	if err := c.inApp(); err != nil {
+		return 0, err
+	}
 	f, err := s.conversationFilter(c, q)
 	if err != nil {
 		return 0, err
@@ -335,11 +350,12 @@ func (s *Service) conversationFilter(c *Caller, q ConversationQuery) (Conversati
 			return ConversationFilter{}, Invalidf("type", "unknown conversation kind %q", k)
 		}
 	}
-	f := ConversationFilter{AppPK: c.App.PK, Kinds: q.Kinds, Skip: p.Skip, Limit: p.Limit}
-	if c.User != nil {
-		f.UserPK = c.User.PK
-	} else if !appWide(c) {
-		return f, Errorf(EFORBIDDEN, "no user to list conversations for")
+	f := ConversationFilter{AppPK: c.app.PK, Kinds: q.Kinds, Skip: p.Skip, Limit: p.Limit}
+	if err := allow(c, actListConversations, nil); err != nil {
+		return f, err
+	}
+	if c.user != nil {
+		f.UserPK = c.user.PK
 	}
 	return f, nil
 }

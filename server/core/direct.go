@@ -10,12 +10,12 @@ import "context"
 // distinct conversation. Nobody joins or leaves it later (it would become
 // another set). created is false when it was found.
 func (s *Service) OpenDirect(ctx context.Context, c *Caller, userIDs []string) (conv *Conversation, created bool, err error) {
-	if c.User == nil && !appWide(c) {
+	if c.user == nil && !appWide(c) {
 		return nil, false, Errorf(EFORBIDDEN, "a user or the app must open direct conversations")
 	}
 	// A user may open a conversation with themselves alone (App.net's pm
 	// to self); the app names at least one user.
-	if err := s.checkIDs("userIds", userIDs, c.User != nil); err != nil {
+	if err := s.checkIDs("userIds", userIDs, c.user != nil); err != nil {
 		return nil, false, err
 	}
 	err = s.write(ctx, func(tx Tx) (err error) {
@@ -26,14 +26,14 @@ func (s *Service) OpenDirect(ctx context.Context, c *Caller, userIDs []string) (
 		return nil, false, err
 	}
 	if created {
-		s.publish(Event{Type: EventConversationCreated, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
+		s.publish(Event{Type: EventConversationCreated, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
 	}
 	return conv, created, nil
 }
 
 // openDirectSet runs OpenDirect inside a write; the ids have been checked.
 func (s *Service) openDirectSet(tx Tx, c *Caller, userIDs []string) (*Conversation, bool, error) {
-	users, err := tx.UsersByIDs(c.App.PK, userIDs)
+	users, err := tx.UsersByIDs(c.app.PK, userIDs)
 	if err != nil {
 		return nil, false, err
 	}
@@ -50,10 +50,10 @@ func (s *Service) openDirectSet(tx Tx, c *Caller, userIDs []string) (*Conversati
 		}
 	}
 	members := users
-	if c.User != nil {
-		members = []*User{c.User}
+	if c.user != nil {
+		members = []*User{c.user}
 		for _, u := range users {
-			if u.PK != c.User.PK {
+			if u.PK != c.user.PK {
 				members = append(members, u)
 			}
 		}
@@ -63,10 +63,10 @@ func (s *Service) openDirectSet(tx Tx, c *Caller, userIDs []string) (*Conversati
 		pks[i] = u.PK
 	}
 	key := DirectKey(pks...)
-	found, err := tx.DirectConversation(c.App.PK, key)
+	found, err := tx.DirectConversation(c.app.PK, key)
 	if err == nil {
-		if c.User != nil {
-			if found.Me, err = tx.Member(found.PK, c.User.PK); err != nil {
+		if c.user != nil {
+			if found.Me, err = tx.Member(found.PK, c.user.PK); err != nil {
 				return nil, false, err
 			}
 		}
@@ -76,9 +76,9 @@ func (s *Service) openDirectSet(tx Tx, c *Caller, userIDs []string) (*Conversati
 		return nil, false, err
 	}
 	now := s.Now()
-	conv := &Conversation{AppPK: c.App.PK, Kind: KindDirect, DirectKey: key, CreatedAt: now, UpdatedAt: now, LastActivityAt: now}
-	if c.User != nil {
-		conv.OwnerPK, conv.OwnerID = c.User.PK, c.User.ID
+	conv := &Conversation{AppPK: c.app.PK, Kind: KindDirect, DirectKey: key, CreatedAt: now, UpdatedAt: now, LastActivityAt: now}
+	if c.user != nil {
+		conv.OwnerPK, conv.OwnerID = c.user.PK, c.user.ID
 	}
 	if err := tx.InsertConversation(conv); err != nil {
 		return nil, false, err
@@ -88,7 +88,7 @@ func (s *Service) openDirectSet(tx Tx, c *Caller, userIDs []string) (*Conversati
 		if err := tx.UpsertMember(m); err != nil {
 			return nil, false, err
 		}
-		if c.User != nil && u.PK == c.User.PK {
+		if c.user != nil && u.PK == c.user.PK {
 			conv.Me = m
 		}
 	}

@@ -34,7 +34,27 @@ type FixtureMessage struct {
 
 // LoadFixtures loads the document in one transaction: all of it or nothing.
 // Messages go through the same rules as sent ones.
-func (s *Service) LoadFixtures(ctx context.Context, f Fixtures) error {
+// Only Parley's admin loads fixtures. Passwords are hashed before the
+// transaction begins, and the document's size is capped, so that loading
+// one never holds the writer for long.
+func (s *Service) LoadFixtures(ctx context.Context, c *Caller, f Fixtures) error {
+	if err := allow(c, actAdmin, nil); err != nil {
+		return err
+	}
+	n := 0
+	for i := range f.Apps {
+		fa := &f.Apps[i]
+		n += 1 + len(fa.Users) + len(fa.Teams) + len(fa.Conversations) + len(fa.Messages)
+		for j := range fa.Users {
+			if err := s.hashPassword(&fa.Users[j].UserInput); err != nil {
+				return err
+			}
+		}
+	}
+	if n > s.limits.FixtureItems {
+		return Invalidf("apps", "the document holds %d items; at most %d load at once (split it)", n, s.limits.FixtureItems)
+	}
+	defer s.auth.reset() // credentials may have changed
 	return s.write(ctx, func(tx Tx) error {
 		for i, fa := range f.Apps {
 			if err := s.loadFixtureApp(tx, fa); err != nil {
@@ -56,7 +76,7 @@ func (s *Service) loadFixtureApp(tx Tx, fa FixtureApp) error {
 	if err := tx.InsertApp(app, app.SecretHash); err != nil {
 		return err
 	}
-	appCaller := &Caller{App: app, Trusted: true}
+	appCaller := &Caller{app: app, trusted: true}
 	users := map[string]*User{}
 	for i, fu := range fa.Users {
 		u, err := s.createUser(tx, app, fu.UserInput)
@@ -90,7 +110,7 @@ func (s *Service) loadFixtureApp(tx Tx, fa FixtureApp) error {
 		if err := s.checkSend(&in); err != nil {
 			return prefixError(fmt.Sprintf("messages[%d]", i), err)
 		}
-		if _, _, _, err := s.send(tx, &Caller{App: app, User: u, Trusted: true}, in); err != nil {
+		if _, _, _, err := s.send(tx, &Caller{app: app, user: u, trusted: true}, in); err != nil {
 			return prefixError(fmt.Sprintf("messages[%d]", i), err)
 		}
 	}

@@ -4,30 +4,55 @@ import (
 	"context"
 )
 
+// Targets names where Forward and Broadcast write: conversations by id and
+// users, each by the direct conversation the caller has with them.
+type Targets struct {
+	ConversationIDs []string
+	UserIDs         []string
+}
+
+// check validates, de-duplicates and caps the targets: n messages to each
+// may be written in all.
+func (s *Service) checkTargets(t *Targets, n int) error {
+	if len(t.ConversationIDs) == 0 && len(t.UserIDs) == 0 {
+		return Invalidf("conversationIds", "give conversationIds or userIds")
+	}
+	if err := s.checkIDs("conversationIds", t.ConversationIDs, true); err != nil {
+		return err
+	}
+	if err := s.checkIDs("userIds", t.UserIDs, true); err != nil {
+		return err
+	}
+	t.ConversationIDs, t.UserIDs = dedupe(t.ConversationIDs), dedupe(t.UserIDs)
+	if total := n * (len(t.ConversationIDs) + len(t.UserIDs)); total > s.limits.BatchWrites {
+		return Invalidf("conversationIds", "this would write %d messages; at most %d are written at once", total, s.limits.BatchWrites)
+	}
+	return nil
+}
+
 // Forward copies messages into other conversations (named by id, or by the
 // user of a direct conversation) as new messages that point back to the
 // original.
-func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs, convIDs, userIDs []string) ([]*Message, error) {
-	if err := requireUser(c, "forwarding"); err != nil {
+func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs []string, to Targets) ([]*Message, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	if err := allow(c, actForward, nil); err != nil {
 		return nil, err
 	}
 	if err := s.checkIDs("messageIds", messageIDs, false); err != nil {
 		return nil, err
 	}
-	if len(convIDs) == 0 && len(userIDs) == 0 {
-		return nil, Invalidf("conversationIds", "give conversationIds or userIds")
-	}
-	if err := s.checkIDs("conversationIds", convIDs, true); err != nil {
+	messageIDs = dedupe(messageIDs)
+	if err := s.checkTargets(&to, len(messageIDs)); err != nil {
 		return nil, err
 	}
-	if err := s.checkIDs("userIds", userIDs, true); err != nil {
-		return nil, err
-	}
+	convIDs, userIDs := to.ConversationIDs, to.UserIDs
 	var sent []*Message
 	var convs []*Conversation
 	err := s.write(ctx, func(tx Tx) error {
 		var originals []*Message
-		for _, id := range dedupe(messageIDs) {
+		for _, id := range messageIDs {
 			m, _, _, err := s.visibleMessage(tx, c, id)
 			if err != nil {
 				return err
@@ -38,17 +63,17 @@ func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs, convIDs, u
 			originals = append(originals, m)
 		}
 		var targets []*Conversation
-		for _, id := range dedupe(convIDs) {
+		for _, id := range convIDs {
 			conv, me, err := s.conversation(tx, c, id)
 			if err != nil {
 				return err
 			}
-			if err := canPost(c, conv, me); err != nil {
+			if err := allow(c, actPost, &standing{conv: conv, me: me}); err != nil {
 				return err
 			}
 			targets = append(targets, conv)
 		}
-		for _, id := range dedupe(userIDs) {
+		for _, id := range userIDs {
 			conv, _, err := s.openDirect(tx, c, id)
 			if err != nil {
 				return err
@@ -58,7 +83,7 @@ func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs, convIDs, u
 		now := s.Now()
 		for _, conv := range targets {
 			for _, o := range originals {
-				m := &Message{AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.User.PK, Owner: c.User,
+				m := &Message{AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.user.PK, Owner: c.user,
 					Type: TypeForward, CustomType: o.CustomType, Body: o.Body, HTML: o.HTML, Metadata: o.Metadata,
 					Entities: o.Entities, Tags: o.Tags, Attachments: copyAttachments(o.Attachments), ShowInConversation: true,
 					Encrypted: o.Encrypted, ForwardedFromPK: o.PK, ForwardedFromID: o.ID, CreatedAt: now, ReceivedAt: now, UpdatedAt: now}
@@ -98,30 +123,31 @@ func copyAttachments(in []Attachment) []Attachment {
 
 // Broadcast sends one message to each user's direct conversation with the
 // caller and to each named conversation, all in one transaction.
-func (s *Service) Broadcast(ctx context.Context, c *Caller, in SendInput, userIDs, convIDs []string) ([]*Message, error) {
-	if err := requireUser(c, "broadcasting"); err != nil {
+func (s *Service) Broadcast(ctx context.Context, c *Caller, in SendInput, to Targets) ([]*Message, error) {
+	if err := c.inApp(); err != nil {
 		return nil, err
 	}
-	if len(userIDs) == 0 && len(convIDs) == 0 {
+	if err := allow(c, actBroadcast, nil); err != nil {
+		return nil, err
+	}
+	if len(to.ConversationIDs) == 0 && len(to.UserIDs) == 0 {
 		return nil, Invalidf("userIds", "give userIds or conversationIds")
 	}
-	if err := s.checkIDs("userIds", userIDs, true); err != nil {
+	if err := s.checkTargets(&to, 1); err != nil {
 		return nil, err
 	}
-	if err := s.checkIDs("conversationIds", convIDs, true); err != nil {
-		return nil, err
-	}
+	convIDs, userIDs := to.ConversationIDs, to.UserIDs
 	in.ConversationID, in.ToUserID, in.ID = "", "-", ""
 	if err := s.checkSend(&in); err != nil {
 		return nil, err
 	}
 	var targets []SendInput
-	for _, id := range dedupe(userIDs) {
+	for _, id := range userIDs {
 		one := in
 		one.ToUserID = id
 		targets = append(targets, one)
 	}
-	for _, id := range dedupe(convIDs) {
+	for _, id := range convIDs {
 		one := in
 		one.ToUserID, one.ConversationID = "", id
 		targets = append(targets, one)

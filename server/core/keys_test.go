@@ -71,7 +71,7 @@ func TestKeyRefs(t *testing.T) {
 	wantCode(t, err, "")
 
 	// Another app with a user, a conversation and a message of its own.
-	_, _, err = env.Service.CreateApp(ctx, core.AppInput{ID: "other"})
+	_, _, err = env.Service.CreateApp(ctx, env.Service.StartupCaller(), core.AppInput{ID: "other"})
 	wantCode(t, err, "")
 	otherApp := env.Caller("other", "")
 	zed, err := env.Service.CreateUser(ctx, otherApp, core.UserInput{ID: "zed"})
@@ -120,7 +120,7 @@ func TestKeyRefs(t *testing.T) {
 	})
 	t.Run("OKListFilters", func(t *testing.T) {
 		page, err := env.Service.ListMessages(ctx, alice, "general", core.MessageQuery{
-			IDs: []string{core.KeyRef(m1.PK), "m2"}, OwnerIDs: []string{core.KeyRef(alice.User.PK), "bob"}})
+			IDs: []string{core.KeyRef(m1.PK), "m2"}, OwnerIDs: []string{core.KeyRef(alice.User().PK), "bob"}})
 		wantCode(t, err, "")
 		var ids []string
 		for _, m := range page.Messages {
@@ -187,7 +187,7 @@ func TestOpenDirect(t *testing.T) {
 	// The same set, named otherwise and by someone else, finds it again.
 	again, created, err := env.Service.OpenDirect(ctx, carol, []string{core.KeyRef(bob.PK), "alice", "bob"})
 	wantCode(t, err, "")
-	if created || again.PK != trio.PK || again.Me == nil || again.Me.UserPK != carol.User.PK {
+	if created || again.PK != trio.PK || again.Me == nil || again.Me.UserPK != carol.User().PK {
 		t.Fatalf("second open: created=%v pk=%d, want %d", created, again.PK, trio.PK)
 	}
 	// A subset is another conversation: the two-person DM, the same one

@@ -6,10 +6,10 @@ import (
 
 // membership returns the caller's member row, nil when not a member.
 func (s *Service) membership(tx Tx, c *Caller, conv *Conversation) (*Member, error) {
-	if c.User == nil {
+	if c.user == nil {
 		return nil, nil
 	}
-	me, err := tx.Member(conv.PK, c.User.PK)
+	me, err := tx.Member(conv.PK, c.user.PK)
 	if ErrorCode(err) == ENOTFOUND {
 		return nil, nil
 	}
@@ -20,16 +20,24 @@ func (s *Service) membership(tx Tx, c *Caller, conv *Conversation) (*Member, err
 }
 
 // AddMembers adds users to a conversation: admins add anyone; anyone may
-// join a public or open conversation by adding themselves.
+// join a public or open conversation by adding themselves. The users are
+// looked up in one query, and the list is capped and de-duplicated.
 func (s *Service) AddMembers(ctx context.Context, c *Caller, convID string, in []MemberInput) ([]*Member, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	if len(in) == 0 {
 		return nil, Invalidf("members", "name at least one user to add")
 	}
+	in, err := s.checkMembers(in)
+	if err != nil {
+		return nil, err
+	}
 	var added []*Member
 	var conv *Conversation
-	err := s.write(ctx, func(tx Tx) error {
+	err = s.write(ctx, func(tx Tx) error {
 		var err error
-		conv, err = tx.ConversationByID(c.App.PK, convID)
+		conv, err = tx.ConversationByID(c.app.PK, convID)
 		if err != nil {
 			return err
 		}
@@ -37,42 +45,38 @@ func (s *Service) AddMembers(ctx context.Context, c *Caller, convID string, in [
 		if err != nil {
 			return err
 		}
-		if conv.Kind == KindDirect {
-			return Errorf(EFORBIDDEN, "a direct conversation has exactly two members")
+		users, err := s.usersByIDs(tx, c.app, memberIDs(in))
+		if err != nil {
+			return err
 		}
 		now := s.Now()
 		for _, m := range in {
-			if err := s.checkID("members", m.UserID); err != nil {
-				return err
-			}
-			if m.Role == "" {
-				m.Role = RoleMember
-			}
-			if !m.Role.Valid() {
-				return Invalidf("role", "unknown role %q", m.Role)
-			}
-			self := c.User.Named(m.UserID)
-			switch {
-			case self && m.Role == RoleMember && me == nil:
-				err = canJoin(c, conv, me)
-			default:
-				err = canGrant(c, me, m.Role)
-			}
-			if err != nil {
-				return err
-			}
-			u, err := tx.UserByID(c.App.PK, m.UserID)
-			if err != nil {
-				return notFoundAs(err, Invalidf("members", "unknown user %q", m.UserID))
-			}
+			u := users[m.UserID]
 			existing, err := tx.Member(conv.PK, u.PK)
-			if err == nil && existing.Role == RoleOwner {
-				continue // the owner keeps the role
-			}
 			if err != nil && ErrorCode(err) != ENOTFOUND {
 				return err
 			}
+			st := &standing{conv: conv, me: me, role: m.Role, target: existing, newcomer: existing == nil}
+			if c.user != nil && u.PK == c.user.PK && m.Role == RoleMember && me == nil {
+				err = allow(c, actJoin, st)
+			} else {
+				err = allow(c, actGrant, st)
+			}
+			if err != nil {
+				return err
+			}
+			if existing != nil && existing.Role == m.Role {
+				continue // nothing changes
+			}
 			mem := &Member{ConversationPK: conv.PK, UserPK: u.PK, User: u, Role: m.Role, JoinedAt: now}
+			if existing != nil {
+				mem.JoinedAt = existing.JoinedAt
+			}
+			if m.Role == RoleOwner {
+				if err := s.handOver(tx, conv, mem); err != nil {
+					return err
+				}
+			}
 			if err := tx.UpsertMember(mem); err != nil {
 				return err
 			}
@@ -84,18 +88,97 @@ func (s *Service) AddMembers(ctx context.Context, c *Caller, convID string, in [
 		return nil, err
 	}
 	for _, m := range added {
-		s.publish(Event{Type: EventMemberAdded, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), UserID: m.User.ID})
+		s.publish(Event{Type: EventMemberAdded, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), UserID: m.User.ID})
 	}
 	return added, nil
 }
 
-// SetRole changes a member's role.
+// checkMembers validates, caps and de-duplicates members to add (the last
+// role named for a user wins).
+func (s *Service) checkMembers(in []MemberInput) ([]MemberInput, error) {
+	if len(in) > s.limits.BatchIDs {
+		return nil, Invalidf("members", "at most %d members may be added at once", s.limits.BatchIDs)
+	}
+	out := make([]MemberInput, 0, len(in))
+	at := map[string]int{}
+	for _, m := range in {
+		if err := s.checkID("members", m.UserID); err != nil {
+			return nil, err
+		}
+		if m.Role == "" {
+			m.Role = RoleMember
+		}
+		if !m.Role.Valid() {
+			return nil, Invalidf("role", "unknown role %q", m.Role)
+		}
+		if i, ok := at[m.UserID]; ok {
+			out[i] = m
+			continue
+		}
+		at[m.UserID] = len(out)
+		out = append(out, m)
+	}
+	return out, nil
+}
+
+func memberIDs(in []MemberInput) []string {
+	ids := make([]string, len(in))
+	for i, m := range in {
+		ids[i] = m.UserID
+	}
+	return ids
+}
+
+// usersByIDs loads the app's users in one query; an unknown id is an
+// EINVALID error naming it.
+func (s *Service) usersByIDs(tx Tx, app *App, ids []string) (map[string]*User, error) {
+	list, err := tx.UsersByIDs(app.PK, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*User, 2*len(list))
+	for _, u := range list {
+		byID[u.ID], byID[KeyRef(u.PK)] = u, u
+	}
+	for _, id := range ids {
+		if byID[id] == nil {
+			return nil, Invalidf("members", "unknown user %q", id)
+		}
+	}
+	return byID, nil
+}
+
+// handOver makes m the conversation's one owner: the previous owner, if
+// any, becomes an admin, in the same transaction.
+func (s *Service) handOver(tx Tx, conv *Conversation, m *Member) error {
+	if conv.OwnerPK != 0 && conv.OwnerPK != m.UserPK {
+		prev, err := tx.Member(conv.PK, conv.OwnerPK)
+		switch {
+		case err == nil:
+			prev.Role = RoleAdmin
+			if err := tx.UpsertMember(prev); err != nil {
+				return err
+			}
+		case ErrorCode(err) != ENOTFOUND:
+			return err
+		}
+	}
+	conv.OwnerPK, conv.OwnerID = m.UserPK, m.User.ID
+	conv.UpdatedAt = s.Now()
+	return tx.UpdateConversation(conv)
+}
+
+// SetRole changes a member's role. Making a member the owner hands
+// ownership over: the previous owner becomes an admin.
 func (s *Service) SetRole(ctx context.Context, c *Caller, convID, userID string, role Role) error {
+	if err := c.inApp(); err != nil {
+		return err
+	}
 	if !role.Valid() {
 		return Invalidf("role", "unknown role %q", role)
 	}
 	return s.write(ctx, func(tx Tx) error {
-		conv, err := tx.ConversationByID(c.App.PK, convID)
+		conv, err := tx.ConversationByID(c.app.PK, convID)
 		if err != nil {
 			return err
 		}
@@ -103,10 +186,7 @@ func (s *Service) SetRole(ctx context.Context, c *Caller, convID, userID string,
 		if err != nil {
 			return err
 		}
-		if err := canGrant(c, me, role); err != nil {
-			return err
-		}
-		u, err := tx.UserByID(c.App.PK, userID)
+		u, err := tx.UserByID(c.app.PK, userID)
 		if err != nil {
 			return err
 		}
@@ -114,7 +194,18 @@ func (s *Service) SetRole(ctx context.Context, c *Caller, convID, userID string,
 		if err != nil {
 			return notFoundAs(err, Errorf(ENOTFOUND, "user %q is not a member", userID))
 		}
-		target.Role = role
+		if err := allow(c, actGrant, &standing{conv: conv, me: me, role: role, target: target}); err != nil {
+			return err
+		}
+		if target.Role == role {
+			return nil
+		}
+		target.Role, target.User = role, u
+		if role == RoleOwner {
+			if err := s.handOver(tx, conv, target); err != nil {
+				return err
+			}
+		}
 		return tx.UpsertMember(target)
 	})
 }
@@ -122,6 +213,9 @@ func (s *Service) SetRole(ctx context.Context, c *Caller, convID, userID string,
 // RemoveMembers removes users from a conversation: admins remove others,
 // anyone removes themselves (leaves).
 func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, userIDs []string) error {
+	if err := c.inApp(); err != nil {
+		return err
+	}
 	if err := s.checkIDs("members", userIDs, false); err != nil {
 		return err
 	}
@@ -129,7 +223,7 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 	var removed []string
 	err := s.write(ctx, func(tx Tx) error {
 		var err error
-		conv, err = tx.ConversationByID(c.App.PK, convID)
+		conv, err = tx.ConversationByID(c.app.PK, convID)
 		if err != nil {
 			return err
 		}
@@ -137,16 +231,18 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 		if err != nil {
 			return err
 		}
-		for _, id := range dedupe(userIDs) {
-			u, err := tx.UserByID(c.App.PK, id)
-			if err != nil {
-				return notFoundAs(err, Invalidf("members", "unknown user %q", id))
-			}
+		ids := dedupe(userIDs)
+		users, err := s.usersByIDs(tx, c.app, ids)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			u := users[id]
 			target, err := tx.Member(conv.PK, u.PK)
 			if err != nil {
 				return notFoundAs(err, Errorf(ENOTFOUND, "user %q is not a member", id))
 			}
-			if err := canRemove(c, conv, me, target); err != nil {
+			if err := allow(c, actRemove, &standing{conv: conv, me: me, target: target}); err != nil {
 				return err
 			}
 			if err := tx.RemoveMember(conv.PK, u.PK); err != nil {
@@ -160,21 +256,27 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 		return err
 	}
 	for _, id := range removed {
-		s.publish(Event{Type: EventMemberRemoved, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), UserID: id})
+		s.publish(Event{Type: EventMemberRemoved, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), UserID: id})
 	}
 	return nil
 }
 
 // Leave removes the caller from a conversation.
 func (s *Service) Leave(ctx context.Context, c *Caller, convID string) error {
-	if err := requireUser(c, "leaving"); err != nil {
+	if err := c.inApp(); err != nil {
 		return err
 	}
-	return s.RemoveMembers(ctx, c, convID, []string{c.User.ID})
+	if c.user == nil {
+		return needUser("leaving")
+	}
+	return s.RemoveMembers(ctx, c, convID, []string{c.user.ID})
 }
 
 // ListMembers lists the members of a conversation the caller may read.
 func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p Page) ([]*Member, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	p, err := s.page(p)
 	if err != nil {
 		return nil, err
@@ -194,8 +296,8 @@ func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p P
 }
 
 func actorID(c *Caller) string {
-	if c.User != nil {
-		return c.User.ID
+	if c.user != nil {
+		return c.user.ID
 	}
 	return ""
 }

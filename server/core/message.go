@@ -112,7 +112,7 @@ type Reaction struct {
 type MessageFilter struct {
 	AppPK           int64
 	ConversationPK  int64
-	ViewerPK        int64 // recipients-only and hidden messages follow this user; 0 = see all (trusted app)
+	ViewerPK        int64 // recipients-only and hidden messages follow this user; 0 = see all (trusted app); NoViewer = anonymous
 	IDs             []string
 	Types           []MessageType
 	CustomTypes     []string
@@ -130,3 +130,8 @@ type MessageFilter struct {
 	Limit           int
 	TagFilter
 }
+
+// NoViewer is MessageFilter.ViewerPK for a reader who is no user (an
+// anonymous or app-token read): no row has this key, so only messages meant
+// for everyone match.
+const NoViewer int64 = -1

@@ -12,11 +12,11 @@ func (s *Service) visibleMessage(tx Tx, c *Caller, id string) (*Message, *Conver
 	if err := s.checkID("messageId", id); err != nil {
 		return nil, nil, nil, err
 	}
-	m, err := tx.MessageByID(c.App.PK, id)
+	m, err := tx.MessageByID(c.app.PK, id)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	conv, err := tx.ConversationByPK(c.App.PK, m.ConversationPK)
+	conv, err := tx.ConversationByPK(c.app.PK, m.ConversationPK)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -24,16 +24,16 @@ func (s *Service) visibleMessage(tx Tx, c *Caller, id string) (*Message, *Conver
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	if err := canRead(c, conv, me); err != nil {
+	st := &standing{conv: conv, me: me, msg: m}
+	if err := allow(c, actRead, st); err != nil {
 		return nil, nil, nil, err
 	}
-	hidden := false
-	if c.User != nil {
-		if hidden, err = tx.IsHidden(m.PK, c.User.PK); err != nil {
+	if c.user != nil {
+		if st.hidden, err = tx.IsHidden(m.PK, c.user.PK); err != nil {
 			return nil, nil, nil, err
 		}
 	}
-	if err := canSee(c, m, hidden); err != nil {
+	if err := allow(c, actSeeMessage, st); err != nil {
 		return nil, nil, nil, err
 	}
 	return m, conv, me, nil
@@ -78,7 +78,7 @@ type MessagePage struct {
 }
 
 func (s *Service) messageFilter(tx Tx, c *Caller, convID string, q MessageQuery, paged bool) (MessageFilter, error) {
-	f := MessageFilter{AppPK: c.App.PK, IDs: q.IDs, Types: q.Types, CustomTypes: q.CustomTypes, AttachmentTypes: q.AttachmentTypes,
+	f := MessageFilter{AppPK: c.app.PK, IDs: q.IDs, Types: q.Types, CustomTypes: q.CustomTypes, AttachmentTypes: q.AttachmentTypes,
 		OwnerIDs: q.OwnerIDs, TopLevelOnly: q.TopLevelOnly, ShowInConv: q.ShowInConv, Pinned: q.Pinned, IncludeDeleted: q.IncludeDeleted,
 		Ascending: q.Ascending, TagFilter: q.TagFilter}
 	for _, t := range q.Types {
@@ -106,11 +106,14 @@ func (s *Service) messageFilter(tx Tx, c *Caller, convID string, q MessageQuery,
 		return f, err
 	}
 	f.ConversationPK = conv.PK
-	if c.User != nil {
-		f.ViewerPK = c.User.PK
+	switch {
+	case c.user != nil:
+		f.ViewerPK = c.user.PK
+	case !appWide(c):
+		f.ViewerPK = NoViewer // an anonymous read sees only messages meant for everyone
 	}
 	cursor := func(field, id string) (int64, error) {
-		m, err := tx.MessageByID(c.App.PK, id)
+		m, err := tx.MessageByID(c.app.PK, id)
 		if err != nil || m.ConversationPK != conv.PK {
 			return 0, Invalidf(field, "unknown message %q in this conversation", id)
 		}

@@ -1,150 +1,337 @@
 package core
 
-// The policy: the only place that decides who may read, post, edit, delete,
-// pin and manage. Every function takes the caller, the conversation and the
-// caller's membership (nil when not a member) and answers nil or an *Error.
+// The policy: the only place that decides who may do what. Every decision is
+// allow(caller, action, standing): the caller (who, proven by the core), the
+// action, and the standing of the caller towards what it acts on (the
+// conversation, the caller's membership, team role, the message, the member
+// or user acted on). It answers nil or an *Error. Service methods gather the
+// standing and ask; none decides a right inline.
 //
-// A trusted caller without a user (the app's own secret) may do anything in
-// its app. Every other caller acts as a user and has that user's rights.
+// A trusted caller without a user (the app's own secret, or Parley's admin
+// acting in the app) may do anything in its app. Every other caller acts as
+// a user and has that user's rights; an untrusted caller without a user (an
+// anonymous or app-token read) may only read what is open to anyone.
+
+// action names what a caller asks to do.
+type action int
+
+const (
+	actRead               action = iota // see a conversation and its messages
+	actPost                             // send a message to the conversation
+	actJoin                             // add oneself as a plain member
+	actGrant                            // add a member with, or give a member, standing.role
+	actRemove                           // remove standing.target from the conversation
+	actSeeMessage                       // see standing.msg
+	actEdit                             // change standing.msg
+	actRecall                           // delete standing.msg for everyone
+	actHide                             // delete standing.msg for oneself
+	actPin                              // pin or unpin a message
+	actReact                            // add or remove one's reaction
+	actMarkRead                         // move one's read position
+	actCreateConversation               // create a conversation (standing.conv is the new one)
+	actChooseOwner                      // name another user as a new conversation's owner
+	actListConversations                // list conversations (one's own, or the app's)
+	actCreateUser                       // create a user
+	actDeleteUser                       // delete a user
+	actIssueToken                       // issue a user's token
+	actEditProfile                      // change standing.user's profile
+	actCreateTeam                       // create a team
+	actUnread                           // count one's unread messages
+	actForward                          // forward messages
+	actBroadcast                        // broadcast a message
+	actActAs                            // act as another user of the app
+	actAdmin                            // manage apps: Parley's admin only
+	actEditConversation                 // change a conversation's title, avatar, metadata
+	actDeleteConversation               // delete a conversation with its messages
+	actFlag                             // flag or unflag a message for moderators
+	actClearFlags                       // clear every flag of a message
+)
+
+// Standing is the one input of the policy besides the caller and action:
+// everything about the caller's relation to what it acts on. Fields that do
+// not apply to an action stay zero. New rules (channel ACLs, bans) add their
+// facts here, never a check at a call site.
+type standing struct {
+	conv     *Conversation
+	me       *Member // the caller's membership; nil: not a member
+	teamRole Role    // the caller's role in the conversation's team; "": none
+	msg      *Message
+	hidden   bool    // msg is hidden for the caller (deleted for them)
+	target   *Member // the member acted on
+	role     Role    // the role granted
+	user     *User   // the user acted on
+	banned   bool    // the caller is banned from the conversation
+	newcomer bool    // with actGrant: the member is being added
+}
 
 // appWide reports whether the caller acts as the app itself.
-func appWide(c *Caller) bool { return c.Trusted && c.User == nil }
+func appWide(c *Caller) bool { return c.trusted && c.user == nil }
 
-// requireUser refuses callers that act as no user where a user is needed.
-func requireUser(c *Caller, action string) error {
-	if c.User == nil {
-		return Invalidf("userId", "%s needs an acting user", action)
+// forbidden and needUser are the policy's two refusals.
+func forbidden(format string, args ...any) error { return Errorf(EFORBIDDEN, format, args...) }
+
+func needUser(what string) error { return Invalidf("userId", "%s needs an acting user", what) }
+
+// allow decides whether the caller may take the action.
+func allow(c *Caller, a action, st *standing) error {
+	if st == nil {
+		st = &standing{}
 	}
-	return nil
+	if a == actAdmin {
+		return c.asAdmin()
+	}
+	if st.banned && !appWide(c) {
+		return forbidden("you are banned from this conversation")
+	}
+	switch a {
+	case actRead:
+		return canRead(c, st)
+	case actPost:
+		if err := canRead(c, st); err != nil {
+			return err
+		}
+		if c.user == nil {
+			return needUser("sending a message")
+		}
+		if st.conv.Kind == KindBroadcast && !appWide(c) && !manages(st.me) {
+			return forbidden("only admins post in a broadcast conversation")
+		}
+		return nil
+	case actJoin:
+		if c.user == nil {
+			return needUser("joining")
+		}
+		if st.conv.Kind == KindDirect {
+			return forbidden("a direct conversation takes no new members")
+		}
+		if st.conv.Kind == KindPublic || st.conv.Kind == KindOpen || appWide(c) || manages(st.me) {
+			return nil
+		}
+		return forbidden("only conversation admins may add members to this conversation")
+	case actGrant:
+		return canGrant(c, st)
+	case actRemove:
+		return canRemove(c, st)
+	case actSeeMessage:
+		return canSee(c, st)
+	case actEdit:
+		if c.user == nil || st.msg.OwnerPK != c.user.PK {
+			return forbidden("only the sender may edit a message")
+		}
+		if st.msg.Deleted() {
+			return Errorf(ECONFLICT, "the message was deleted")
+		}
+		return nil
+	case actRecall:
+		if st.msg.Deleted() {
+			return nil // recalling twice changes nothing
+		}
+		if (c.user != nil && st.msg.OwnerPK == c.user.PK) || appWide(c) || manages(st.me) {
+			return nil
+		}
+		return forbidden("only the sender or a conversation admin may delete a message for everyone")
+	case actHide:
+		if c.user == nil {
+			return needUser("deleting a message for yourself")
+		}
+		if st.conv.Kind == KindPublic || st.conv.Kind == KindOpen {
+			return forbidden("messages of a public conversation cannot be deleted for one user")
+		}
+		return nil
+	case actPin:
+		if st.msg != nil && st.msg.Deleted() {
+			return Errorf(ECONFLICT, "the message was deleted")
+		}
+		if appWide(c) || manages(st.me) {
+			return nil
+		}
+		return forbidden("only conversation admins may pin messages")
+	case actReact:
+		if c.user == nil {
+			return needUser("reacting")
+		}
+		if st.msg != nil && st.msg.Deleted() {
+			return Errorf(ECONFLICT, "the message was deleted")
+		}
+		return nil
+	case actMarkRead:
+		if c.user == nil {
+			return needUser("marking read")
+		}
+		if st.me == nil {
+			return ErrNotMember
+		}
+		return nil
+	case actCreateConversation:
+		if c.user == nil && !appWide(c) {
+			return forbidden("a user or the app must create conversations")
+		}
+		if st.conv != nil && st.conv.Kind == KindDirect && c.user == nil && !appWide(c) {
+			return needUser("a direct conversation")
+		}
+		return nil
+	case actChooseOwner:
+		if appWide(c) {
+			return nil
+		}
+		return forbidden("only the app may name another owner; a user owns what they create")
+	case actListConversations:
+		if c.user != nil || appWide(c) {
+			return nil
+		}
+		return forbidden("no user to list conversations for")
+	case actCreateUser, actDeleteUser, actIssueToken, actCreateTeam:
+		if appWide(c) {
+			return nil
+		}
+		return forbidden("only the app may %s", appOnly[a])
+	case actActAs:
+		if c.trusted {
+			return nil
+		}
+		return forbidden("only the app may act as another user")
+	case actEditProfile:
+		if appWide(c) || (c.user != nil && st.user != nil && c.user.PK == st.user.PK) {
+			return nil
+		}
+		return forbidden("users change their own profile only")
+	case actEditConversation:
+		if appWide(c) || manages(st.me) {
+			return nil
+		}
+		return forbidden("only conversation admins may change a conversation")
+	case actDeleteConversation:
+		if appWide(c) || (st.me != nil && st.me.Role == RoleOwner) {
+			return nil
+		}
+		return forbidden("only the owner may delete a conversation")
+	case actFlag:
+		if c.user == nil {
+			return needUser("flagging")
+		}
+		return nil
+	case actClearFlags:
+		if appWide(c) || manages(st.me) {
+			return nil
+		}
+		return forbidden("only conversation moderators may clear flags")
+	case actUnread:
+		if c.user == nil {
+			return needUser("counting unread messages")
+		}
+		return nil
+	case actForward, actBroadcast:
+		if c.user == nil && a == actForward {
+			return needUser("forwarding")
+		}
+		if c.user == nil {
+			return needUser("broadcasting")
+		}
+		return nil
+	}
+	return forbidden("not allowed")
+}
+
+// appOnly names what only the app itself does, for its refusals.
+var appOnly = map[action]string{
+	actCreateUser: "create users", actDeleteUser: "delete users", actIssueToken: "issue tokens", actCreateTeam: "create teams",
+}
+
+// manages reports whether a membership administers its conversation.
+func manages(me *Member) bool { return me != nil && me.Role.CanManage() }
+
+// canRead decides whether the caller sees the conversation and its messages.
+func canRead(c *Caller, st *standing) error {
+	switch {
+	case appWide(c), st.me != nil, st.conv.Kind == KindOpen:
+		return nil
+	}
+	return ErrNotMember
 }
 
 // ErrNotMember refuses a caller who is not a member where membership is
 // needed (dialects with a code of their own for it test for it).
 var ErrNotMember = Errorf(EFORBIDDEN, "not a member of this conversation")
 
-// canRead decides whether the caller sees the conversation and its messages.
-func canRead(c *Caller, conv *Conversation, me *Member) error {
+// canGrant decides whether the caller may give a member a role. One owner
+// per conversation: a conversation that has an owner gets no second one,
+// ownership is only handed over (by the owner or the app, which the core
+// does as one change), and the owner's role changes only that way.
+func canGrant(c *Caller, st *standing) error {
+	if st.conv.Kind == KindDirect {
+		return forbidden("a direct conversation takes no new members or roles")
+	}
+	if !appWide(c) && !manages(st.me) {
+		return forbidden("only conversation admins may do this")
+	}
+	isOwner := appWide(c) || (st.me != nil && st.me.Role == RoleOwner)
 	switch {
-	case appWide(c), me != nil, conv.Kind == KindOpen:
-		return nil
-	}
-	return ErrNotMember
-}
-
-// canPost decides whether the caller may send messages to the conversation.
-func canPost(c *Caller, conv *Conversation, me *Member) error {
-	if err := canRead(c, conv, me); err != nil {
-		return err
-	}
-	if conv.Kind == KindBroadcast && !appWide(c) && (me == nil || !me.Role.CanManage()) {
-		return Errorf(EFORBIDDEN, "only admins post in a broadcast conversation")
-	}
-	return nil
-}
-
-// canManage decides whether the caller administers the conversation: adds
-// and removes others, pins, recalls others' messages.
-func canManage(c *Caller, me *Member) error {
-	if appWide(c) || (me != nil && me.Role.CanManage()) {
-		return nil
-	}
-	return Errorf(EFORBIDDEN, "only conversation admins may do this")
-}
-
-// canJoin decides whether the caller may add themselves.
-func canJoin(c *Caller, conv *Conversation, me *Member) error {
-	if conv.Kind == KindPublic || conv.Kind == KindOpen {
-		return nil
-	}
-	return canManage(c, me)
-}
-
-// canGrant decides whether the caller may give a member the role.
-func canGrant(c *Caller, me *Member, role Role) error {
-	if err := canManage(c, me); err != nil {
-		return err
-	}
-	if role == RoleOwner && !appWide(c) && me.Role != RoleOwner {
-		return Errorf(EFORBIDDEN, "only the owner may hand over ownership")
+	case st.role == RoleOwner && st.newcomer && st.conv.OwnerPK != 0:
+		return forbidden("a conversation has one owner; hand ownership over to a member instead")
+	case st.role == RoleOwner && !isOwner:
+		return forbidden("only the owner may hand over ownership")
+	case st.target != nil && st.target.Role == RoleOwner && st.role != RoleOwner:
+		return forbidden("the owner's role changes only by handing ownership over")
 	}
 	return nil
 }
 
 // canRemove decides whether the caller may remove the target member.
-func canRemove(c *Caller, conv *Conversation, me *Member, target *Member) error {
-	if c.User != nil && target.UserPK == c.User.PK {
-		return nil // leaving is always allowed
+func canRemove(c *Caller, st *standing) error {
+	if c.user != nil && st.target.UserPK == c.user.PK {
+		return nil // leaving is always allowed; the app hands over an owner's conversation
 	}
-	if err := canManage(c, me); err != nil {
-		return err
+	if !appWide(c) && !manages(st.me) {
+		return forbidden("only conversation admins may do this")
 	}
-	if conv.Kind == KindDirect && !appWide(c) {
-		return Errorf(EFORBIDDEN, "members of a direct conversation leave by themselves")
+	if st.conv.Kind == KindDirect && !appWide(c) {
+		return forbidden("members of a direct conversation leave by themselves")
 	}
-	if target.Role == RoleOwner && !appWide(c) {
-		return Errorf(EFORBIDDEN, "the owner cannot be removed")
+	if st.target.Role == RoleOwner && !appWide(c) {
+		return forbidden("the owner cannot be removed")
 	}
 	return nil
 }
 
 // canSee decides whether the caller sees one message: recipients-only
-// messages are seen by their sender and recipients; hidden copies stay hidden.
-func canSee(c *Caller, m *Message, hidden bool) error {
+// messages are seen by their sender and recipients; hidden copies stay
+// hidden. A caller with no user (an anonymous or app-token read) sees only
+// messages meant for everyone.
+func canSee(c *Caller, st *standing) error {
 	if appWide(c) {
 		return nil
 	}
-	if hidden {
+	m := st.msg
+	if st.hidden {
 		return Errorf(ENOTFOUND, "message not found")
 	}
-	if len(m.Recipients) == 0 || m.OwnerPK == c.User.PK {
+	if len(m.Recipients) == 0 {
+		return nil
+	}
+	if c.user == nil {
+		return Errorf(ENOTFOUND, "message not found")
+	}
+	if m.OwnerPK == c.user.PK {
 		return nil
 	}
 	for _, id := range m.Recipients {
-		if id == c.User.ID {
+		if id == c.user.ID {
 			return nil
 		}
 	}
 	return Errorf(ENOTFOUND, "message not found")
 }
 
-// canEdit decides whether the caller may change a message: its owner only.
-func canEdit(c *Caller, m *Message) error {
-	if c.User == nil || m.OwnerPK != c.User.PK {
-		return Errorf(EFORBIDDEN, "only the sender may edit a message")
-	}
-	if m.Deleted() {
-		return Errorf(ECONFLICT, "the message was deleted")
-	}
-	return nil
-}
-
-// canRecall decides whether the caller may delete a message for everyone:
-// its owner or a conversation admin.
-func canRecall(c *Caller, me *Member, m *Message) error {
-	if c.User != nil && m.OwnerPK == c.User.PK {
-		return nil
-	}
-	if err := canManage(c, me); err != nil {
-		return Errorf(EFORBIDDEN, "only the sender or a conversation admin may delete a message for everyone")
-	}
-	return nil
-}
-
-// canHide decides whether the caller may delete a copy for themselves: not
-// in public or open conversations, where there are no private copies.
-func canHide(c *Caller, conv *Conversation) error {
-	if err := requireUser(c, "deleting a message for yourself"); err != nil {
-		return err
-	}
-	if conv.Kind == KindPublic || conv.Kind == KindOpen {
-		return Errorf(EFORBIDDEN, "messages of a public conversation cannot be deleted for one user")
-	}
-	return nil
+// readMoves decides whether a read position moves from one message key to
+// another: only forward, unless the client asks to move it back (App.net's
+// reset_read_id).
+func readMoves(from, to int64, reset bool) bool {
+	return to > from || (reset && to != from)
 }
 
 // CanSeeEmail decides whether the caller sees a user's email address: the
 // user themself and the app's own servers (proven by its secret) do; other
 // users do not.
 func CanSeeEmail(c *Caller, u *User) bool {
-	return c.Trusted || (c.User != nil && c.User.PK == u.PK)
+	return c.trusted || (c.user != nil && c.user.PK == u.PK)
 }

@@ -23,7 +23,7 @@ func (s *Service) checkReaction(name string) error {
 }
 
 func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, add bool) error {
-	if err := requireUser(c, "reacting"); err != nil {
+	if err := c.inApp(); err != nil {
 		return err
 	}
 	if err := s.checkReaction(name); err != nil {
@@ -33,16 +33,17 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 	var conv *Conversation
 	changed := false
 	err := s.write(ctx, func(tx Tx) (err error) {
-		if m, conv, _, err = s.visibleMessage(tx, c, messageID); err != nil {
+		var me *Member
+		if m, conv, me, err = s.visibleMessage(tx, c, messageID); err != nil {
 			return err
 		}
-		if m.Deleted() {
-			return Errorf(ECONFLICT, "the message was deleted")
+		if err := allow(c, actReact, &standing{conv: conv, me: me, msg: m}); err != nil {
+			return err
 		}
 		if add {
-			changed, err = tx.AddReaction(&Reaction{MessagePK: m.PK, UserPK: c.User.PK, Name: name, CreatedAt: s.Now()})
+			changed, err = tx.AddReaction(&Reaction{MessagePK: m.PK, UserPK: c.user.PK, Name: name, CreatedAt: s.Now()})
 		} else {
-			changed, err = tx.RemoveReaction(m.PK, c.User.PK, name)
+			changed, err = tx.RemoveReaction(m.PK, c.user.PK, name)
 		}
 		return err
 	})
@@ -54,13 +55,16 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 		kind = EventReactionAdded
 	}
 	e := s.messageEvent(ctx, kind, c, conv, m)
-	e.Reaction, e.UserID = name, c.User.ID
+	e.Reaction, e.UserID = name, c.user.ID
 	s.publish(e)
 	return nil
 }
 
 // ListReactions lists the users who reacted to a message with one name.
 func (s *Service) ListReactions(ctx context.Context, c *Caller, messageID, name string, p Page) ([]*User, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	if err := s.checkReaction(name); err != nil {
 		return nil, err
 	}

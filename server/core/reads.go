@@ -11,23 +11,27 @@ type ReadInput struct {
 	MessageID string
 	Seq       int64 // up to the message with this Seq (Amity's readToSegment)
 	At        time.Time
+	// Reset lets the position move back (App.net's reset_read_id); without
+	// it a position behind the current one changes nothing.
+	Reset bool
 }
 
 // MarkRead marks the caller's messages of a conversation read. The read
 // position only moves forward.
 func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in ReadInput) error {
-	if err := requireUser(c, "marking read"); err != nil {
+	if err := c.inApp(); err != nil {
 		return err
 	}
 	var conv *Conversation
+	moved := false
 	err := s.write(ctx, func(tx Tx) error {
 		var me *Member
 		var err error
 		if conv, me, err = s.conversation(tx, c, convID); err != nil {
 			return err
 		}
-		if me == nil {
-			return ErrNotMember
+		if err := allow(c, actMarkRead, &standing{conv: conv, me: me}); err != nil {
+			return err
 		}
 		now := s.Now()
 		at := now
@@ -55,19 +59,25 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 				return err
 			}
 		}
-		return tx.SetReadPosition(conv.PK, c.User.PK, pk, at)
+		if moved = readMoves(me.LastReadPK, pk, in.Reset); !moved {
+			return nil
+		}
+		return tx.SetReadPosition(conv.PK, c.user.PK, pk, at)
 	})
-	if err != nil {
+	if err != nil || !moved {
 		return err
 	}
-	s.publish(Event{Type: EventConversationRead, AppPK: c.App.PK, ConversationPK: conv.PK, ConversationID: conv.ID,
-		ActorID: c.User.ID, UserID: c.User.ID, Audience: []int64{c.User.PK}})
+	s.publish(Event{Type: EventConversationRead, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID,
+		ActorID: c.user.ID, UserID: c.user.ID, Audience: []int64{c.user.PK}})
 	return nil
 }
 
 // UnreadCount counts the caller's unread messages in one conversation.
 func (s *Service) UnreadCount(ctx context.Context, c *Caller, convID string) (int, error) {
-	if err := requireUser(c, "counting unread messages"); err != nil {
+	if err := c.inApp(); err != nil {
+		return 0, err
+	}
+	if err := allow(c, actUnread, nil); err != nil {
 		return 0, err
 	}
 	var n int
@@ -76,7 +86,7 @@ func (s *Service) UnreadCount(ctx context.Context, c *Caller, convID string) (in
 		if err != nil || me == nil {
 			return err
 		}
-		n, err = tx.UnreadCount(conv.PK, c.User.PK)
+		n, err = tx.UnreadCount(conv.PK, c.user.PK)
 		return err
 	})
 	return n, err
@@ -84,12 +94,15 @@ func (s *Service) UnreadCount(ctx context.Context, c *Caller, convID string) (in
 
 // UnreadTotal counts the caller's unread messages in all their conversations.
 func (s *Service) UnreadTotal(ctx context.Context, c *Caller) (int, error) {
-	if err := requireUser(c, "counting unread messages"); err != nil {
+	if err := c.inApp(); err != nil {
+		return 0, err
+	}
+	if err := allow(c, actUnread, nil); err != nil {
 		return 0, err
 	}
 	var n int
 	err := s.read(ctx, func(tx Tx) (err error) {
-		n, err = tx.UnreadTotal(c.User.PK)
+		n, err = tx.UnreadTotal(c.user.PK)
 		return err
 	})
 	return n, err

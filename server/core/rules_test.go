@@ -69,17 +69,17 @@ func TestForwardAndBroadcast(t *testing.T) {
 	env := testenv.New(t)
 	svc := env.Service
 	bob := env.Caller("demo", "bob")
-	sent, err := svc.Forward(ctx, bob, []string{"m2"}, []string{"lobby"}, []string{"dave"})
+	sent, err := svc.Forward(ctx, bob, []string{"m2"}, core.Targets{ConversationIDs: []string{"lobby"}, UserIDs: []string{"dave"}})
 	wantCode(t, err, "")
 	if len(sent) != 2 || sent[0].Type != core.TypeForward || sent[0].ForwardedFromID != "m2" || len(sent[0].Attachments) != 1 {
 		t.Fatalf("forwarded: %+v", sent)
 	}
-	_, err = svc.Forward(ctx, env.Caller("demo", "dave"), []string{"m2"}, nil, []string{"bob"})
+	_, err = svc.Forward(ctx, env.Caller("demo", "dave"), []string{"m2"}, core.Targets{UserIDs: []string{"bob"}})
 	wantCode(t, err, core.EFORBIDDEN) // dave cannot see m2
-	_, err = svc.Forward(ctx, bob, []string{"m2"}, nil, nil)
+	_, err = svc.Forward(ctx, bob, []string{"m2"}, core.Targets{})
 	wantCode(t, err, core.EINVALID)
 
-	msgs, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "news"}, []string{"alice", "carol", "dave"}, nil)
+	msgs, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "news"}, core.Targets{UserIDs: []string{"alice", "carol", "dave"}})
 	wantCode(t, err, "")
 	if len(msgs) != 3 {
 		t.Fatalf("broadcast sent %d messages, want 3", len(msgs))
@@ -90,7 +90,7 @@ func TestForwardAndBroadcast(t *testing.T) {
 	if len(convs) != 1 || convs[0].Kind != core.KindDirect || convs[0].MemberCount != 2 {
 		t.Fatalf("dave's conversations: %+v", convs)
 	}
-	_, err = svc.Broadcast(ctx, bob, core.SendInput{Body: "x"}, []string{"alice", "ghost"}, []string{"general"})
+	_, err = svc.Broadcast(ctx, bob, core.SendInput{Body: "x"}, core.Targets{ConversationIDs: []string{"general"}, UserIDs: []string{"alice", "ghost"}})
 	wantCode(t, err, core.ENOTFOUND)
 	n, _ := svc.CountMessages(ctx, env.Caller("demo", "alice"), msgs[0].ConversationID, core.MessageQuery{})
 	if n != 1 {
@@ -186,7 +186,7 @@ func TestConversations(t *testing.T) {
 			return err
 		}, core.EINVALID},
 		{"ErrMemberRemovesOthers", func() error { return svc.RemoveMembers(ctx, bob, "team", []string{"carol"}) }, core.EFORBIDDEN},
-		{"ErrRemoveOwner", func() error { return svc.SetRole(ctx, alice, "team", "bob", core.RoleAdmin) }, ""},
+		{"OKOwnerMakesAdmin", func() error { return svc.SetRole(ctx, alice, "team", "bob", core.RoleAdmin) }, ""},
 		{"ErrAdminRemovesOwner", func() error { return svc.RemoveMembers(ctx, bob, "team", []string{"alice"}) }, core.EFORBIDDEN},
 		{"OKAdminRemoves", func() error { return svc.RemoveMembers(ctx, bob, "team", []string{"carol"}) }, ""},
 		{"OKLeave", func() error { return svc.Leave(ctx, bob, "team") }, ""},
@@ -224,7 +224,7 @@ func TestConversationListOrder(t *testing.T) {
 func TestEventsAfterCommit(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
-	app := env.Caller("demo", "").App
+	app := env.Caller("demo", "").App()
 	sub := env.Hub.Subscribe(realtime.Filter{AppPK: app.PK}, 16)
 	defer sub.Close()
 	_, _, err := env.Service.SendMessage(ctx, env.Caller("demo", "dave"), core.SendInput{ConversationID: "general", Body: "no"})
@@ -248,85 +248,130 @@ func TestFixturesAllOrNothing(t *testing.T) {
 		Users:    []core.FixtureUser{{UserInput: core.UserInput{ID: "u1"}}},
 		Messages: []core.FixtureMessage{{From: "u1", SendInput: core.SendInput{ConversationID: "missing"}}},
 	}}}
-	err := env.Service.LoadFixtures(ctx, f)
+	err := env.Service.LoadFixtures(ctx, env.Service.StartupCaller(), f)
 	wantCode(t, err, core.ENOTFOUND)
-	apps, err := env.Service.ListApps(ctx)
+	apps, err := env.Service.ListApps(ctx, env.Service.StartupCaller())
 	wantCode(t, err, "")
 	if len(apps) != 0 {
 		t.Fatalf("a failed fixture load left %d apps", len(apps))
 	}
 }
 
+// auth authenticates a credential of the fixture app demo.
+func auth(svc *core.Service, kind core.CredentialKind, secret string) (*core.Caller, error) {
+	return svc.Authenticate(ctx, core.Credential{Kind: kind, PublicKey: "demo-public", Secret: secret})
+}
+
 func TestAuth(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	svc := env.Service
-	app, err := svc.AppByPublicKey(ctx, "demo-public")
-	wantCode(t, err, "")
+	password := func(login, pw string) (*core.Caller, error) {
+		return svc.Authenticate(ctx, core.Credential{Kind: core.CredPassword, PublicKey: "demo-public", Login: login, Secret: pw})
+	}
 	tests := []struct {
 		name string
 		do   func() (*core.Caller, error)
 		user string
 		code string
 	}{
-		{"Token", func() (*core.Caller, error) { return svc.AuthToken(ctx, app, "alice-token") }, "alice", ""},
-		{"ErrBadToken", func() (*core.Caller, error) { return svc.AuthToken(ctx, app, "nope") }, "", core.EUNAUTHENTICATED},
-		{"Secret", func() (*core.Caller, error) { return svc.AuthSecret(ctx, app, "demo-secret") }, "", ""},
-		{"ErrBadSecret", func() (*core.Caller, error) { return svc.AuthSecret(ctx, app, "demo-public") }, "", core.EUNAUTHENTICATED},
-		{"Password", func() (*core.Caller, error) { return svc.AuthPassword(ctx, app, "alice@example.test", "alice-pw") }, "alice", ""},
-		{"ErrBadPassword", func() (*core.Caller, error) { return svc.AuthPassword(ctx, app, "alice", "guess") }, "", core.EUNAUTHENTICATED},
-		{"ErrNoPassword", func() (*core.Caller, error) { return svc.AuthPassword(ctx, app, "bob", "x") }, "", core.EUNAUTHENTICATED},
+		{"Token", func() (*core.Caller, error) { return auth(svc, core.CredToken, "alice-token") }, "alice", ""},
+		{"ErrBadToken", func() (*core.Caller, error) { return auth(svc, core.CredToken, "nope") }, "", core.EUNAUTHENTICATED},
+		{"Secret", func() (*core.Caller, error) { return auth(svc, core.CredSecret, "demo-secret") }, "", ""},
+		{"ErrBadSecret", func() (*core.Caller, error) { return auth(svc, core.CredSecret, "demo-public") }, "", core.EUNAUTHENTICATED},
+		{"Password", func() (*core.Caller, error) { return password("alice@example.test", "alice-pw") }, "alice", ""},
+		{"PasswordCached", func() (*core.Caller, error) { return password("alice@example.test", "alice-pw") }, "alice", ""},
+		{"ErrBadPassword", func() (*core.Caller, error) { return password("alice", "guess") }, "", core.EUNAUTHENTICATED},
+		{"ErrNoPassword", func() (*core.Caller, error) { return password("bob", "x") }, "", core.EUNAUTHENTICATED},
+		{"ErrUnknownLogin", func() (*core.Caller, error) { return password("nobody", "x") }, "", core.EUNAUTHENTICATED},
+		{"ErrUnknownApp", func() (*core.Caller, error) {
+			return svc.Authenticate(ctx, core.Credential{Kind: core.CredToken, PublicKey: "nope", Secret: "alice-token"})
+		}, "", core.EUNAUTHENTICATED},
+		{"Admin", func() (*core.Caller, error) { return auth(svc, core.CredAdmin, testenv.AdminToken) }, "", ""},
+		{"ErrAdmin", func() (*core.Caller, error) { return auth(svc, core.CredAdmin, "guess") }, "", core.EUNAUTHENTICATED},
+		{"ErrAdminUnknownAppFirst", func() (*core.Caller, error) {
+			return svc.Authenticate(ctx, core.Credential{Kind: core.CredAdmin, AppID: "nope", Secret: "guess"})
+		}, "", core.EUNAUTHENTICATED},
+		{"SecretActsAs", func() (*core.Caller, error) {
+			return svc.Authenticate(ctx, core.Credential{Kind: core.CredSecret, PublicKey: "demo-public", Secret: "demo-secret", ActAs: "bob"})
+		}, "bob", ""},
+		{"ErrTokenActsAs", func() (*core.Caller, error) {
+			return svc.Authenticate(ctx, core.Credential{Kind: core.CredToken, PublicKey: "demo-public", Secret: "alice-token", ActAs: "bob"})
+		}, "", core.EFORBIDDEN},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, err := tt.do()
 			wantCode(t, err, tt.code)
-			if err == nil && tt.user != "" && (c.User == nil || c.User.ID != tt.user) {
-				t.Fatalf("caller: %+v", c)
+			if err == nil && tt.user != "" && c.UserID() != tt.user {
+				t.Fatalf("caller acts as %q, want %q", c.UserID(), tt.user)
 			}
 		})
 	}
-	issued, err := svc.Login(ctx, app, "alice", "alice-pw")
+	anon, err := auth(svc, core.CredNone, "")
 	wantCode(t, err, "")
-	c, err := svc.AuthToken(ctx, app, issued.Token)
+	issued, err := svc.Login(ctx, anon, "alice", "alice-pw")
 	wantCode(t, err, "")
-	if c.User.ID != "alice" {
-		t.Fatalf("login token acts as %s", c.User.ID)
+	c, err := auth(svc, core.CredToken, issued.Token)
+	wantCode(t, err, "")
+	if c.UserID() != "alice" {
+		t.Fatalf("login token acts as %s", c.UserID())
 	}
 	env.Clock.Advance(15 * 24 * time.Hour)
-	_, err = svc.AuthToken(ctx, app, issued.Token)
+	_, err = auth(svc, core.CredToken, issued.Token)
 	wantCode(t, err, core.EUNAUTHENTICATED)
-	wantCode(t, svc.AuthAdmin(ctx, testenv.AdminToken), "")
-	wantCode(t, svc.AuthAdmin(ctx, "guess"), core.EUNAUTHENTICATED)
+}
+
+// TestZeroCallerRefused: a Caller not built by the core (the zero value a
+// dialect could write) is refused by every Service method.
+func TestZeroCallerRefused(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc := env.Service
+	forged := &core.Caller{}
+	_, err := svc.ListConversations(ctx, forged, core.ConversationQuery{})
+	wantCode(t, err, core.EUNAUTHENTICATED)
+	_, _, err = svc.SendMessage(ctx, forged, core.SendInput{ConversationID: "general", Body: "x"})
+	wantCode(t, err, core.EUNAUTHENTICATED)
+	_, err = svc.CreateUser(ctx, forged, core.UserInput{ID: "mallory"})
+	wantCode(t, err, core.EUNAUTHENTICATED)
+	_, err = svc.ListApps(ctx, forged)
+	wantCode(t, err, core.EFORBIDDEN)
+	wantCode(t, svc.ResetAll(ctx, env.Caller("demo", "")), "") // the app's admin caller holds the admin token
+	_, err = auth(svc, core.CredToken, "alice-token")
+	wantCode(t, err, core.EUNAUTHENTICATED) // everything is gone after the reset
 }
 
 func TestAuthCacheForgetsChangedCredentials(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	svc := env.Service
-	app, err := svc.AppByPublicKey(ctx, "demo-public")
+	c, err := auth(svc, core.CredToken, "carol-token") // now cached
 	wantCode(t, err, "")
-	c, err := svc.AuthToken(ctx, app, "carol-token") // now cached
-	wantCode(t, err, "")
-	if c.User.DisplayName != "Carol" {
-		t.Fatalf("carol: %+v", c.User)
+	if c.User().DisplayName != "Carol" {
+		t.Fatalf("carol: %+v", c.User())
 	}
 	appCaller := env.Caller("demo", "")
 	if _, err := svc.UpdateUser(ctx, appCaller, "carol", core.UserInput{DisplayName: "Caroline"}); err != nil {
 		t.Fatal(err)
 	}
-	c, err = svc.AuthToken(ctx, app, "carol-token")
+	c, err = auth(svc, core.CredToken, "carol-token")
 	wantCode(t, err, "")
-	if c.User.DisplayName != "Caroline" {
-		t.Fatalf("a cached caller outlived the profile change: %q", c.User.DisplayName)
+	if c.User().DisplayName != "Caroline" {
+		t.Fatalf("a cached caller outlived the profile change: %q", c.User().DisplayName)
 	}
+	_, err = svc.Authenticate(ctx, core.Credential{Kind: core.CredPassword, PublicKey: "demo-public", Login: "alice", Secret: "alice-pw"})
+	wantCode(t, err, "") // cached
+	wantCode(t, svc.DeleteUser(ctx, appCaller, "alice"), "")
+	_, err = svc.Authenticate(ctx, core.Credential{Kind: core.CredPassword, PublicKey: "demo-public", Login: "alice", Secret: "alice-pw"})
+	wantCode(t, err, core.EUNAUTHENTICATED)
 	wantCode(t, svc.DeleteUser(ctx, appCaller, "carol"), "")
-	_, err = svc.AuthToken(ctx, app, "carol-token")
+	_, err = auth(svc, core.CredToken, "carol-token")
 	wantCode(t, err, core.EUNAUTHENTICATED)
-	_, err = svc.ActAs(ctx, appCaller, "carol")
+	_, err = svc.Authenticate(ctx, core.Credential{Kind: core.CredSecret, PublicKey: "demo-public", Secret: "demo-secret", ActAs: "carol"})
 	wantCode(t, err, core.EUNAUTHENTICATED)
-	wantCode(t, svc.DeleteApp(ctx, "demo"), "")
-	_, err = svc.AppByPublicKey(ctx, "demo-public")
+	wantCode(t, svc.DeleteApp(ctx, appCaller, "demo"), "")
+	_, err = auth(svc, core.CredNone, "")
 	wantCode(t, err, core.EUNAUTHENTICATED)
 }
 
@@ -367,12 +412,12 @@ func TestBroadcastToConversations(t *testing.T) {
 	svc := env.Service
 	bob := env.Caller("demo", "bob")
 	before, _ := svc.CountMessages(ctx, bob, "general", core.MessageQuery{})
-	_, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "x"}, nil, []string{"general", "team-nobody-knows"})
+	_, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "x"}, core.Targets{ConversationIDs: []string{"general", "team-nobody-knows"}})
 	wantCode(t, err, core.ENOTFOUND)
 	if n, _ := svc.CountMessages(ctx, bob, "general", core.MessageQuery{}); n != before {
 		t.Fatalf("a refused broadcast left a message in general: %d, want %d", n, before)
 	}
-	msgs, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "all"}, []string{"carol"}, []string{"general", "lobby"})
+	msgs, err := svc.Broadcast(ctx, bob, core.SendInput{Body: "all"}, core.Targets{ConversationIDs: []string{"general", "lobby"}, UserIDs: []string{"carol"}})
 	wantCode(t, err, "")
 	if len(msgs) != 3 {
 		t.Fatalf("broadcast sent %d, want 3", len(msgs))

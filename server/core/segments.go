@@ -17,7 +17,7 @@ func (s *Service) fillSegments(tx Tx, c *Caller, convs []*Conversation) error {
 	if len(pks) == 0 {
 		return nil
 	}
-	seqs, err := tx.MessageSeqs(c.App.PK, pks)
+	seqs, err := tx.MessageSeqs(c.app.PK, pks)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (s *Service) fillReadSeqs(tx Tx, c *Caller, members []*Member) error {
 	if len(pks) == 0 {
 		return nil
 	}
-	seqs, err := tx.MessageSeqs(c.App.PK, pks)
+	seqs, err := tx.MessageSeqs(c.app.PK, pks)
 	if err != nil {
 		return err
 	}

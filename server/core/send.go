@@ -97,8 +97,11 @@ func (s *Service) checkSend(in *SendInput) error {
 // idempotent: sending the same id again returns the stored message (created
 // is false); the same id with other content is a conflict.
 func (s *Service) SendMessage(ctx context.Context, c *Caller, in SendInput) (m *Message, created bool, err error) {
-	if err := requireUser(c, "sending a message"); err != nil {
+	if err := c.inApp(); err != nil {
 		return nil, false, err
+	}
+	if c.user == nil {
+		return nil, false, needUser("sending a message")
 	}
 	if err := s.checkSend(&in); err != nil {
 		return nil, false, err
@@ -130,13 +133,13 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if err := canPost(c, conv, me); err != nil {
+	if err := allow(c, actPost, &standing{conv: conv, me: me}); err != nil {
 		return nil, nil, false, err
 	}
 	if in.ID != "" {
-		old, err := tx.MessageByID(c.App.PK, in.ID)
+		old, err := tx.MessageByID(c.app.PK, in.ID)
 		if err == nil {
-			if old.ConversationPK == conv.PK && old.OwnerPK == c.User.PK && old.Body == in.Body &&
+			if old.ConversationPK == conv.PK && old.OwnerPK == c.user.PK && old.Body == in.Body &&
 				old.CustomType == in.CustomType && bytes.Equal(old.Metadata, in.Metadata) {
 				return conv, old, false, nil
 			}
@@ -147,7 +150,7 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 		}
 	}
 	now := s.Now()
-	m := &Message{AppPK: c.App.PK, ID: in.ID, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.User.PK, Owner: c.User,
+	m := &Message{AppPK: c.app.PK, ID: in.ID, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.user.PK, Owner: c.user,
 		Type: in.Type, CustomType: in.CustomType, Body: in.Body, HTML: in.HTML, Metadata: in.Metadata, Entities: in.Entities,
 		Annotations: in.Annotations, Tags: in.Tags, Attachments: in.Attachments, Recipients: dedupe(in.Recipients),
 		ShowInConversation: in.ShowInConversation == nil || *in.ShowInConversation, Encrypted: in.Encrypted,
@@ -156,7 +159,7 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 		m.CreatedAt = in.CreatedAt.UTC().Truncate(time.Millisecond)
 		m.UpdatedAt = m.CreatedAt
 	}
-	if err := s.resolveMentions(tx, c.App, m, in.Mentions); err != nil {
+	if err := s.resolveMentions(tx, c.app, m, in.Mentions); err != nil {
 		return nil, nil, false, err
 	}
 	if in.ParentID != "" {
@@ -193,31 +196,31 @@ func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Membe
 	if id == "" {
 		return nil, nil, Invalidf("conversationId", "conversation id is required")
 	}
-	pk, kind, err := tx.ConversationKey(c.App.PK, id)
+	pk, kind, err := tx.ConversationKey(c.app.PK, id)
 	if err != nil {
 		return nil, nil, err
 	}
 	if _, ref := ParseKeyRef(id); ref {
 		// The message and its event carry the conversation's text id.
-		full, err := tx.ConversationByPK(c.App.PK, pk)
+		full, err := tx.ConversationByPK(c.app.PK, pk)
 		if err != nil {
 			return nil, nil, err
 		}
 		id = full.ID
 	}
-	conv := &Conversation{PK: pk, AppPK: c.App.PK, ID: id, Kind: kind}
+	conv := &Conversation{PK: pk, AppPK: c.app.PK, ID: id, Kind: kind}
 	var me *Member
-	if c.User != nil {
-		role, err := tx.MemberRole(pk, c.User.PK)
+	if c.user != nil {
+		role, err := tx.MemberRole(pk, c.user.PK)
 		if err != nil {
 			return nil, nil, err
 		}
 		if role != "" {
-			me = &Member{ConversationPK: pk, UserPK: c.User.PK, User: c.User, Role: role}
+			me = &Member{ConversationPK: pk, UserPK: c.user.PK, User: c.user, Role: role}
 			conv.Me = me
 		}
 	}
-	if err := canRead(c, conv, me); err != nil {
+	if err := allow(c, actRead, &standing{conv: conv, me: me}); err != nil {
 		return nil, nil, err
 	}
 	return conv, me, nil

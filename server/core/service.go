@@ -18,7 +18,9 @@ type Limits struct {
 	Mentions       int // mentions on one message
 	Recipients     int // recipients of one message
 	Tags           int // tags on one message
-	BatchIDs       int // ids in one batch call (delete, forward, broadcast targets)
+	BatchIDs       int // ids in one batch call (delete, forward, broadcast targets, members added)
+	BatchWrites    int // messages one call writes (forward's messages × targets, broadcast)
+	FixtureItems   int // apps, users, teams, conversations and messages in one fixture document
 	PageSize       int // default page size
 	MaxPageSize    int // largest page a list returns
 	TokenTTL       time.Duration
@@ -37,6 +39,8 @@ var DefaultLimits = Limits{
 	Recipients:     1000,
 	Tags:           10,
 	BatchIDs:       200,
+	BatchWrites:    1000,
+	FixtureItems:   50_000,
 	PageSize:       50,
 	MaxPageSize:    200,
 	TokenTTL:       14 * 24 * time.Hour,
@@ -55,6 +59,8 @@ type Service struct {
 	log    *slog.Logger
 	limits Limits
 	auth   *authCache
+	// passwords hashes and checks user passwords.
+	passwords *passwords
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
@@ -67,11 +73,14 @@ type Options struct {
 	NewToken  func() string
 	Logger    *slog.Logger
 	Limits    *Limits
+	// PasswordIterations is the PBKDF2 work factor of new password hashes;
+	// 0: DefaultPasswordIterations. Throwaway instances may lower it.
+	PasswordIterations int
 }
 
 // NewService returns a Service over the given store.
 func NewService(o Options) *Service {
-	s := &Service{store: o.Store, blobs: o.Blobs, pub: o.Publisher, now: o.Now, token: o.NewToken, log: o.Logger, limits: DefaultLimits, auth: newAuthCache()}
+	s := &Service{store: o.Store, blobs: o.Blobs, pub: o.Publisher, now: o.Now, token: o.NewToken, log: o.Logger, limits: DefaultLimits, auth: newAuthCache(), passwords: newPasswords(o.PasswordIterations)}
 	if s.pub == nil {
 		s.pub = NopPublisher{}
 	}

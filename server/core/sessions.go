@@ -17,7 +17,11 @@ type SessionInput struct {
 
 // OpenSession finds or creates the user and issues a token, in one
 // transaction. Created tells whether the user is new.
-func (s *Service) OpenSession(ctx context.Context, app *App, in SessionInput) (t *IssuedToken, created bool, err error) {
+func (s *Service) OpenSession(ctx context.Context, c *Caller, in SessionInput) (t *IssuedToken, created bool, err error) {
+	if err := c.inApp(); err != nil {
+		return nil, false, err
+	}
+	app := c.app
 	if err := s.checkID("userId", in.UserID); err != nil {
 		return nil, false, err
 	}

@@ -67,7 +67,7 @@ type Tx interface {
 
 	// Conversations and members.
 	InsertConversation(c *Conversation) error // sets PK; ID defaults to PK in decimal
-	UpdateConversation(c *Conversation) error // title, avatar, custom type, metadata, type, updated time
+	UpdateConversation(c *Conversation) error // title, avatar, custom type, metadata, type, owner, updated time
 	ConversationByID(appPK int64, id string) (*Conversation, error)
 	ConversationByPK(appPK, pk int64) (*Conversation, error)
 	// ConversationKey returns what never changes about the app's

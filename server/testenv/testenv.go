@@ -100,6 +100,8 @@ func New(tb testing.TB, opts ...Option) *Env {
 		Publisher: hub,
 		Now:       clock.Now,
 		NewToken:  func() string { return fmt.Sprintf("token-%d", seq.Add(1)) },
+		// Throwaway instances stretch passwords less, as --ephemeral does.
+		PasswordIterations: core.EphemeralPasswordIterations,
 	})
 	if _, _, err := svc.EnsureAdminToken(ctx, AdminToken); err != nil {
 		tb.Fatalf("testenv: admin token: %v", err)
@@ -111,7 +113,7 @@ func New(tb testing.TB, opts ...Option) *Env {
 		}
 		f, err := admin.DecodeFixtures(data)
 		if err == nil {
-			err = svc.LoadFixtures(ctx, f)
+			err = svc.LoadFixtures(ctx, svc.StartupCaller(), f)
 		}
 		if err != nil {
 			tb.Fatalf("testenv: load %s: %v", cfg.fixtures, err)
@@ -177,22 +179,13 @@ func (e *Env) Do(method, path, body string, headers ...string) (*http.Response, 
 	return resp, data
 }
 
-// Caller returns a core caller acting as the user of the app (for core-level
-// assertions in dialect tests).
+// Caller returns a core caller acting as the user of the app, or as the app
+// itself when userID is empty (for core-level assertions in dialect tests).
 func (e *Env) Caller(appID, userID string) *core.Caller {
 	e.TB.Helper()
-	ctx := context.Background()
-	app, err := e.Service.AppByID(ctx, appID)
+	c, err := e.Service.Authenticate(context.Background(), core.Credential{Kind: core.CredAdmin, Secret: AdminToken, AppID: appID, ActAs: userID})
 	if err != nil {
-		e.TB.Fatalf("testenv: app %s: %v", appID, err)
-	}
-	c := &core.Caller{App: app, Trusted: true}
-	if userID == "" {
-		return c
-	}
-	c, err = e.Service.ActAs(ctx, c, userID)
-	if err != nil {
-		e.TB.Fatalf("testenv: user %s: %v", userID, err)
+		e.TB.Fatalf("testenv: caller %s/%s: %v", appID, userID, err)
 	}
 	return c
 }

@@ -39,15 +39,14 @@ func bearer(r *http.Request) (string, error) {
 	return strings.TrimSpace(token), nil
 }
 
-// authenticate finds the caller as the route's mode asks.
+// authenticate finds the caller as the route's mode asks, in one core call.
 func (a *api) authenticate(r *http.Request, mode authMode) (*core.Caller, error) {
-	ctx := r.Context()
 	if mode == authKey {
-		app, err := a.svc.AppByPublicKey(ctx, strings.TrimSpace(r.Header.Get("x-api-key")))
-		if err != nil {
-			return nil, err
+		key := strings.TrimSpace(r.Header.Get("x-api-key"))
+		if key == "" {
+			return nil, core.Errorf(core.EUNAUTHENTICATED, "missing x-api-key")
 		}
-		return &core.Caller{App: app}, nil
+		return a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredNone, PublicKey: key})
 	}
 	token, err := bearer(r)
 	if err != nil && mode == authFile {
@@ -58,13 +57,6 @@ func (a *api) authenticate(r *http.Request, mode authMode) (*core.Caller, error)
 	if err != nil {
 		return nil, err
 	}
-	c, err := a.svc.AuthToken(ctx, nil, token)
-	if core.ErrorCode(err) != core.EUNAUTHENTICATED {
-		return c, err
-	}
-	// Not a user token: the app's secret key is Amity's admin token.
-	if admin, aerr := a.svc.AuthSecret(ctx, nil, token); aerr == nil {
-		return admin, nil
-	}
-	return nil, err
+	// A user's access token, or the app's secret key: Amity's admin token.
+	return a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredBearer, Secret: token})
 }

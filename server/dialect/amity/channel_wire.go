@@ -128,12 +128,12 @@ type wireChannels struct {
 func channelPayload(c *core.Caller, convs ...*core.Conversation) wireChannels {
 	out := wireChannels{Channels: []wireChannel{}, ChannelUsers: []wireChannelUser{}, MessagePreviews: []struct{}{},
 		MessageFeedsInfo: []struct{}{}, Files: []wireFile{}}
-	users := newUserSet(c.App)
+	users := newUserSet(c.App())
 	for _, conv := range convs {
-		out.Channels = append(out.Channels, toWireChannel(c.App, conv))
+		out.Channels = append(out.Channels, toWireChannel(c.App(), conv))
 		if conv.Me != nil {
 			if conv.Me.User == nil {
-				conv.Me.User = c.User
+				conv.Me.User = c.User()
 			}
 			out.ChannelUsers = append(out.ChannelUsers, toWireChannelUser(conv.ID, conv.Me))
 			users.add(conv.Me.User)
@@ -146,7 +146,7 @@ func channelPayload(c *core.Caller, convs ...*core.Conversation) wireChannels {
 // memberPayload answers members of one channel.
 func memberPayload(c *core.Caller, channelID string, members []*core.Member) wireChannels {
 	out := channelPayload(c)
-	users := newUserSet(c.App)
+	users := newUserSet(c.App())
 	for _, m := range members {
 		out.ChannelUsers = append(out.ChannelUsers, toWireChannelUser(channelID, m))
 		users.add(m.User)

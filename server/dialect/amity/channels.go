@@ -184,7 +184,7 @@ func (a *api) queryChannels(w http.ResponseWriter, r *http.Request, c *core.Call
 	v := r.URL.Query()
 	st := channelPage{Limit: 10}
 	if tok := v.Get("options[token]"); tok != "" {
-		if err := a.openToken(c.App, tok, &st); err != nil {
+		if err := a.openToken(c.App(), tok, &st); err != nil {
 			return err
 		}
 	} else {
@@ -221,12 +221,12 @@ func (a *api) queryChannels(w http.ResponseWriter, r *http.Request, c *core.Call
 		convs = convs[:st.Limit]
 		next := st
 		next.Skip += st.Limit
-		paging.Next = a.sealToken(c.App, next)
+		paging.Next = a.sealToken(c.App(), next)
 	}
 	if st.Skip > 0 {
 		prev := st
 		prev.Skip = max(0, st.Skip-st.Limit)
-		paging.Prev = a.sealToken(c.App, prev)
+		paging.Prev = a.sealToken(c.App(), prev)
 	}
 	out := channelPayload(c, convs...)
 	out.Paging = paging
@@ -281,7 +281,7 @@ func (a *api) leaveChannel(w http.ResponseWriter, r *http.Request, c *core.Calle
 	if err := a.svc.Leave(r.Context(), c, id); err != nil {
 		return err
 	}
-	out := memberPayload(c, id, []*core.Member{{User: c.User, JoinedAt: a.svc.Now(), LastReadAt: a.svc.Now()}})
+	out := memberPayload(c, id, []*core.Member{{User: c.User(), JoinedAt: a.svc.Now(), LastReadAt: a.svc.Now()}})
 	out.ChannelUsers[0].Membership = "none"
 	return ok(w, out)
 }
@@ -290,7 +290,7 @@ func (a *api) listChannelUsers(w http.ResponseWriter, r *http.Request, c *core.C
 	v := r.URL.Query()
 	st := channelPage{Limit: 10}
 	if tok := v.Get("options[token]"); tok != "" {
-		if err := a.openToken(c.App, tok, &st); err != nil {
+		if err := a.openToken(c.App(), tok, &st); err != nil {
 			return err
 		}
 	} else if raw := v.Get("options[limit]"); raw != "" {
@@ -310,7 +310,7 @@ func (a *api) listChannelUsers(w http.ResponseWriter, r *http.Request, c *core.C
 		members = members[:st.Limit]
 		next := st
 		next.Skip += st.Limit
-		paging.Next = a.sealToken(c.App, next)
+		paging.Next = a.sealToken(c.App(), next)
 	}
 	out := memberPayload(c, id, members)
 	out.Paging = paging

@@ -62,15 +62,15 @@ func markers(c *core.Caller, convs []*core.Conversation) wireMarkers {
 	for _, conv := range convs {
 		out.FeedMarkers = append(out.FeedMarkers, wireFeed{EntityID: conv.ID, FeedID: conv.ID, LastSegment: conv.LastSeq,
 			CreatedAt: isoTime(conv.CreatedAt), UpdatedAt: isoTime(conv.LastActivityAt)})
-		if c.User == nil {
+		if c.User() == nil {
 			continue
 		}
-		em := wireEntityMarker{UserID: c.User.ID, EntityID: conv.ID, Membership: "non-member",
+		em := wireEntityMarker{UserID: c.User().ID, EntityID: conv.ID, Membership: "non-member",
 			CreatedAt: isoTime(conv.CreatedAt), UpdatedAt: isoTime(conv.CreatedAt)}
 		if me := conv.Me; me != nil {
 			cu := toWireChannelUser(conv.ID, me)
 			em.Membership, em.UnreadCount, em.CreatedAt, em.UpdatedAt = "member", conv.Unread, cu.CreatedAt, cu.UpdatedAt
-			out.UserFeedMarkers = append(out.UserFeedMarkers, wireFeedMarker{UserID: c.User.ID, EntityID: conv.ID, FeedID: conv.ID,
+			out.UserFeedMarkers = append(out.UserFeedMarkers, wireFeedMarker{UserID: c.User().ID, EntityID: conv.ID, FeedID: conv.ID,
 				ReadToSegment: me.ReadSeq, DeliveredToSegment: conv.LastSeq, UnreadCount: conv.Unread,
 				CreatedAt: cu.CreatedAt, UpdatedAt: cu.UpdatedAt})
 		}

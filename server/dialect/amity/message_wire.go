@@ -136,8 +136,8 @@ func tagsOf(m *core.Message) []string {
 }
 
 func toWireMessage(c *core.Caller, m *core.Message) wireMessage {
-	counts, total, mine := reactionsOf(m, c.User)
-	return wireMessage{ID: m.ID, Path: messagePath(c.App, m), MessageID: m.ID, ChannelID: m.ConversationID, UserID: ownerID(m),
+	counts, total, mine := reactionsOf(m, c.User())
+	return wireMessage{ID: m.ID, Path: messagePath(c.App(), m), MessageID: m.ID, ChannelID: m.ConversationID, UserID: ownerID(m),
 		Type: messageType(m), Data: messageData(m), ChannelSegment: segment(m), ParentID: optString(m.ParentID), FileID: fileID(m),
 		Tags: tagsOf(m), Metadata: rawOrNull(m.Metadata), FlagCount: flagCount(m), ChildrenNumber: m.ReplyCount,
 		ReactionsCount: total, Reactions: counts, MyReactions: mine, IsDeleted: m.Deleted(), CreatedAt: isoTime(m.CreatedAt),
@@ -159,7 +159,7 @@ type wireMessages struct {
 // sideload collects the users a page of messages names: senders and
 // mentioned users.
 func sideload(c *core.Caller, msgs []*core.Message) *userSet {
-	users := newUserSet(c.App)
+	users := newUserSet(c.App())
 	for _, m := range msgs {
 		users.add(m.Owner)
 		for _, x := range m.Mentions {
@@ -215,7 +215,7 @@ type wireMentioned struct {
 }
 
 func toWireMessageV5(c *core.Caller, m *core.Message) wireMessageV5 {
-	counts, total, mine := reactionsOf(m, c.User)
+	counts, total, mine := reactionsOf(m, c.User())
 	mentioned := []wireMentioned{}
 	for _, x := range mentionees(m) {
 		mentioned = append(mentioned, wireMentioned{Type: x.Type, UserIDs: x.UserIDs})
@@ -223,7 +223,7 @@ func toWireMessageV5(c *core.Caller, m *core.Message) wireMessageV5 {
 	return wireMessageV5{MessageID: m.ID, ChannelID: m.ConversationID, ChannelPublicID: m.ConversationID, MessageFeedID: m.ConversationID,
 		Segment: segment(m), DataType: messageType(m), Data: messageData(m), FileID: fileID(m), Metadata: rawOrNull(m.Metadata),
 		Tags: tagsOf(m), CreatorID: ownerID(m), CreatorPublicID: ownerID(m), MentionedUsers: mentioned, Reactions: counts,
-		ReactionCount: total, MyReactions: mine, ParentID: optString(m.ParentID), Path: messagePath(c.App, m),
+		ReactionCount: total, MyReactions: mine, ParentID: optString(m.ParentID), Path: messagePath(c.App(), m),
 		FlagCount: flagCount(m), ChildCount: m.ReplyCount, IsDeleted: m.Deleted(), EditedAt: optTime(m.EditedAt),
 		CreatedAt: isoTime(m.CreatedAt), UpdatedAt: isoTime(m.UpdatedAt)}
 }

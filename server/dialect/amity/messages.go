@@ -264,7 +264,7 @@ func boolParam(v url.Values, name string) (*bool, error) {
 // channel: naming another channel beside it is refused.
 func (a *api) resume(c *core.Caller, token, channel string) (msgState, error) {
 	var st msgState
-	if err := a.openToken(c.App, token, &st); err != nil {
+	if err := a.openToken(c.App(), token, &st); err != nil {
 		return st, err
 	}
 	if st.Channel == "" || st.Limit < 1 || (channel != "" && channel != st.Channel) {
@@ -298,10 +298,10 @@ func (a *api) queryMessages(w http.ResponseWriter, r *http.Request, c *core.Call
 	out := messagesV3(c, msgs...)
 	out.Paging = &wirePaging{}
 	if next != nil {
-		out.Paging.Next = a.sealToken(c.App, next)
+		out.Paging.Next = a.sealToken(c.App(), next)
 	}
 	if prev != nil {
-		out.Paging.Prev = a.sealToken(c.App, prev)
+		out.Paging.Prev = a.sealToken(c.App(), prev)
 	}
 	return ok(w, out)
 }
@@ -362,10 +362,10 @@ func (a *api) queryMessagesV5(w http.ResponseWriter, r *http.Request, c *core.Ca
 	out := messagesV5(c, msgs...)
 	out.Paging = &wirePagingV5{}
 	if next != nil {
-		out.Paging.Next = a.sealToken(c.App, next)
+		out.Paging.Next = a.sealToken(c.App(), next)
 	}
 	if prev != nil {
-		out.Paging.Previous = a.sealToken(c.App, prev)
+		out.Paging.Previous = a.sealToken(c.App(), prev)
 	}
 	return ok(w, out)
 }

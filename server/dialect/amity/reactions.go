@@ -57,7 +57,7 @@ func (a *api) addReaction(w http.ResponseWriter, r *http.Request, c *core.Caller
 	}
 	return ok(w, struct {
 		AddedID string `json:"addedId"`
-	}{reactionID(in.ReferenceID, c.User.ID, in.ReactionName)})
+	}{reactionID(in.ReferenceID, c.User().ID, in.ReactionName)})
 }
 
 // removeReaction takes its arguments in the query (the document's) or in a
@@ -78,7 +78,7 @@ func (a *api) removeReaction(w http.ResponseWriter, r *http.Request, c *core.Cal
 	}
 	return ok(w, struct {
 		RemovedID string `json:"removedId"`
-	}{reactionID(in.ReferenceID, c.User.ID, in.ReactionName)})
+	}{reactionID(in.ReferenceID, c.User().ID, in.ReactionName)})
 }
 
 type wireReactor struct {
@@ -122,7 +122,7 @@ func (a *api) reactors(w http.ResponseWriter, r *http.Request, c *core.Caller, v
 	}
 	st := reactionPage{Ref: in.ReferenceID, Name: in.ReactionName, Limit: 20}
 	if tok := v.Get("options[token]"); tok != "" {
-		if err := a.openToken(c.App, tok, &st); err != nil {
+		if err := a.openToken(c.App(), tok, &st); err != nil {
 			return err
 		}
 		if st.Ref != in.ReferenceID || st.Limit < 1 {
@@ -144,14 +144,14 @@ func (a *api) reactors(w http.ResponseWriter, r *http.Request, c *core.Caller, v
 		list = list[:st.Limit]
 		next := st
 		next.Skip += st.Limit
-		paging.Next = a.sealToken(c.App, next)
+		paging.Next = a.sealToken(c.App(), next)
 	}
 	if st.Skip > 0 {
 		prev := st
 		prev.Skip = max(0, st.Skip-st.Limit)
-		paging.Previous = a.sealToken(c.App, prev)
+		paging.Previous = a.sealToken(c.App(), prev)
 	}
-	users := newUserSet(c.App)
+	users := newUserSet(c.App())
 	reaction := wireReaction{ReferenceID: m.ID, ReferenceType: "message", Reactors: []wireReactor{}}
 	for _, x := range list {
 		users.add(x.User)

@@ -99,12 +99,12 @@ func (a *api) createSession(w http.ResponseWriter, r *http.Request, c *core.Call
 	if in.DisplayName != nil {
 		si.DisplayName = *in.DisplayName
 	}
-	t, _, err := a.svc.OpenSession(r.Context(), c.App, si)
+	t, _, err := a.svc.OpenSession(r.Context(), c, si)
 	if err != nil {
 		return err
 	}
 	return ok(w, wireSession{AccessToken: t.Token, IssuedAt: isoTime(t.CreatedAt), ExpiresAt: isoTime(t.ExpiresAt),
-		Users: []wireUser{toWireUser(c.App, t.User)}, Files: []wireFile{}})
+		Users: []wireUser{toWireUser(c.App(), t.User)}, Files: []wireFile{}})
 }
 
 // verifySession answers a valid token (authentication did the work).

@@ -69,39 +69,39 @@ func decodeBase64(s string) ([]byte, error) {
 }
 
 // authenticate finds the app from Public-Key and the caller from the
-// Authorization header (and User-Id), as the route's mode asks.
+// Authorization header (and User-Id), as the route's mode asks, in one core
+// call.
 func (a *api) authenticate(r *http.Request, mode authMode) (*core.Caller, error) {
-	ctx := r.Context()
-	app, err := a.svc.AppByPublicKey(ctx, strings.TrimSpace(r.Header.Get("Public-Key")))
-	if err != nil {
-		return nil, err
+	key := strings.TrimSpace(r.Header.Get("Public-Key"))
+	if key == "" {
+		return nil, core.Errorf(core.EUNAUTHENTICATED, "missing public key")
 	}
-	if mode == authKey {
-		return &core.Caller{App: app}, nil
+	cr := core.Credential{Kind: core.CredNone, PublicKey: key}
+	if mode != authKey {
+		auth, err := parseAuthorization(r.Header.Get("Authorization"))
+		if err != nil {
+			return nil, err
+		}
+		cr.Secret = auth.secret
+		cr.Kind = core.CredToken
+		if auth.scheme == "Basic" {
+			cr.Kind = core.CredSecret
+			if mode == authUser {
+				cr.ActAs = strings.TrimSpace(r.Header.Get("User-Id"))
+			}
+		}
 	}
-	cr, err := parseAuthorization(r.Header.Get("Authorization"))
-	if err != nil {
-		return nil, err
+	c, err := a.svc.Authenticate(r.Context(), cr)
+	if cr.Kind == core.CredNone {
+		return c, err
 	}
-	if cr.scheme == "Bearer" {
-		c, err := a.svc.AuthToken(ctx, app, cr.secret)
-		return c, invalidToken(err)
-	}
-	c, err := a.svc.AuthSecret(ctx, app, cr.secret)
-	if err != nil {
-		return nil, invalidToken(err)
-	}
-	if userID := strings.TrimSpace(r.Header.Get("User-Id")); userID != "" && mode == authUser {
-		c, err := a.svc.ActAs(ctx, c, userID)
-		return c, invalidToken(err)
-	}
-	return c, nil
+	return c, invalidToken(err)
 }
 
 // invalidToken marks an authentication failure as a rejected credential
 // (INVALID_TOKEN) rather than a missing one.
 func invalidToken(err error) error {
-	if core.ErrorCode(err) != core.EUNAUTHENTICATED {
+	if core.ErrorCode(err) != core.EUNAUTHENTICATED || core.ErrorField(err) == "publicKey" {
 		return err
 	}
 	return withCode(err, "INVALID_TOKEN")

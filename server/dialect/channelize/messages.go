@@ -136,7 +136,7 @@ func (a *api) broadcast(w http.ResponseWriter, r *http.Request, c *core.Caller, 
 	if err != nil {
 		return err
 	}
-	if _, err := a.svc.Broadcast(r.Context(), c, si, in.UserIDs, in.ConversationIDs); err != nil {
+	if _, err := a.svc.Broadcast(r.Context(), c, si, core.Targets{ConversationIDs: in.ConversationIDs, UserIDs: in.UserIDs}); err != nil {
 		return err
 	}
 	httpx.WriteJSON(w, http.StatusOK, []struct{}{})
@@ -148,7 +148,7 @@ func (a *api) forward(w http.ResponseWriter, r *http.Request, c *core.Caller, _ 
 	if err := httpx.DecodeJSON(r, &in, false, false); err != nil {
 		return err
 	}
-	if _, err := a.svc.Forward(r.Context(), c, in.MessageIDs, in.ConversationIDs, in.UserIDs); err != nil {
+	if _, err := a.svc.Forward(r.Context(), c, in.MessageIDs, core.Targets{ConversationIDs: in.ConversationIDs, UserIDs: in.UserIDs}); err != nil {
 		return err
 	}
 	return noContent(w)

@@ -20,7 +20,7 @@ func (a *api) login(w http.ResponseWriter, r *http.Request, c *core.Caller, _ ht
 	if in.login() == "" {
 		return core.Invalidf("email", "email, userId or username is required")
 	}
-	t, err := a.svc.Login(r.Context(), c.App, in.login(), in.Password)
+	t, err := a.svc.Login(r.Context(), c, in.login(), in.Password)
 	if core.ErrorCode(err) == core.EUNAUTHENTICATED {
 		return withCode(err, "LOGIN_FAILED")
 	}

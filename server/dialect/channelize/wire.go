@@ -266,8 +266,8 @@ func toWireConversation(conv *core.Conversation, members []*core.Member, c *core
 	if conv.LastMessage != nil {
 		out.LastMessage = toWireMessage(conv.LastMessage)
 	}
-	if conv.Me != nil && !conv.Me.LastReadAt.IsZero() && c.User != nil {
-		out.LastReadAt[c.User.ID] = wireTime(conv.Me.LastReadAt)
+	if conv.Me != nil && !conv.Me.LastReadAt.IsZero() && c.User() != nil {
+		out.LastReadAt[c.UserID()] = wireTime(conv.Me.LastReadAt)
 	}
 	if members != nil {
 		list := make([]wireMember, len(members))
