@@ -14,6 +14,9 @@ func tagTerms(f core.TagFilter, where []string, args []any) ([]string, []any) {
 		where = append(where, `NOT EXISTS (SELECT 1 FROM json_each(m.tags) WHERE value IN (?))`)
 		args = append(args, f.ExcludeTags)
 	}
+	if f.Flagged != nil {
+		where = append(where, map[bool]string{true: `m.flag_count > 0`, false: `m.flag_count = 0`}[*f.Flagged])
+	}
 	if f.DeletedOnly {
 		where = append(where, `m.deleted_at IS NOT NULL`)
 	}

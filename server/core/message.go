@@ -64,6 +64,7 @@ type Message struct {
 	UpdatedAt          time.Time
 	EditedAt           time.Time // zero: never edited
 	DeletedAt          time.Time // zero: not recalled; else a tombstone
+	FlagCount          int       // users who flagged it for the moderators
 }
 
 // Deleted reports whether the message was recalled for everyone.

@@ -2,12 +2,13 @@ package core
 
 import "context"
 
-// TagFilter narrows a message list by tags and deletion (Amity's query
-// filters). Empty fields do not filter.
+// TagFilter narrows a message list by tags, deletion and flags (Amity's
+// query filters). Empty fields do not filter.
 type TagFilter struct {
 	Tags        []string // every one of these tags
 	ExcludeTags []string // none of these tags
 	DeletedOnly bool     // recall tombstones only (implies IncludeDeleted)
+	Flagged     *bool    // flagged by someone (true) or by nobody (false)
 }
 
 // GetMessages returns the messages among ids that the caller sees, in the

@@ -145,4 +145,10 @@ type Tx interface {
 	// with a Seq (ENOTFOUND when none).
 	MessageSeqs(appPK int64, pks []int64) (map[int64]int64, error)
 	MessagePKBySeq(convPK, seq int64) (int64, error)
+	// Flags (Amity moderation): one per user and message; Message.FlagCount
+	// counts them. Adding twice or removing what is not there is no error.
+	AddFlag(messagePK, userPK int64, at time.Time) error
+	RemoveFlag(messagePK, userPK int64) error
+	ClearFlags(messagePK int64) error
+	IsFlagged(messagePK, userPK int64) (bool, error)
 }

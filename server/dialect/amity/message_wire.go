@@ -256,4 +256,4 @@ func messagesV5(c *core.Caller, msgs ...*core.Message) wireMessagesV5 {
 func segment(m *core.Message) int64 { return m.Seq }
 
 // flagCount is how many users flagged the message.
-func flagCount(m *core.Message) int { return 0 }
+func flagCount(m *core.Message) int { return m.FlagCount }

@@ -168,6 +168,7 @@ func (st *msgState) query() core.MessageQuery {
 		AfterID: st.After, BeforeID: st.Before, Ascending: st.Ascending, Limit: st.Limit + 1}
 	q.Tags, q.ExcludeTags = st.Tags, st.ExcludeTags
 	q.DeletedOnly = st.Deleted != nil && *st.Deleted
+	q.Flagged = st.Flagged
 	switch st.Type {
 	case "":
 	case "text":

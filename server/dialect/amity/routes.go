@@ -31,6 +31,10 @@ func (a *api) routes() []route {
 		{"GET", "/api/v3/messages/:messageId", authBearer, a.getMessage},
 		{"PUT", "/api/v3/messages/:messageId", authBearer, a.updateMessage},
 		{"DELETE", "/api/v3/messages/:messageId", authBearer, a.deleteMessage},
+		{"POST", "/api/v3/messages/:messageId/flag", authBearer, a.flagMessage},
+		{"DELETE", "/api/v3/messages/:messageId/unflag", authBearer, a.unflagMessage},
+		{"DELETE", "/api/v3/messages/:messageId/clearFlags", authBearer, a.clearFlags},
+		{"GET", "/api/v3/messages/:messageId/isFlaggedByMe", authBearer, a.isFlaggedByMe},
 
 		{"POST", "/api/v5/messages", authBearer, a.createMessageV5},
 		{"GET", "/api/v5/messages", authBearer, a.queryMessagesV5},
