@@ -3,6 +3,7 @@
 //
 //	parley [serve] [--addr 127.0.0.1:8080] [--data ./data] [--ephemeral]
 //	               [--fixtures FILE] [--admin-token TOKEN] [--log-level info]
+//	               [--max-upload 100MB]
 //
 // Every flag has a PARLEY_* environment twin (PARLEY_ADDR, PARLEY_DATA, ...).
 package main
@@ -15,11 +16,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"syscall"
@@ -47,6 +50,8 @@ type Config struct {
 	AdminToken string
 	LogLevel   string
 	Readers    int
+	// MaxUpload is the largest file an upload may carry, in bytes.
+	MaxUpload int64
 }
 
 // Main is one running Parley: tests start several in one process.
@@ -105,9 +110,16 @@ func parseArgs(args []string, getenv func(string) string) (*Main, error) {
 	fs.StringVar(&c.AdminToken, "admin-token", env("PARLEY_ADMIN_TOKEN", ""), "admin token for /admin/v1 (PARLEY_ADMIN_TOKEN)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
 	fs.IntVar(&c.Readers, "readers", 4, "reader connections of a file database")
+	maxUpload := fs.String("max-upload", env("PARLEY_MAX_UPLOAD", "100MB"),
+		"largest uploaded file: bytes, or a number with KB, MB, GB (or KiB, MiB, GiB) (PARLEY_MAX_UPLOAD)")
 	if err := fs.Parse(args); err != nil {
 		return nil, err
 	}
+	n, err := parseSize(*maxUpload)
+	if err != nil {
+		return nil, fmt.Errorf("--max-upload: %w", err)
+	}
+	c.MaxUpload = n
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
@@ -141,11 +153,22 @@ func (m *Main) Open(ctx context.Context) error {
 		return err
 	}
 	m.Hub = realtime.NewHub()
-	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log}
+	limits := core.DefaultLimits
+	if m.Config.MaxUpload > 0 {
+		limits.MaxUploadBytes = m.Config.MaxUpload
+	}
+	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log, Limits: &limits}
 	if m.Config.Ephemeral {
 		opts.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
 	}
 	m.Core = core.NewService(opts)
+	// Blobs a crash left without a row (and interrupted uploads) go before
+	// anything is served.
+	if n, err := m.Core.SweepBlobs(ctx); err != nil {
+		return fmt.Errorf("sweep blobs: %w", err)
+	} else if n > 0 {
+		m.Log.Info("removed unreferenced blobs", "count", n)
+	}
 	if m.Config.Fixtures != "" {
 		data, err := os.ReadFile(m.Config.Fixtures)
 		if err != nil {
@@ -238,4 +261,26 @@ func (m *Main) Close() {
 			m.Log.Error("close database", "err", err)
 		}
 	}
+}
+
+// parseSize reads a byte count: a plain number, or one with a unit (KB, MB,
+// GB as powers of 1000; KiB, MiB, GiB as powers of 1024; case ignored).
+func parseSize(s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	units := []struct {
+		suffix string
+		mult   int64
+	}{{"KIB", 1 << 10}, {"MIB", 1 << 20}, {"GIB", 1 << 30}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"B", 1}}
+	mult := int64(1)
+	for _, u := range units {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%q is not a positive size (like 100MB)", s)
+	}
+	return n * mult, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"parley/server/core"
 	"parley/server/testenv"
 )
 
@@ -156,5 +158,95 @@ func TestStartupEphemeralWithFixtures(t *testing.T) {
 	cancel()
 	if err := <-errc; err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestParseArgs_MaxUpload(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		env     string
+		want    int64
+		wantErr bool
+	}{
+		{"Default", nil, "", 100_000_000, false},
+		{"Flag", []string{"--max-upload", "10MiB"}, "", 10 << 20, false},
+		{"Env", nil, "2KB", 2000, false},
+		{"FlagBeatsEnv", []string{"--max-upload", "512"}, "2KB", 512, false},
+		{"ErrZero", []string{"--max-upload", "0"}, "", 0, true},
+		{"ErrWord", nil, "lots", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := parseArgs(tt.args, func(k string) string {
+				if k == "PARLEY_MAX_UPLOAD" {
+					return tt.env
+				}
+				return ""
+			})
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, want error %v", err, tt.wantErr)
+			}
+			if err == nil && m.Config.MaxUpload != tt.want {
+				t.Errorf("MaxUpload = %d, want %d", m.Config.MaxUpload, tt.want)
+			}
+		})
+	}
+}
+
+// TestOpen_SweepsOrphanBlobs: a blob a crash left without a row, and an
+// interrupted upload's temp file, are gone after the next start; a blob a
+// file names stays.
+func TestOpen_SweepsOrphanBlobs(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	m := &Main{Config: Config{DataDir: dir, LogLevel: "error", Readers: 1}}
+	if err := m.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, secret, err := m.Core.CreateApp(ctx, m.Core.StartupCaller(), core.AppInput{ID: "a", Name: "A"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	appCaller, err := m.Core.Authenticate(ctx, core.Credential{Kind: core.CredSecret, AppID: "a", Secret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := m.Core.UploadFile(ctx, appCaller, core.UploadInput{Name: "kept.txt", Body: strings.NewReader("kept")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Close()
+	blobs := filepath.Join(dir, "blobs")
+	orphan := "0000000000000000000000000000000000000000000000000000000000000000"
+	for _, p := range []string{filepath.Join(blobs, "sha256", orphan[:2], orphan[2:]), filepath.Join(blobs, "tmp", "put-1")} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("left over"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m = &Main{Config: Config{DataDir: dir, LogLevel: "error", Readers: 1}}
+	if err := m.Open(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	for _, p := range []string{filepath.Join(blobs, "sha256", orphan[:2], orphan[2:]), filepath.Join(blobs, "tmp", "put-1")} {
+		if _, err := os.Stat(p); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s: stat err = %v, want not exist", p, err)
+		}
+	}
+	appCaller, err = m.Core.Authenticate(ctx, core.Credential{Kind: core.CredSecret, AppID: "a", Secret: secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, r, err := m.Core.OpenFile(ctx, appCaller, f.ID)
+	if err != nil {
+		t.Fatalf("kept file: %v", err)
+	}
+	defer r.Close()
+	if b, _ := io.ReadAll(r); string(b) != "kept" {
+		t.Errorf("kept file reads %q", b)
 	}
 }

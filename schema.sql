@@ -47,6 +47,8 @@ CREATE TABLE users (
 	updated_at    INTEGER NOT NULL,
 	UNIQUE (app_pk, id)
 );
+-- An app's users in key order (ListUsers pages on the key).
+CREATE INDEX users_app ON users (app_pk);
 -- UserByLogin looks a user up by username or email too.
 CREATE INDEX users_app_username ON users (app_pk, username);
 CREATE INDEX users_app_email ON users (app_pk, email);
@@ -69,6 +71,9 @@ CREATE TABLE teams (
 	created_at INTEGER NOT NULL,
 	UNIQUE (app_pk, id)
 );
+
+-- An app's teams in key order (ListTeams pages on the key).
+CREATE INDEX teams_app ON teams (app_pk);
 
 CREATE TABLE team_members (
 	team_pk INTEGER NOT NULL REFERENCES teams (pk) ON DELETE CASCADE,
@@ -149,11 +154,18 @@ CREATE TABLE files (
 	width      INTEGER NOT NULL DEFAULT 0,
 	height     INTEGER NOT NULL DEFAULT 0,
 	created_at INTEGER NOT NULL,
+	-- files: an image's thumbnail, a blob of its own ('' when none).
+	thumb_key    TEXT    NOT NULL DEFAULT '',
+	thumb_mime   TEXT    NOT NULL DEFAULT '',
+	thumb_size   INTEGER NOT NULL DEFAULT 0,
+	thumb_width  INTEGER NOT NULL DEFAULT 0,
+	thumb_height INTEGER NOT NULL DEFAULT 0,
 	UNIQUE (app_pk, id)
 );
 CREATE INDEX files_owner ON files (owner_pk) WHERE owner_pk IS NOT NULL;
 -- Blobs are content-addressed: the blob store asks whether a key is still used.
 CREATE INDEX files_blob ON files (blob_key);
+CREATE INDEX files_thumb ON files (thumb_key);
 
 CREATE TABLE messages (
 	pk                   INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -80,12 +80,12 @@ func TestPreload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, err := svc.ListMessages(ctx, c, convID(d.homes(0)[0]), core.MessageQuery{Limit: 50})
+	page, err := svc.ListMessages(ctx, c, convID(d.homes(0)[0]), core.MessageQuery{Page: core.Page{Limit: 50}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var reactions, attachments int
-	for _, m := range page.Messages {
+	for _, m := range page.Items {
 		if m.Owner == nil {
 			t.Errorf("message %s has no owner", m.ID)
 		}
@@ -96,7 +96,7 @@ func TestPreload(t *testing.T) {
 			attachments++
 		}
 	}
-	if want := min(50, (n+d.conversations()-1)/d.conversations()); len(page.Messages) != want || reactions == 0 || attachments == 0 {
-		t.Errorf("page: %d messages (want %d), %d with reactions, %d with attachments", len(page.Messages), want, reactions, attachments)
+	if want := min(50, (n+d.conversations()-1)/d.conversations()); len(page.Items) != want || reactions == 0 || attachments == 0 {
+		t.Errorf("page: %d messages (want %d), %d with reactions, %d with attachments", len(page.Items), want, reactions, attachments)
 	}
 }

@@ -89,3 +89,45 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	}
 	return nil
 }
+
+// Keys calls fn with the key of every stored blob, in no set order. Files in
+// the blob folder that are not named by a valid key are skipped (nothing
+// this store wrote).
+func (s *Store) Keys(ctx context.Context, fn func(key string) error) error {
+	err := afero.Walk(s.fs, blobDir, func(path string, fi fs.FileInfo, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if fi.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(blobDir, path)
+		if err != nil {
+			return nil
+		}
+		key := filepath.Dir(rel) + filepath.Base(rel)
+		if !validKey(key) || blobPath(key) != filepath.Clean(path) {
+			return nil
+		}
+		return fn(key)
+	})
+	if err != nil {
+		return fmt.Errorf("blobstore: keys: %w", err)
+	}
+	return nil
+}
+
+// ClearTemp removes what interrupted uploads left in tmp/. Call it only
+// while no upload runs (at start).
+func (s *Store) ClearTemp(ctx context.Context) error {
+	if err := s.fs.RemoveAll(tmpDir); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("blobstore: clear temp: %w", err)
+	}
+	return nil
+}

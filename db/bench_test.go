@@ -2,8 +2,11 @@ package db_test
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"parley/db"
 	"parley/server/core"
@@ -112,4 +115,62 @@ func BenchmarkListMessages(b *testing.B) {
 			}
 		}
 	})
+}
+
+// million adds the million-message size to BenchmarkReadState: its setup
+// takes several seconds (much longer under -race), too long for CI's
+// "go test -race -bench . -benchtime=1x ./...".
+var million = flag.Bool("million", false, "BenchmarkReadState: also with 1,000,000 messages")
+
+// BenchmarkReadState marks a conversation read up to a time and counts a
+// member's unread messages, with a thousand and ten thousand (with
+// -million, a million instead) messages in the conversation, all unread by
+// the counting member: both cost the same at every size (read positions
+// seek an index; counts stop at core.UnreadCap). The rows are inserted by
+// one statement. For figures:
+//
+//	go test ./db -run '^$' -bench ReadState -benchtime 200x -million
+func BenchmarkReadState(b *testing.B) {
+	sizes := []int{1_000, 10_000}
+	if *million {
+		sizes[1] = 1_000_000
+	}
+	for _, n := range sizes {
+		b.Run(fmt.Sprintf("Messages=%d", n), func(b *testing.B) {
+			d := MustOpen(b)
+			f := seed(b, d)
+			db.BulkMessages(b, d, f.App.PK, f.Conv.PK, f.Bob.PK, n, t0)
+			ctx := context.Background()
+			middle := t0.Add(time.Duration(n/2) * time.Millisecond)
+			b.Run("MarkRead", func(b *testing.B) {
+				for b.Loop() {
+					if err := d.Write(ctx, func(tx core.Tx) error {
+						pk, err := tx.LatestMessagePK(f.Conv.PK, middle)
+						if err != nil {
+							return err
+						}
+						return tx.SetReadPosition(f.Conv.PK, f.Alice.PK, pk, middle)
+					}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+			b.Run("Unread", func(b *testing.B) {
+				for b.Loop() {
+					if err := d.Read(ctx, func(tx core.Tx) error {
+						if _, err := tx.UnreadCount(f.Conv.PK, f.Carol.PK); err != nil {
+							return err
+						}
+						if _, err := tx.UnreadCounts(f.Carol.PK, []int64{f.Conv.PK}); err != nil {
+							return err
+						}
+						_, err := tx.UnreadTotal(f.Carol.PK)
+						return err
+					}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		})
+	}
 }

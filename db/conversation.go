@@ -183,18 +183,20 @@ func (t *tx) DirectConversation(appPK int64, key string) (*core.Conversation, er
 }
 
 // ListConversations returns a page of conversations, most recent activity
-// first. With f.UserPK, only the user's, each with Me filled. The keyset
-// (BeforeActivity, BeforePK) applies when BeforeActivity is set; a zero
-// BeforePK then excludes that whole millisecond.
+// first; cursors are conversations' ids. With f.UserPK, only the user's,
+// each with Me filled.
 func (t *tx) ListConversations(f core.ConversationFilter) ([]*core.Conversation, error) {
-	query, args := conversationQuery(f, convSelect, f.UserPK != 0)
-	if !f.BeforeActivity.IsZero() {
-		query += ` AND (c.last_activity_at, c.pk) < (?, ?)`
-		args = append(args, ms(f.BeforeActivity), f.BeforePK)
+	after, before, err := t.cursors(f.Page, 2, func(id string) (string, []any) {
+		term, arg := idTerm("", id)
+		return `SELECT last_activity_at, pk FROM conversations WHERE app_pk = ? AND ` + term, []any{f.AppPK, arg}
+	})
+	if err != nil {
+		return nil, err
 	}
-	limit, skip := page(f.Skip, f.Limit)
-	query += ` ORDER BY c.last_activity_at DESC, c.pk DESC LIMIT ? OFFSET ?`
-	args = append(args, limit, skip)
+	query, args := conversationQuery(f, convSelect, f.UserPK != 0)
+	where, whereArgs, tail, tailArgs := keyset{cols: "c.last_activity_at, c.pk", desc: true}.window(f.Page, after, before)
+	query += andWhere(where) + tail
+	args = append(append(args, whereArgs...), tailArgs...)
 
 	var rows []struct {
 		convRow
@@ -243,7 +245,7 @@ func conversationQuery(f core.ConversationFilter, sel string, withMe bool) (stri
 }
 
 // CountConversations counts the conversations ListConversations would
-// list, all pages (the keyset, skip and limit are ignored).
+// list, all pages (f.Page is ignored).
 func (t *tx) CountConversations(f core.ConversationFilter) (int, error) {
 	query, args := conversationQuery(f, `SELECT COUNT(*)`, false)
 	var n int

@@ -95,7 +95,6 @@ func TestConversations(t *testing.T) {
 		})
 
 		t.Run("List", func(t *testing.T) {
-			at3 := t0.Add(3 * time.Hour)
 			for _, tc := range []struct {
 				name string
 				f    core.ConversationFilter
@@ -106,10 +105,13 @@ func TestConversations(t *testing.T) {
 				{"User", core.ConversationFilter{AppPK: f.App.PK, UserPK: f.Bob.PK}, "pub dm general"},
 				{"UserAlice", core.ConversationFilter{AppPK: f.App.PK, UserPK: f.Alice.PK}, "general"},
 				{"Kinds", core.ConversationFilter{AppPK: f.App.PK, Kinds: []core.ConversationKind{core.KindPublic, core.KindGroup}}, "pub 2 general"},
-				{"Keyset", core.ConversationFilter{AppPK: f.App.PK, BeforeActivity: at3, BeforePK: convs[2].PK}, "dm 2 general"},
-				{"KeysetWholeMillisecond", core.ConversationFilter{AppPK: f.App.PK, BeforeActivity: at3}, "2 general"},
-				{"KeysetUser", core.ConversationFilter{UserPK: f.Bob.PK, BeforeActivity: at3, BeforePK: convs[1].PK}, "general"},
-				{"SkipLimit", core.ConversationFilter{AppPK: f.App.PK, Skip: 1, Limit: 2}, "dm 2"},
+				{"After", core.ConversationFilter{AppPK: f.App.PK, Page: core.Page{After: "pub"}}, "dm 2 general"},
+				{"AfterByKey", core.ConversationFilter{AppPK: f.App.PK, Page: core.Page{After: core.KeyRef(convs[1].PK)}}, "2 general"},
+				{"Before", core.ConversationFilter{AppPK: f.App.PK, Page: core.Page{Before: "2"}}, "pub dm"},
+				{"BeforeReverse", core.ConversationFilter{AppPK: f.App.PK, Page: core.Page{Before: "general", Reverse: true, Limit: 2}}, "2 dm"},
+				{"Between", core.ConversationFilter{AppPK: f.App.PK, Page: core.Page{After: "pub", Before: "general"}}, "dm 2"},
+				{"AfterUser", core.ConversationFilter{AppPK: f.App.PK, UserPK: f.Bob.PK, Page: core.Page{After: "dm"}}, "general"},
+				{"SkipLimit", core.ConversationFilter{AppPK: f.App.PK, Page: core.Page{Skip: 1, Limit: 2}}, "dm 2"},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
 					read(t, d, func(tx core.Tx) error {
@@ -134,6 +136,13 @@ func TestConversations(t *testing.T) {
 					})
 				})
 			}
+			t.Run("ErrUnknownCursor", func(t *testing.T) {
+				err := d.Read(t.Context(), func(tx core.Tx) error {
+					_, err := tx.ListConversations(core.ConversationFilter{AppPK: f.Other.PK, Page: core.Page{After: "pub"}})
+					return err
+				})
+				wantCode(t, err, core.EINVALID)
+			})
 		})
 
 		t.Run("UpdateTouchDelete", func(t *testing.T) {

@@ -96,14 +96,23 @@ func (t *tx) MemberRole(convPK, userPK int64) (core.Role, error) {
 }
 
 // ListMembers returns a page of the conversation's members with their
-// users, in join order.
+// users, in join order; cursors are members' user ids.
 func (t *tx) ListMembers(convPK int64, p core.Page) ([]*core.Member, error) {
-	limit, skip := page(p.Skip, p.Limit)
+	after, before, err := t.cursors(p, 2, func(id string) (string, []any) {
+		term, arg := idTerm("u.", id)
+		return `SELECT mb.joined_at, mb.rowid FROM members mb JOIN users u ON u.pk = mb.user_pk
+			WHERE mb.conversation_pk = ? AND u.app_pk = (SELECT app_pk FROM conversations WHERE pk = ?) AND ` + term,
+			[]any{convPK, convPK, arg}
+	})
+	if err != nil {
+		return nil, err
+	}
+	where, args, tail, tailArgs := keyset{cols: "mb.joined_at, mb.rowid"}.window(p, after, before)
 	var rows []memberUserRow
 	if err := t.sel(&rows, `SELECT `+memberUserColumns+`
 		FROM members mb JOIN users u ON u.pk = mb.user_pk
-		WHERE mb.conversation_pk = ?
-		ORDER BY mb.joined_at, mb.rowid LIMIT ? OFFSET ?`, convPK, limit, skip); err != nil {
+		WHERE mb.conversation_pk = ?`+andWhere(where)+tail,
+		append(append([]any{convPK}, args...), tailArgs...)...); err != nil {
 		return nil, dbErr("list members", err)
 	}
 	members := make([]*core.Member, len(rows))

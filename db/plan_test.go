@@ -74,15 +74,30 @@ func TestQueryPlans(t *testing.T) {
 				return err
 			},
 			func() error {
-				_, err := tx.ListConversations(core.ConversationFilter{AppPK: f.App.PK, BeforeActivity: t0, BeforePK: 9})
+				_, err := tx.ListConversations(core.ConversationFilter{AppPK: f.App.PK, Page: core.Page{After: "general"}})
 				return err
 			},
 			func() error { _, err := tx.UnreadCount(f.Conv.PK, f.Bob.PK); return err },
 			func() error { _, err := tx.UnreadTotal(f.Bob.PK); return err },
+			func() error { _, err := tx.UnreadCounts(f.Bob.PK, []int64{f.Conv.PK, 99}); return err },
 			func() error { _, err := tx.LatestMessagePK(f.Conv.PK, t0); return err },
 			func() error { _, err := tx.MessageByID(f.App.PK, "m1"); return err },
 			func() error { _, err := tx.MessagesByIDs(f.App.PK, []string{"m1", "m2"}); return err },
 			func() error { _, err := tx.ListMembers(f.Conv.PK, core.Page{}); return err },
+			func() error {
+				_, err := tx.ListMembers(f.Conv.PK, core.Page{After: "alice", Before: "carol"})
+				return err
+			},
+			func() error { _, err := tx.ListUsers(f.App.PK, core.Page{After: "alice", Reverse: true}); return err },
+			func() error {
+				_, err := tx.ListConversations(core.ConversationFilter{AppPK: f.App.PK, UserPK: f.Bob.PK,
+					Page: core.Page{Before: "general"}})
+				return err
+			},
+			func() error {
+				_, err := tx.ListReactionUsers(m.PK, "like", core.Page{After: "bob", Limit: 5})
+				return err
+			},
 			func() error { _, err := tx.Member(f.Conv.PK, f.Bob.PK); return err },
 			func() error { _, err := tx.ListReactionUsers(m.PK, "like", core.Page{}); return err },
 			func() error { _, err := tx.UserByLogin(f.App.PK, "bob"); return err },
@@ -100,6 +115,11 @@ func TestQueryPlans(t *testing.T) {
 			func() error { _, err := tx.ConversationByID(f.App.PK, core.KeyRef(f.Conv.PK)); return err },
 			func() error { _, err := tx.TokenByHash("x"); return err },
 			func() error { _, err := tx.IsHidden(m.PK, f.Bob.PK); return err },
+			// files
+			func() error { _, err := tx.FileByID(f.App.PK, "f1"); return err },
+			func() error { _, err := tx.BlobKeysInUse([]string{"k"}); return err },
+			func() error { _, err := tx.FileVisibleTo(1, f.Bob.PK); return err },
+			func() error { _, err := tx.FileAttachmentCount(1); return err },
 		} {
 			if err := step(); err != nil && core.ErrorCode(err) != core.ENOTFOUND {
 				return err
@@ -124,7 +144,10 @@ func TestQueryPlans(t *testing.T) {
 		for i, p := range plan {
 			lines = append(lines, p.Detail)
 			switch {
-			case strings.HasPrefix(p.Detail, "SCAN ") && p.Detail != "SCAN CONSTANT ROW":
+			case strings.HasPrefix(p.Detail, "SCAN ") && p.Detail != "SCAN CONSTANT ROW" &&
+				// Reading a subquery's own rows back (a capped count's
+				// LIMIT) scans no table; the subquery's plan is checked.
+				!strings.HasPrefix(p.Detail, "SCAN (subquery-"):
 				bad = true
 			case strings.HasPrefix(p.Detail, "USE TEMP B-TREE FOR ORDER BY") && !sortAllowed(q.query):
 				// A full sort means reading every matching row before the

@@ -22,15 +22,24 @@ func (t *tx) RemoveReaction(messagePK, userPK int64, name string) (bool, error) 
 }
 
 // ListReactionUsers returns a page of the users who reacted to the message
-// with name, in reaction order.
+// with name, in reaction order; cursors are the users' ids.
 func (t *tx) ListReactionUsers(messagePK int64, name string, p core.Page) ([]*core.User, error) {
-	limit, skip := page(p.Skip, p.Limit)
+	after, before, err := t.cursors(p, 2, func(id string) (string, []any) {
+		term, arg := idTerm("u.", id)
+		return `SELECT r.created_at, r.pk FROM reactions r JOIN users u ON u.pk = r.user_pk
+			WHERE r.message_pk = ? AND r.name = ? AND u.app_pk = (SELECT app_pk FROM messages WHERE pk = ?) AND ` + term,
+			[]any{messagePK, name, messagePK, arg}
+	})
+	if err != nil {
+		return nil, err
+	}
+	where, args, tail, tailArgs := keyset{cols: "r.created_at, r.pk"}.window(p, after, before)
 	var rows []userRow
 	if err := t.sel(&rows, `
 		SELECT `+qualify("u", userColumns)+`
 		FROM reactions r JOIN users u ON u.pk = r.user_pk
-		WHERE r.message_pk = ? AND r.name = ?
-		ORDER BY r.created_at, r.pk LIMIT ? OFFSET ?`, messagePK, name, limit, skip); err != nil {
+		WHERE r.message_pk = ? AND r.name = ?`+andWhere(where)+tail,
+		append(append([]any{messagePK, name}, args...), tailArgs...)...); err != nil {
 		return nil, dbErr("list reaction users", err)
 	}
 	return users(rows), nil

@@ -39,12 +39,20 @@ func (t *tx) TeamByID(appPK int64, id string) (*core.Team, error) {
 	return r.team(), nil
 }
 
-// ListTeams returns a page of the app's teams, oldest first.
+// ListTeams returns a page of the app's teams, oldest first; cursors are
+// teams' ids.
 func (t *tx) ListTeams(appPK int64, p core.Page) ([]*core.Team, error) {
-	limit, skip := page(p.Skip, p.Limit)
+	after, before, err := t.cursors(p, 1, func(id string) (string, []any) {
+		term, arg := idTerm("", id)
+		return `SELECT pk FROM teams WHERE app_pk = ? AND ` + term, []any{appPK, arg}
+	})
+	if err != nil {
+		return nil, err
+	}
+	where, args, tail, tailArgs := keyset{cols: "pk"}.window(p, after, before)
 	var rows []teamRow
-	if err := t.sel(&rows, `SELECT `+teamColumns+` FROM teams WHERE app_pk = ? ORDER BY pk LIMIT ? OFFSET ?`,
-		appPK, limit, skip); err != nil {
+	if err := t.sel(&rows, `SELECT `+teamColumns+` FROM teams WHERE app_pk = ?`+andWhere(where)+tail,
+		append(append([]any{appPK}, args...), tailArgs...)...); err != nil {
 		return nil, dbErr("list teams", err)
 	}
 	teams := make([]*core.Team, len(rows))

@@ -1,39 +1,53 @@
 package db
 
-import "time"
+import (
+	"strconv"
+	"time"
 
-// unreadFrom joins members mb to the messages each member has not read yet
-// and would see: after the read position, not the member's own, not
-// recalled, shown in the conversation, addressed to everyone or to the
-// member, and not hidden by the member.
-const unreadFrom = `
-	FROM members mb
-	JOIN messages m ON m.conversation_pk = mb.conversation_pk AND m.pk > mb.last_read_pk
-	WHERE m.owner_pk IS NOT mb.user_pk
+	"parley/server/core"
+)
+
+// unreadWhere selects the messages m that member mb has not read yet and
+// would see: after the read position, not the member's own, not recalled,
+// shown in the conversation, addressed to everyone or to the member, and
+// not hidden by the member. It walks messages_conversation from the read
+// position on.
+const unreadWhere = `m.conversation_pk = mb.conversation_pk AND m.pk > mb.last_read_pk
+		AND m.owner_pk IS NOT mb.user_pk
 		AND m.deleted_at IS NULL
 		AND m.show_in_conversation = 1
 		AND (m.has_recipients = 0 OR EXISTS (
 			SELECT 1 FROM recipients rc WHERE rc.message_pk = m.pk AND rc.user_pk = mb.user_pk))
 		AND NOT EXISTS (SELECT 1 FROM hidden h WHERE h.message_pk = m.pk AND h.user_pk = mb.user_pk)`
 
+// unreadCap is core.UnreadCap as SQL text.
+var unreadCap = strconv.Itoa(core.UnreadCap)
+
+// unreadOfMember counts member mb's unread messages, up to core.UnreadCap
+// (so the cost stops growing with the backlog).
+var unreadOfMember = `(SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE ` + unreadWhere + ` LIMIT ` + unreadCap + `))`
+
 // UnreadCount counts the messages of the conversation the user has not
-// read yet (0 for a non-member).
+// read yet, up to core.UnreadCap (0 for a non-member).
 func (t *tx) UnreadCount(convPK, userPK int64) (int, error) {
 	var n int
-	err := t.get(&n, `SELECT COUNT(*) `+unreadFrom+` AND mb.conversation_pk = ? AND mb.user_pk = ?`,
-		convPK, userPK)
+	err := t.get(&n, `SELECT IFNULL((SELECT `+unreadOfMember+`
+		FROM members mb WHERE mb.conversation_pk = ? AND mb.user_pk = ?), 0)`, convPK, userPK)
 	return n, dbErr("unread count", err)
 }
 
-// UnreadTotal counts the unread messages of all the user's conversations.
+// UnreadTotal counts the unread messages of all the user's conversations,
+// up to core.UnreadCap in all.
 func (t *tx) UnreadTotal(userPK int64) (int, error) {
 	var n int
-	err := t.get(&n, `SELECT COUNT(*) `+unreadFrom+` AND mb.user_pk = ?`, userPK)
+	err := t.get(&n, `SELECT COUNT(*) FROM (SELECT 1 FROM members mb JOIN messages m ON `+unreadWhere+`
+		WHERE mb.user_pk = ? LIMIT `+unreadCap+`)`, userPK)
 	return n, dbErr("unread total", err)
 }
 
 // UnreadCounts counts the user's unread messages in each of the
-// conversations, in one query; conversations with none are left out.
+// conversations (each up to core.UnreadCap), in one query; conversations
+// with none are left out.
 func (t *tx) UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) {
 	counts := map[int64]int{}
 	if len(convPKs) == 0 {
@@ -43,13 +57,15 @@ func (t *tx) UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) 
 		Conv int64 `db:"conversation_pk"`
 		N    int   `db:"n"`
 	}
-	err := t.selIn(&rows, `SELECT mb.conversation_pk, COUNT(*) AS n `+unreadFrom+`
-		AND mb.user_pk = ? AND mb.conversation_pk IN (?) GROUP BY mb.conversation_pk`, userPK, convPKs)
+	err := t.selIn(&rows, `SELECT mb.conversation_pk, `+unreadOfMember+` AS n
+		FROM members mb WHERE mb.user_pk = ? AND mb.conversation_pk IN (?)`, userPK, convPKs)
 	if err != nil {
 		return nil, dbErr("unread counts", err)
 	}
 	for _, r := range rows {
-		counts[r.Conv] = r.N
+		if r.N > 0 {
+			counts[r.Conv] = r.N
+		}
 	}
 	return counts, nil
 }

@@ -102,3 +102,44 @@ func TestUnread(t *testing.T) {
 		})
 	})
 }
+
+// TestUnreadCapped: past core.UnreadCap unread messages, counts say
+// UnreadCap (their cost stops growing with the backlog).
+func TestUnreadCapped(t *testing.T) {
+	t.Parallel()
+	d := MustOpen(t)
+	f := seed(t, d)
+	ms := make([]*core.Message, core.UnreadCap+5)
+	for i := range ms {
+		ms[i] = f.msg(f.Bob, "", "", 0)
+	}
+	insert(t, d, ms...)
+	read(t, d, func(tx core.Tx) error {
+		n, err := tx.UnreadCount(f.Conv.PK, f.Alice.PK)
+		if err != nil {
+			return err
+		}
+		total, err := tx.UnreadTotal(f.Alice.PK)
+		if err != nil {
+			return err
+		}
+		counts, err := tx.UnreadCounts(f.Alice.PK, []int64{f.Conv.PK})
+		if err != nil {
+			return err
+		}
+		if n != core.UnreadCap || total != core.UnreadCap || counts[f.Conv.PK] != core.UnreadCap {
+			t.Errorf("count, total, counts = %d, %d, %d; want %d each", n, total, counts[f.Conv.PK], core.UnreadCap)
+		}
+		return nil
+	})
+	write(t, d, func(tx core.Tx) error {
+		return tx.SetReadPosition(f.Conv.PK, f.Alice.PK, ms[len(ms)-3].PK, t0)
+	})
+	read(t, d, func(tx core.Tx) error {
+		n, err := tx.UnreadCount(f.Conv.PK, f.Alice.PK)
+		if n != 2 {
+			t.Errorf("after reading all but 2: %d unread", n)
+		}
+		return err
+	})
+}

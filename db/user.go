@@ -156,12 +156,20 @@ func (t *tx) UserPasswordHash(userPK int64) (string, error) {
 	return hash, err
 }
 
-// ListUsers returns a page of the app's users, oldest first.
+// ListUsers returns a page of the app's users, oldest first; cursors are
+// users' ids.
 func (t *tx) ListUsers(appPK int64, p core.Page) ([]*core.User, error) {
-	limit, skip := page(p.Skip, p.Limit)
+	after, before, err := t.cursors(p, 1, func(id string) (string, []any) {
+		term, arg := idTerm("", id)
+		return `SELECT pk FROM users WHERE app_pk = ? AND ` + term, []any{appPK, arg}
+	})
+	if err != nil {
+		return nil, err
+	}
+	where, args, tail, tailArgs := keyset{cols: "pk"}.window(p, after, before)
 	var rows []userRow
-	if err := t.sel(&rows, `SELECT `+userColumns+` FROM users WHERE app_pk = ? ORDER BY pk LIMIT ? OFFSET ?`,
-		appPK, limit, skip); err != nil {
+	if err := t.sel(&rows, `SELECT `+userColumns+` FROM users WHERE app_pk = ?`+andWhere(where)+tail,
+		append(append([]any{appPK}, args...), tailArgs...)...); err != nil {
 		return nil, dbErr("list users", err)
 	}
 	return users(rows), nil

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"parley/server/admin"
@@ -43,7 +44,10 @@ func New(svc *core.Service, o Options) http.Handler {
 		}
 		writeStatus(w, http.StatusOK, "ready")
 	})
-	return recoverer(o.Logger, logRequests(o.Logger, limitBody(o.MaxBodyBytes, mux)))
+	// Uploads stream a file of up to the core's upload limit, plus the
+	// multipart framing and form fields around it.
+	maxUpload := max(o.MaxBodyBytes, svc.Limits().MaxUploadBytes+1<<20)
+	return recoverer(o.Logger, logRequests(o.Logger, limitBody(o.MaxBodyBytes, maxUpload, mux)))
 }
 
 func writeStatus(w http.ResponseWriter, status int, text string) {
@@ -97,10 +101,15 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps request bodies.
-func limitBody(max int64, next http.Handler) http.Handler {
+// limitBody caps request bodies: multipart ones (uploads, read as
+// streams) at maxUpload, others at max.
+func limitBody(max, maxUpload int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, max)
+		limit := max
+		if strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/") {
+			limit = maxUpload
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }

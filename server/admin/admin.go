@@ -86,12 +86,14 @@ func (a *api) inApp(h handler) handler {
 	}
 }
 
-// page reads skip and limit from the query.
+// page reads the after and before cursors (ids), skip and limit from the
+// query.
 func page(r *http.Request) (core.Page, error) {
 	skip, err := httpx.QueryInt(r, "skip", 0)
 	if err != nil {
 		return core.Page{}, err
 	}
 	limit, err := httpx.QueryInt(r, "limit", 0)
-	return core.Page{Skip: skip, Limit: limit}, err
+	q := r.URL.Query()
+	return core.Page{After: q.Get("after"), Before: q.Get("before"), Skip: skip, Limit: limit}, err
 }

@@ -18,8 +18,8 @@ func (a *api) listTeams(w http.ResponseWriter, r *http.Request, c *core.Caller, 
 	if err != nil {
 		return err
 	}
-	out := make([]wireTeam, len(teams))
-	for i, t := range teams {
+	out := make([]wireTeam, len(teams.Items))
+	for i, t := range teams.Items {
 		out[i] = wireTeam{ID: t.ID, Name: t.Name, CreatedAt: wireTime(t.CreatedAt)}
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
@@ -44,12 +44,12 @@ func (a *api) listConversations(w http.ResponseWriter, r *http.Request, c *core.
 	if err != nil {
 		return err
 	}
-	convs, err := a.svc.ListConversations(r.Context(), c, core.ConversationQuery{Skip: pg.Skip, Limit: pg.Limit})
+	convs, err := a.svc.ListConversations(r.Context(), c, core.ConversationQuery{Page: pg})
 	if err != nil {
 		return err
 	}
-	out := make([]wireConversation, len(convs))
-	for i, conv := range convs {
+	out := make([]wireConversation, len(convs.Items))
+	for i, conv := range convs.Items {
 		out[i] = toWireConversation(conv)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
@@ -95,8 +95,8 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if err != nil {
 		return err
 	}
-	out := make([]wireMember, len(members))
-	for i, m := range members {
+	out := make([]wireMember, len(members.Items))
+	for i, m := range members.Items {
 		out[i] = toWireMember(m)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)

@@ -98,8 +98,8 @@ func (a *api) listUsers(w http.ResponseWriter, r *http.Request, c *core.Caller, 
 	if err != nil {
 		return err
 	}
-	out := make([]wireUser, len(users))
-	for i, u := range users {
+	out := make([]wireUser, len(users.Items))
+	for i, u := range users.Items {
 		out[i] = toWireUser(u)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)

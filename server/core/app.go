@@ -49,9 +49,3 @@ type Team struct {
 	Name      string
 	CreatedAt time.Time
 }
-
-// Page asks for a window of a list by offset.
-type Page struct {
-	Skip  int
-	Limit int
-}

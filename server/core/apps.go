@@ -272,21 +272,23 @@ func (s *Service) userByID(ctx context.Context, app *App, id string) (*User, err
 	return u, err
 }
 
-// ListUsers lists the users of the caller's app.
-func (s *Service) ListUsers(ctx context.Context, c *Caller, p Page) ([]*User, error) {
+// ListUsers lists the users of the caller's app, oldest first; cursors are
+// users' ids.
+func (s *Service) ListUsers(ctx context.Context, c *Caller, p Page) (List[*User], error) {
 	if err := c.inApp(); err != nil {
-		return nil, err
+		return List[*User]{}, err
 	}
 	p, err := s.page(p)
 	if err != nil {
-		return nil, err
+		return List[*User]{}, err
 	}
-	var users []*User
-	err = s.read(ctx, func(tx Tx) (err error) {
-		users, err = tx.ListUsers(c.app.PK, p)
+	var list List[*User]
+	err = s.read(ctx, func(tx Tx) error {
+		users, err := tx.ListUsers(c.app.PK, more(p))
+		list = listOf(users, p)
 		return err
 	})
-	return users, err
+	return list, err
 }
 
 // TeamInput creates a team.
@@ -338,21 +340,23 @@ func (s *Service) createTeam(tx Tx, app *App, in TeamInput) (*Team, error) {
 	return t, nil
 }
 
-// ListTeams lists the teams of the caller's app.
-func (s *Service) ListTeams(ctx context.Context, c *Caller, p Page) ([]*Team, error) {
+// ListTeams lists the teams of the caller's app, oldest first; cursors are
+// teams' ids.
+func (s *Service) ListTeams(ctx context.Context, c *Caller, p Page) (List[*Team], error) {
 	if err := c.inApp(); err != nil {
-		return nil, err
+		return List[*Team]{}, err
 	}
 	p, err := s.page(p)
 	if err != nil {
-		return nil, err
+		return List[*Team]{}, err
 	}
-	var teams []*Team
-	err = s.read(ctx, func(tx Tx) (err error) {
-		teams, err = tx.ListTeams(c.app.PK, p)
+	var list List[*Team]
+	err = s.read(ctx, func(tx Tx) error {
+		teams, err := tx.ListTeams(c.app.PK, more(p))
+		list = listOf(teams, p)
 		return err
 	})
-	return teams, err
+	return list, err
 }
 
 // notFoundAs turns an ENOTFOUND into the given error (an unknown id in an

@@ -163,7 +163,7 @@ func BenchmarkListMessagesPage(b *testing.B) {
 		b.Run(st.name, func(b *testing.B) {
 			env := mustOpenBenchEnv(b, st.path)
 			ctx := context.Background()
-			page, err := env.svc.ListMessages(ctx, env.callers[0], env.convs[0], core.MessageQuery{Limit: 50})
+			page, err := env.svc.ListMessages(ctx, env.callers[0], env.convs[0], core.MessageQuery{Page: core.Page{Limit: 50}})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -172,7 +172,7 @@ func BenchmarkListMessagesPage(b *testing.B) {
 			i := 0
 			for b.Loop() {
 				u := i % benchUsers
-				if _, err := env.svc.ListMessages(ctx, env.callers[u], env.convs[u], core.MessageQuery{Limit: 50}); err != nil {
+				if _, err := env.svc.ListMessages(ctx, env.callers[u], env.convs[u], core.MessageQuery{Page: core.Page{Limit: 50}}); err != nil {
 					b.Fatal(err)
 				}
 				i++
@@ -182,10 +182,10 @@ func BenchmarkListMessagesPage(b *testing.B) {
 }
 
 // checkPage makes sure a page is what the benchmark claims to measure.
-func checkPage(tb testing.TB, page *core.MessagePage) {
+func checkPage(tb testing.TB, page core.List[*core.Message]) {
 	tb.Helper()
 	var owners, reactions, attachments int
-	for _, m := range page.Messages {
+	for _, m := range page.Items {
 		if m.Owner != nil {
 			owners++
 		}
@@ -196,9 +196,9 @@ func checkPage(tb testing.TB, page *core.MessagePage) {
 			attachments++
 		}
 	}
-	if len(page.Messages) != 50 || owners != 50 || reactions == 0 || attachments == 0 {
+	if len(page.Items) != 50 || owners != 50 || reactions == 0 || attachments == 0 {
 		tb.Fatalf("page: %d messages, %d with owner, %d with reactions, %d with attachments; want 50, 50, >0, >0",
-			len(page.Messages), owners, reactions, attachments)
+			len(page.Items), owners, reactions, attachments)
 	}
 }
 

@@ -20,7 +20,7 @@ func TestHistoryNeverStale(t *testing.T) {
 		p, err := svc.ListMessages(ctx, bob, "general", core.MessageQuery{IncludeDeleted: true})
 		wantCode(t, err, "")
 		out := map[string]*core.Message{}
-		for _, m := range p.Messages {
+		for _, m := range p.Items {
 			out[m.ID] = m
 		}
 		return out
@@ -38,7 +38,7 @@ func TestHistoryNeverStale(t *testing.T) {
 			func(p map[string]*core.Message) bool { return len(p["m1"].Reactions) == 0 }},
 		{"Edit", func() error { _, err := svc.EditMessage(ctx, alice, "m1", core.EditInput{Body: &body}); return err },
 			func(p map[string]*core.Message) bool { return p["m1"].Body == "edited" }},
-		{"Pin", func() error { _, err := svc.SetPinned(ctx, alice, "m2", true); return err },
+		{"Pin", func() error { _, err := svc.Pin(ctx, alice, "m2"); return err },
 			func(p map[string]*core.Message) bool { return p["m2"].Pinned }},
 		{"Reply", func() error {
 			_, _, err := svc.SendMessage(ctx, bob, core.SendInput{ConversationID: "general", ParentID: "m1", Body: "re"})

@@ -64,6 +64,9 @@ func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in Edit
 		}
 		if in.Attachments != nil {
 			m.Attachments = *in.Attachments
+			if err := s.resolveAttachments(tx, c, m.Attachments); err != nil {
+				return err
+			}
 		}
 		if in.Mentions != nil {
 			if err := s.resolveMentions(tx, c.app, m, *in.Mentions); err != nil {
@@ -151,8 +154,18 @@ func (s *Service) Recall(ctx context.Context, c *Caller, ids []string) ([]*Messa
 	return recalled, nil
 }
 
-// SetPinned pins or unpins a message: conversation admins only.
-func (s *Service) SetPinned(ctx context.Context, c *Caller, id string, pinned bool) (*Message, error) {
+// Pin pins a message: conversation admins only. Pinning a pinned message
+// changes nothing.
+func (s *Service) Pin(ctx context.Context, c *Caller, id string) (*Message, error) {
+	return s.setPinned(ctx, c, id, true)
+}
+
+// Unpin unpins a message: conversation admins only.
+func (s *Service) Unpin(ctx context.Context, c *Caller, id string) (*Message, error) {
+	return s.setPinned(ctx, c, id, false)
+}
+
+func (s *Service) setPinned(ctx context.Context, c *Caller, id string, pinned bool) (*Message, error) {
 	if err := c.inApp(); err != nil {
 		return nil, err
 	}

@@ -88,9 +88,5 @@ type ConversationFilter struct {
 	AppPK  int64
 	UserPK int64 // only conversations this user is a member of; 0 = every conversation of the app
 	Kinds  []ConversationKind
-	// Keyset: conversations less recent than (BeforeActivity, BeforePK).
-	BeforeActivity time.Time
-	BeforePK       int64
-	Skip           int
-	Limit          int
+	Page   Page // cursors are conversations' ids
 }

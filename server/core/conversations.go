@@ -251,6 +251,31 @@ func (s *Service) GetConversation(ctx context.Context, c *Caller, id string) (*C
 	return conv, err
 }
 
+// GetConversationWithMembers returns a conversation the caller may read
+// with the first page of its members, in one read.
+func (s *Service) GetConversationWithMembers(ctx context.Context, c *Caller, id string, p Page) (*Conversation, List[*Member], error) {
+	var members List[*Member]
+	if err := c.inApp(); err != nil {
+		return nil, members, err
+	}
+	p, err := s.page(p)
+	if err != nil {
+		return nil, members, err
+	}
+	var conv *Conversation
+	err = s.read(ctx, func(tx Tx) (err error) {
+		if conv, _, err = s.conversation(tx, c, id); err != nil {
+			return err
+		}
+		if err = s.decorate(tx, c, []*Conversation{conv}); err != nil {
+			return err
+		}
+		members, err = s.listMembers(tx, conv, p)
+		return err
+	})
+	return conv, members, err
+}
+
 // decorate fills the caller's view of conversations: the newest message,
 // when the caller sees it, and the caller's unread count. It costs a fixed
 // number of queries however many conversations there are.
@@ -296,28 +321,31 @@ func (s *Service) decorate(tx Tx, c *Caller, convs []*Conversation) error {
 // ConversationQuery pages through the caller's conversations.
 type ConversationQuery struct {
 	Kinds []ConversationKind
-	Skip  int
-	Limit int
+	Page  Page // cursors are conversations' ids
 }
 
 // ListConversations lists the caller's conversations, most recent activity
 // first; the app sees all of its conversations.
-func (s *Service) ListConversations(ctx context.Context, c *Caller, q ConversationQuery) ([]*Conversation, error) {
+func (s *Service) ListConversations(ctx context.Context, c *Caller, q ConversationQuery) (List[*Conversation], error) {
 	if err := c.inApp(); err != nil {
-		return nil, err
+		return List[*Conversation]{}, err
 	}
 	f, err := s.conversationFilter(c, q)
 	if err != nil {
-		return nil, err
+		return List[*Conversation]{}, err
 	}
-	var convs []*Conversation
-	err = s.read(ctx, func(tx Tx) (err error) {
-		if convs, err = tx.ListConversations(f); err != nil {
+	var list List[*Conversation]
+	err = s.read(ctx, func(tx Tx) error {
+		p := f.Page
+		f.Page = more(p)
+		convs, err := tx.ListConversations(f)
+		if err != nil {
 			return err
 		}
-		return s.decorate(tx, c, convs)
+		list = listOf(convs, p)
+		return s.decorate(tx, c, list.Items)
 	})
-	return convs, err
+	return list, err
 }
 
 // CountConversations counts the conversations ListConversations lists, all
@@ -341,7 +369,7 @@ func (s *Service) CountConversations(ctx context.Context, c *Caller, q Conversat
 // conversationFilter checks a conversation query and scopes it to the
 // caller: a user's own conversations, or all of the app's for the app.
 func (s *Service) conversationFilter(c *Caller, q ConversationQuery) (ConversationFilter, error) {
-	p, err := s.page(Page{Skip: q.Skip, Limit: q.Limit})
+	p, err := s.page(q.Page)
 	if err != nil {
 		return ConversationFilter{}, err
 	}
@@ -350,7 +378,7 @@ func (s *Service) conversationFilter(c *Caller, q ConversationQuery) (Conversati
 			return ConversationFilter{}, Invalidf("type", "unknown conversation kind %q", k)
 		}
 	}
-	f := ConversationFilter{AppPK: c.app.PK, Kinds: q.Kinds, Skip: p.Skip, Limit: p.Limit}
+	f := ConversationFilter{AppPK: c.app.PK, Kinds: q.Kinds, Page: p}
 	if err := allow(c, actListConversations, nil); err != nil {
 		return f, err
 	}

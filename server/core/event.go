@@ -1,34 +1,53 @@
 package core
 
-// Event types, one per committed change.
+import "time"
+
+// Event types, one per committed change (and per typing transition).
 const (
 	EventMessageCreated      = "message.created"
 	EventMessageUpdated      = "message.updated"
 	EventMessageDeleted      = "message.deleted"
+	EventMessageHidden       = "message.hidden" // to the one user who hid it
 	EventReactionAdded       = "reaction.added"
 	EventReactionRemoved     = "reaction.removed"
 	EventMessagePinned       = "message.pinned"
 	EventMessageUnpinned     = "message.unpinned"
+	EventConversationCreated = "conversation.created"
+	EventConversationUpdated = "conversation.updated"
 	EventConversationRead    = "conversation.read"
 	EventMemberAdded         = "member.added"
 	EventMemberRemoved       = "member.removed"
-	EventConversationCreated = "conversation.created"
-	EventTyping              = "typing"
+	EventTypingStarted       = "typing.started"
+	EventTypingStopped       = "typing.stopped"
 )
 
-// Event is a committed change, handed to the Publisher after commit.
+// EventTypes lists every event type, in documentation order.
+var EventTypes = []string{
+	EventMessageCreated, EventMessageUpdated, EventMessageDeleted, EventMessageHidden,
+	EventReactionAdded, EventReactionRemoved, EventMessagePinned, EventMessageUnpinned,
+	EventConversationCreated, EventConversationUpdated, EventConversationRead,
+	EventMemberAdded, EventMemberRemoved, EventTypingStarted, EventTypingStopped,
+}
+
+// Event is a committed change, handed to the Publisher after commit. The
+// core fills every field a subscriber needs, the audience first of all.
 type Event struct {
 	Type           string
 	AppPK          int64
+	AppID          string
 	ConversationPK int64
 	ConversationID string
-	// Audience lists the users who may see the event; empty means every
-	// member of the conversation.
+	At             time.Time
+	// Audience lists the keys of the users who may see the event: the
+	// conversation's members, the sender and recipients of a
+	// recipients-only message, the one user of a hidden copy. An empty
+	// audience reaches no user; only the app's own streams (its secret, or
+	// Parley's admin) see every event of the app.
 	Audience []int64
 	ActorID  string
 	Message  *Message
 	Reaction string
-	UserID   string // the member or reader concerned
+	UserID   string // the member, reader or typist concerned
 }
 
 // Publisher receives events after commit. Publish must never block.

@@ -123,7 +123,7 @@ func TestKeyRefs(t *testing.T) {
 			IDs: []string{core.KeyRef(m1.PK), "m2"}, OwnerIDs: []string{core.KeyRef(alice.User().PK), "bob"}})
 		wantCode(t, err, "")
 		var ids []string
-		for _, m := range page.Messages {
+		for _, m := range page.Items {
 			ids = append(ids, m.ID)
 		}
 		if !slices.Equal(ids, []string{"m2", "m1"}) {
@@ -245,15 +245,15 @@ func TestSeqUnderConcurrentSenders(t *testing.T) {
 	}
 	wg.Wait()
 	var all []*core.Message
-	q := core.MessageQuery{Ascending: true, Limit: 200, IncludeDeleted: true}
+	q := core.MessageQuery{Page: core.Page{Reverse: true, Limit: 200}, IncludeDeleted: true}
 	for {
 		page, err := env.Service.ListMessages(ctx, senders[0], "general", q)
 		wantCode(t, err, "")
-		all = append(all, page.Messages...)
+		all = append(all, page.Items...)
 		if !page.More {
 			break
 		}
-		q.AfterID = all[len(all)-1].ID
+		q.Page.Before = all[len(all)-1].ID
 	}
 	if want := goroutines*each + 2; len(all) != want { // m1 and m2 come with the fixtures
 		t.Fatalf("got %d messages, want %d", len(all), want)
@@ -266,9 +266,37 @@ func TestSeqUnderConcurrentSenders(t *testing.T) {
 	// Each conversation counts from 1.
 	m, _, err := env.Service.SendMessage(ctx, senders[1], core.SendInput{ConversationID: "lobby", Body: "x"})
 	wantCode(t, err, "")
-	lobby, err := env.Service.ListMessages(ctx, senders[1], "lobby", core.MessageQuery{Ascending: true})
+	lobby, err := env.Service.ListMessages(ctx, senders[1], "lobby", core.MessageQuery{Page: core.Page{Reverse: true}})
 	wantCode(t, err, "")
-	if n := len(lobby.Messages); lobby.Messages[n-1].PK != m.PK || m.Seq != int64(n) {
+	if n := len(lobby.Items); lobby.Items[n-1].PK != m.PK || m.Seq != int64(n) {
 		t.Fatalf("lobby's new message has seq %d, want %d", m.Seq, n)
+	}
+}
+
+// TestDeletedUsersKeyIsNotReused: a user created after the newest user was
+// deleted gets a new key, so it opens its own DM with alice, and alice's
+// DM to it does not land in the deleted user's conversation.
+func TestDeletedUsersKeyIsNotReused(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	app, alice := env.Caller("demo", ""), env.Caller("demo", "alice")
+	gone, err := env.Service.CreateUser(ctx, app, core.UserInput{ID: "gone"})
+	wantCode(t, err, "")
+	old, _, err := env.Service.SendMessage(ctx, alice, core.SendInput{ToUserID: "gone", Body: "hi"})
+	wantCode(t, err, "")
+	wantCode(t, env.Service.DeleteUser(ctx, app, "gone"), "")
+
+	fresh, err := env.Service.CreateUser(ctx, app, core.UserInput{ID: "fresh"})
+	wantCode(t, err, "")
+	if fresh.PK <= gone.PK {
+		t.Fatalf("new user's key %d, after the deleted user's %d", fresh.PK, gone.PK)
+	}
+	mine, _, err := env.Service.SendMessage(ctx, env.Caller("demo", "fresh"), core.SendInput{ToUserID: "alice", Body: "hello"})
+	wantCode(t, err, "")
+	theirs, _, err := env.Service.SendMessage(ctx, alice, core.SendInput{ToUserID: "fresh", Body: "welcome"})
+	wantCode(t, err, "")
+	if mine.ConversationPK == old.ConversationPK || theirs.ConversationPK != mine.ConversationPK {
+		t.Fatalf("DMs: deleted user's %d, fresh→alice %d, alice→fresh %d",
+			old.ConversationPK, mine.ConversationPK, theirs.ConversationPK)
 	}
 }

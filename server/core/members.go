@@ -272,27 +272,34 @@ func (s *Service) Leave(ctx context.Context, c *Caller, convID string) error {
 	return s.RemoveMembers(ctx, c, convID, []string{c.user.ID})
 }
 
-// ListMembers lists the members of a conversation the caller may read.
-func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p Page) ([]*Member, error) {
+// ListMembers lists the members of a conversation the caller may read, in
+// join order; cursors are members' user ids.
+func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p Page) (List[*Member], error) {
 	if err := c.inApp(); err != nil {
-		return nil, err
+		return List[*Member]{}, err
 	}
 	p, err := s.page(p)
 	if err != nil {
-		return nil, err
+		return List[*Member]{}, err
 	}
-	var members []*Member
+	var list List[*Member]
 	err = s.read(ctx, func(tx Tx) error {
 		conv, _, err := s.conversation(tx, c, convID)
 		if err != nil {
 			return err
 		}
-		if members, err = tx.ListMembers(conv.PK, p); err != nil {
+		if list, err = s.listMembers(tx, conv, p); err != nil {
 			return err
 		}
-		return s.fillReadSeqs(tx, c, members)
+		return s.fillReadSeqs(tx, c, list.Items)
 	})
-	return members, err
+	return list, err
+}
+
+// listMembers reads one page of a conversation's members.
+func (s *Service) listMembers(tx Tx, conv *Conversation, p Page) (List[*Member], error) {
+	members, err := tx.ListMembers(conv.PK, more(p))
+	return listOf(members, p), err
 }
 
 func actorID(c *Caller) string {

@@ -49,8 +49,9 @@ func (s *Service) GetMessage(ctx context.Context, c *Caller, id string) (*Messag
 	return m, err
 }
 
-// MessageQuery filters and pages a conversation's messages (seed 001's
-// filters, plus keyset cursors in both directions).
+// MessageQuery filters and pages a conversation's messages, newest first
+// (Page.Reverse: oldest first); cursors are messages' ids, so Page.After
+// reads older messages and Page.Before newer ones.
 type MessageQuery struct {
 	IDs             []string
 	Types           []MessageType
@@ -62,25 +63,14 @@ type MessageQuery struct {
 	ShowInConv      *bool
 	Pinned          *bool
 	IncludeDeleted  bool
-	BeforeID        string // messages older than this one
-	AfterID         string // messages newer than this one
-	Ascending       bool
-	Skip            int
-	Limit           int
+	Page            Page
 	TagFilter
-}
-
-// MessagePage is one page of messages; More says whether the list goes on
-// past it in its direction.
-type MessagePage struct {
-	Messages []*Message
-	More     bool
 }
 
 func (s *Service) messageFilter(tx Tx, c *Caller, convID string, q MessageQuery, paged bool) (MessageFilter, error) {
 	f := MessageFilter{AppPK: c.app.PK, IDs: q.IDs, Types: q.Types, CustomTypes: q.CustomTypes, AttachmentTypes: q.AttachmentTypes,
 		OwnerIDs: q.OwnerIDs, TopLevelOnly: q.TopLevelOnly, ShowInConv: q.ShowInConv, Pinned: q.Pinned, IncludeDeleted: q.IncludeDeleted,
-		Ascending: q.Ascending, TagFilter: q.TagFilter}
+		Ascending: q.Page.Reverse, TagFilter: q.TagFilter}
 	for _, t := range q.Types {
 		if !t.Valid() {
 			return f, Invalidf("types", "unknown message type %q", t)
@@ -95,7 +85,7 @@ func (s *Service) messageFilter(tx Tx, c *Caller, convID string, q MessageQuery,
 		}
 	}
 	if paged {
-		p, err := s.page(Page{Skip: q.Skip, Limit: q.Limit})
+		p, err := s.page(q.Page)
 		if err != nil {
 			return f, err
 		}
@@ -124,13 +114,14 @@ func (s *Service) messageFilter(tx Tx, c *Caller, convID string, q MessageQuery,
 			return f, err
 		}
 	}
-	if q.BeforeID != "" {
-		if f.BeforePK, err = cursor("before", q.BeforeID); err != nil {
+	// Newest first: after a message in the list is older than it.
+	if q.Page.After != "" {
+		if f.BeforePK, err = cursor("after", q.Page.After); err != nil {
 			return f, err
 		}
 	}
-	if q.AfterID != "" {
-		if f.AfterPK, err = cursor("after", q.AfterID); err != nil {
+	if q.Page.Before != "" {
+		if f.AfterPK, err = cursor("before", q.Page.Before); err != nil {
 			return f, err
 		}
 	}
@@ -139,29 +130,20 @@ func (s *Service) messageFilter(tx Tx, c *Caller, convID string, q MessageQuery,
 
 // ListMessages returns a page of a conversation's messages as the caller
 // sees them.
-func (s *Service) ListMessages(ctx context.Context, c *Caller, convID string, q MessageQuery) (*MessagePage, error) {
-	page := &MessagePage{}
+func (s *Service) ListMessages(ctx context.Context, c *Caller, convID string, q MessageQuery) (List[*Message], error) {
+	var list List[*Message]
 	err := s.read(ctx, func(tx Tx) error {
 		f, err := s.messageFilter(tx, c, convID, q, true)
 		if err != nil {
 			return err
 		}
-		limit := f.Limit
-		f.Limit++ // one more tells whether there are more
+		p := Page{Limit: f.Limit}
+		f.Limit = more(p).Limit
 		msgs, err := tx.ListMessages(f)
-		if err != nil {
-			return err
-		}
-		if len(msgs) > limit {
-			msgs, page.More = msgs[:limit], true
-		}
-		page.Messages = msgs
-		return nil
+		list = listOf(msgs, p)
+		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	return page, nil
+	return list, err
 }
 
 // CountMessages counts the messages ListMessages would return, all pages.

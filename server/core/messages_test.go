@@ -33,7 +33,7 @@ func TestListMessagesFilters(t *testing.T) {
 		Attachments: []core.Attachment{{Type: "video", Data: []byte(`{"type":"video"}`)}}})
 	send(t, env, "bob", core.SendInput{ID: "b1", ConversationID: "general", Type: core.TypeAdmin, Body: "bob joined"})
 	send(t, env, "bob", core.SendInput{ID: "r1", ConversationID: "general", ParentID: "m1", Body: "thread", ShowInConversation: ptr(false)})
-	if _, err := env.Service.SetPinned(ctx, env.Caller("demo", "alice"), "c1", true); err != nil {
+	if _, err := env.Service.Pin(ctx, env.Caller("demo", "alice"), "c1"); err != nil {
 		t.Fatal(err)
 	}
 	// Stored order: m1, m2, a1, c1, b1, r1.
@@ -44,7 +44,7 @@ func TestListMessagesFilters(t *testing.T) {
 		code string
 	}{
 		{"All", core.MessageQuery{}, []string{"r1", "b1", "c1", "a1", "m2", "m1"}, ""},
-		{"Ascending", core.MessageQuery{Ascending: true}, []string{"m1", "m2", "a1", "c1", "b1", "r1"}, ""},
+		{"Ascending", core.MessageQuery{Page: core.Page{Reverse: true}}, []string{"m1", "m2", "a1", "c1", "b1", "r1"}, ""},
 		{"IDs", core.MessageQuery{IDs: []string{"m1", "a1", "nope"}}, []string{"a1", "m1"}, ""},
 		{"Types", core.MessageQuery{Types: []core.MessageType{core.TypeAdmin, core.TypeReply}}, []string{"r1", "b1"}, ""},
 		{"CustomTypes", core.MessageQuery{CustomTypes: []string{"poll"}}, []string{"a1"}, ""},
@@ -54,13 +54,15 @@ func TestListMessagesFilters(t *testing.T) {
 		{"ShowInConversation", core.MessageQuery{ShowInConv: ptr(false)}, []string{"r1"}, ""},
 		{"Pinned", core.MessageQuery{Pinned: ptr(true)}, []string{"c1"}, ""},
 		{"NotPinned", core.MessageQuery{Pinned: ptr(false), OwnerIDs: []string{"alice"}}, []string{"a1", "m1"}, ""},
-		{"SkipLimit", core.MessageQuery{Skip: 1, Limit: 2}, []string{"b1", "c1"}, ""},
-		{"Before", core.MessageQuery{BeforeID: "c1", Limit: 2}, []string{"a1", "m2"}, ""},
-		{"AfterAscending", core.MessageQuery{AfterID: "a1", Ascending: true, Limit: 2}, []string{"c1", "b1"}, ""},
+		{"SkipLimit", core.MessageQuery{Page: core.Page{Skip: 1, Limit: 2}}, []string{"b1", "c1"}, ""},
+		{"After", core.MessageQuery{Page: core.Page{After: "c1", Limit: 2}}, []string{"a1", "m2"}, ""},
+		{"BeforeReverse", core.MessageQuery{Page: core.Page{Before: "a1", Reverse: true, Limit: 2}}, []string{"c1", "b1"}, ""},
+		{"Before", core.MessageQuery{Page: core.Page{Before: "a1", Limit: 2}}, []string{"r1", "b1"}, ""},
+		{"ErrHugeSkip", core.MessageQuery{Page: core.Page{Skip: 1001}}, nil, core.EINVALID},
 		{"ErrBadType", core.MessageQuery{Types: []core.MessageType{"loud"}}, nil, core.EINVALID},
-		{"ErrNegativeSkip", core.MessageQuery{Skip: -1}, nil, core.EINVALID},
-		{"ErrHugeLimit", core.MessageQuery{Limit: 10000}, nil, core.EINVALID},
-		{"ErrUnknownCursor", core.MessageQuery{BeforeID: "m3"}, nil, core.EINVALID},
+		{"ErrNegativeSkip", core.MessageQuery{Page: core.Page{Skip: -1}}, nil, core.EINVALID},
+		{"ErrHugeLimit", core.MessageQuery{Page: core.Page{Limit: 10000}}, nil, core.EINVALID},
+		{"ErrUnknownCursor", core.MessageQuery{Page: core.Page{After: "m3"}}, nil, core.EINVALID},
 	}
 	bob := env.Caller("demo", "bob")
 	for _, tt := range tests {
@@ -70,14 +72,14 @@ func TestListMessagesFilters(t *testing.T) {
 			if err != nil {
 				return
 			}
-			if got := ids(page.Messages); !equal(got, tt.want) {
+			if got := ids(page.Items); !equal(got, tt.want) {
 				t.Fatalf("got %v, want %v", got, tt.want)
 			}
 			n, err := env.Service.CountMessages(ctx, bob, "general", core.MessageQuery{IDs: tt.q.IDs, Types: tt.q.Types,
 				CustomTypes: tt.q.CustomTypes, AttachmentTypes: tt.q.AttachmentTypes, OwnerIDs: tt.q.OwnerIDs, ParentID: tt.q.ParentID,
 				ShowInConv: tt.q.ShowInConv, Pinned: tt.q.Pinned})
 			wantCode(t, err, "")
-			if tt.q.Skip == 0 && tt.q.Limit == 0 && tt.q.BeforeID == "" && tt.q.AfterID == "" && n != len(tt.want) {
+			if (tt.q.Page == core.Page{} || tt.q.Page == core.Page{Reverse: true}) && n != len(tt.want) {
 				t.Fatalf("count: got %d, want %d", n, len(tt.want))
 			}
 		})
@@ -88,12 +90,12 @@ func TestListMessagesMore(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	bob := env.Caller("demo", "bob")
-	page, err := env.Service.ListMessages(ctx, bob, "general", core.MessageQuery{Limit: 1})
+	page, err := env.Service.ListMessages(ctx, bob, "general", core.MessageQuery{Page: core.Page{Limit: 1}})
 	wantCode(t, err, "")
-	if !page.More || len(page.Messages) != 1 {
-		t.Fatalf("limit 1 of 2: more=%v len=%d", page.More, len(page.Messages))
+	if !page.More || len(page.Items) != 1 {
+		t.Fatalf("limit 1 of 2: more=%v len=%d", page.More, len(page.Items))
 	}
-	page, err = env.Service.ListMessages(ctx, bob, "general", core.MessageQuery{Limit: 2})
+	page, err = env.Service.ListMessages(ctx, bob, "general", core.MessageQuery{Page: core.Page{Limit: 2}})
 	wantCode(t, err, "")
 	if page.More {
 		t.Fatalf("limit 2 of 2: more=true")
@@ -134,7 +136,7 @@ func TestVisibility(t *testing.T) {
 	}
 	page, err := env.Service.ListMessages(ctx, env.Caller("demo", "carol"), "general", core.MessageQuery{})
 	wantCode(t, err, "")
-	for _, m := range page.Messages {
+	for _, m := range page.Items {
 		if m.ID == "secret" {
 			t.Fatal("carol's list shows bob's recipients-only message")
 		}
@@ -209,12 +211,12 @@ func TestRecall(t *testing.T) {
 	bob := env.Caller("demo", "bob")
 	page, err := env.Service.ListMessages(ctx, bob, "general", core.MessageQuery{})
 	wantCode(t, err, "")
-	if len(page.Messages) != 0 {
-		t.Fatalf("tombstones listed by default: %v", ids(page.Messages))
+	if len(page.Items) != 0 {
+		t.Fatalf("tombstones listed by default: %v", ids(page.Items))
 	}
 	page, err = env.Service.ListMessages(ctx, bob, "general", core.MessageQuery{IncludeDeleted: true})
 	wantCode(t, err, "")
-	if len(page.Messages) != 2 || !page.Messages[0].Deleted() || page.Messages[0].Body != "" || len(page.Messages[0].Attachments) != 0 {
-		t.Fatalf("tombstones: %+v", page.Messages)
+	if len(page.Items) != 2 || !page.Items[0].Deleted() || page.Items[0].Body != "" || len(page.Items[0].Attachments) != 0 {
+		t.Fatalf("tombstones: %+v", page.Items)
 	}
 }

@@ -44,7 +44,7 @@ func TestOneOwner(t *testing.T) {
 	wantCode(t, err, "")
 	roles := map[string]core.Role{}
 	owners := 0
-	for _, m := range members {
+	for _, m := range members.Items {
 		roles[m.User.ID] = m.Role
 		if m.Role == core.RoleOwner {
 			owners++
@@ -79,7 +79,7 @@ func TestAnonymousReadNoPanic(t *testing.T) {
 	wantCode(t, err, "")
 	page, err := svc.ListMessages(ctx, anon, "square", core.MessageQuery{})
 	wantCode(t, err, "")
-	if got := ids(page.Messages); !slices.Equal(got, []string{open.ID}) {
+	if got := ids(page.Items); !slices.Equal(got, []string{open.ID}) {
 		t.Fatalf("anonymous list: %v, want only %s", got, open.ID)
 	}
 }
@@ -132,10 +132,10 @@ func TestVisibilityProperty(t *testing.T) {
 			callers[u] = env.Caller("demo", u)
 		}
 		for name, c := range callers {
-			page, listErr := svc.ListMessages(ctx, c, convID, core.MessageQuery{Limit: 200})
+			page, listErr := svc.ListMessages(ctx, c, convID, core.MessageQuery{Page: core.Page{Limit: 200}})
 			listed := map[string]bool{}
 			if listErr == nil {
-				for _, m := range page.Messages {
+				for _, m := range page.Items {
 					listed[m.ID] = true
 				}
 			}

@@ -335,3 +335,30 @@ func readMoves(from, to int64, reset bool) bool {
 func CanSeeEmail(c *Caller, u *User) bool {
 	return c.trusted || (c.user != nil && c.user.PK == u.PK)
 }
+
+// canUpload decides whether the caller may upload a file: any user of the
+// app, or the app itself.
+func canUpload(c *Caller) error {
+	if c.user == nil && !appWide(c) {
+		return Errorf(EUNAUTHENTICATED, "uploading a file needs a user or the app's secret")
+	}
+	return nil
+}
+
+// canSeeFile decides whether the caller sees a file: the app itself, its
+// uploader, and whoever sees a message that attaches it (attached).
+func canSeeFile(c *Caller, f *File, attached bool) error {
+	if appWide(c) || attached || (c.user != nil && f.OwnerPK == c.user.PK) {
+		return nil
+	}
+	return Errorf(ENOTFOUND, "file not found")
+}
+
+// canDeleteFile decides whether the caller may delete a file: its uploader
+// or the app.
+func canDeleteFile(c *Caller, f *File) error {
+	if appWide(c) || (c.user != nil && f.OwnerPK == c.user.PK) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "only the uploader may delete a file")
+}

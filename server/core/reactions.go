@@ -60,29 +60,31 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 	return nil
 }
 
-// ListReactions lists the users who reacted to a message with one name.
-func (s *Service) ListReactions(ctx context.Context, c *Caller, messageID, name string, p Page) ([]*User, error) {
+// ListReactions lists the users who reacted to a message with one name, in
+// reaction order; cursors are the users' ids.
+func (s *Service) ListReactions(ctx context.Context, c *Caller, messageID, name string, p Page) (List[*User], error) {
 	if err := c.inApp(); err != nil {
-		return nil, err
+		return List[*User]{}, err
 	}
 	if err := s.checkReaction(name); err != nil {
-		return nil, err
+		return List[*User]{}, err
 	}
 	if p.Limit == 0 {
 		p.Limit = 25
 	}
 	p, err := s.page(p)
 	if err != nil {
-		return nil, err
+		return List[*User]{}, err
 	}
-	var users []*User
+	var list List[*User]
 	err = s.read(ctx, func(tx Tx) error {
 		m, _, _, err := s.visibleMessage(tx, c, messageID)
 		if err != nil {
 			return err
 		}
-		users, err = tx.ListReactionUsers(m.PK, name, p)
+		users, err := tx.ListReactionUsers(m.PK, name, more(p))
+		list = listOf(users, p)
 		return err
 	})
-	return users, err
+	return list, err
 }

@@ -29,8 +29,18 @@ func TestReactions(t *testing.T) {
 	}
 	users, err := svc.ListReactions(ctx, bob, "m1", "like", core.Page{Skip: 1, Limit: 1})
 	wantCode(t, err, "")
-	if len(users) != 1 || users[0].ID != "bob" {
+	if len(users.Items) != 1 || users.Items[0].ID != "bob" || users.More {
 		t.Fatalf("like page 2: %+v", users)
+	}
+	users, err = svc.ListReactions(ctx, bob, "m1", "like", core.Page{Limit: 1})
+	wantCode(t, err, "")
+	if len(users.Items) != 1 || users.Items[0].ID != "alice" || !users.More {
+		t.Fatalf("like page 1: %+v", users)
+	}
+	users, err = svc.ListReactions(ctx, bob, "m1", "like", core.Page{After: "alice"})
+	wantCode(t, err, "")
+	if len(users.Items) != 1 || users.Items[0].ID != "bob" || users.More {
+		t.Fatalf("like after alice: %+v", users)
 	}
 	wantCode(t, svc.RemoveReaction(ctx, bob, "m1", "like"), "")
 	wantCode(t, svc.RemoveReaction(ctx, bob, "m1", "like"), "")
@@ -55,7 +65,11 @@ func TestPin(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := env.Service.SetPinned(ctx, env.Caller("demo", tt.as), "m2", tt.pin)
+			pin := env.Service.Unpin
+			if tt.pin {
+				pin = env.Service.Pin
+			}
+			m, err := pin(ctx, env.Caller("demo", tt.as), "m2")
 			wantCode(t, err, tt.code)
 			if err == nil && m.Pinned != tt.pin {
 				t.Fatalf("pinned: got %v", m.Pinned)
@@ -85,9 +99,9 @@ func TestForwardAndBroadcast(t *testing.T) {
 		t.Fatalf("broadcast sent %d messages, want 3", len(msgs))
 	}
 	// bob and dave now share exactly one direct conversation (forward made it).
-	convs, err := svc.ListConversations(ctx, env.Caller("demo", "dave"), core.ConversationQuery{})
+	list, err := svc.ListConversations(ctx, env.Caller("demo", "dave"), core.ConversationQuery{})
 	wantCode(t, err, "")
-	if len(convs) != 1 || convs[0].Kind != core.KindDirect || convs[0].MemberCount != 2 {
+	if convs := list.Items; len(convs) != 1 || convs[0].Kind != core.KindDirect || convs[0].MemberCount != 2 {
 		t.Fatalf("dave's conversations: %+v", convs)
 	}
 	_, err = svc.Broadcast(ctx, bob, core.SendInput{Body: "x"}, core.Targets{ConversationIDs: []string{"general"}, UserIDs: []string{"alice", "ghost"}})
@@ -130,6 +144,28 @@ func TestMarkReadAndUnread(t *testing.T) {
 	wantCode(t, svc.MarkRead(ctx, env.Caller("demo", "dave"), "general", core.ReadInput{}), core.EFORBIDDEN)
 	send(t, env, "alice", core.SendInput{ConversationID: "general", Body: "for bob", Recipients: []string{"bob"}})
 	unread("general", 0) // not carol's to read
+}
+
+// TestReadUpToTimeIgnoresClaimedTimes: a message back-dated by its sender
+// does not move a read position given as a time; "read up to an hour
+// before any real message" leaves every message unread.
+func TestReadUpToTimeIgnoresClaimedTimes(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	carol := env.Caller("demo", "carol")
+	env.Clock.Advance(time.Hour)
+	send(t, env, "alice", core.SendInput{ConversationID: "general", Body: "from the past", CreatedAt: testenv.Start.Add(-10 * time.Hour)})
+	// m1 and m2 were received at Start.
+	wantCode(t, env.Service.MarkRead(ctx, carol, "general", core.ReadInput{At: testenv.Start.Add(-time.Hour)}), "")
+	n, err := env.Service.UnreadCount(ctx, carol, "general")
+	wantCode(t, err, "")
+	if n != 3 {
+		t.Fatalf("unread after reading up to before every message: got %d, want 3", n)
+	}
+	wantCode(t, env.Service.MarkRead(ctx, carol, "general", core.ReadInput{At: testenv.Start}), "")
+	if n, _ = env.Service.UnreadCount(ctx, carol, "general"); n != 1 {
+		t.Fatalf("unread after reading up to Start: got %d, want 1 (the back-dated one, received later)", n)
+	}
 }
 
 func TestConversations(t *testing.T) {
@@ -197,8 +233,8 @@ func TestConversations(t *testing.T) {
 	}
 	members, err := svc.ListMembers(ctx, alice, "team", core.Page{})
 	wantCode(t, err, "")
-	if len(members) != 1 || members[0].User.ID != "alice" {
-		t.Fatalf("members left: %d", len(members))
+	if len(members.Items) != 1 || members.Items[0].User.ID != "alice" {
+		t.Fatalf("members left: %d", len(members.Items))
 	}
 }
 
@@ -210,15 +246,27 @@ func TestConversationListOrder(t *testing.T) {
 	send(t, env, "bob", core.SendInput{ConversationID: "lobby", Body: "newest"})
 	convs, err := env.Service.ListConversations(ctx, bob, core.ConversationQuery{})
 	wantCode(t, err, "")
-	if len(convs) != 2 || convs[0].ID != "lobby" || convs[0].Me == nil {
+	if len(convs.Items) != 2 || convs.Items[0].ID != "lobby" || convs.Items[0].Me == nil || convs.More {
 		t.Fatalf("bob's conversations, most recent first: %+v", convs)
 	}
 	env.Clock.Advance(time.Minute)
 	send(t, env, "bob", core.SendInput{ConversationID: "general", Body: "newer"})
-	convs, _ = env.Service.ListConversations(ctx, bob, core.ConversationQuery{Limit: 1})
-	if len(convs) != 1 || convs[0].ID != "general" {
+	convs, _ = env.Service.ListConversations(ctx, bob, core.ConversationQuery{Page: core.Page{Limit: 1}})
+	if len(convs.Items) != 1 || convs.Items[0].ID != "general" || !convs.More {
 		t.Fatalf("first page: %+v", convs)
 	}
+	convs, _ = env.Service.ListConversations(ctx, bob, core.ConversationQuery{Page: core.Page{After: "general"}})
+	if len(convs.Items) != 1 || convs.Items[0].ID != "lobby" || convs.More {
+		t.Fatalf("after general: %+v", convs)
+	}
+	convs, _ = env.Service.ListConversations(ctx, bob, core.ConversationQuery{Page: core.Page{Before: "lobby"}})
+	if len(convs.Items) != 1 || convs.Items[0].ID != "general" || convs.More {
+		t.Fatalf("before lobby: %+v", convs)
+	}
+	_, err = env.Service.ListConversations(ctx, bob, core.ConversationQuery{Page: core.Page{After: "nope"}})
+	wantCode(t, err, core.EINVALID)
+	_, err = env.Service.ListConversations(ctx, bob, core.ConversationQuery{Page: core.Page{Skip: 1001}})
+	wantCode(t, err, core.EINVALID)
 }
 
 func TestEventsAfterCommit(t *testing.T) {

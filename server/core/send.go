@@ -162,6 +162,9 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	if err := s.resolveMentions(tx, c.app, m, in.Mentions); err != nil {
 		return nil, nil, false, err
 	}
+	if err := s.resolveAttachments(tx, c, m.Attachments); err != nil {
+		return nil, nil, false, err
+	}
 	if in.ParentID != "" {
 		parent, _, _, err := s.visibleMessage(tx, c, in.ParentID)
 		if err != nil {

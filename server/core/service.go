@@ -23,6 +23,7 @@ type Limits struct {
 	FixtureItems   int // apps, users, teams, conversations and messages in one fixture document
 	PageSize       int // default page size
 	MaxPageSize    int // largest page a list returns
+	MaxSkip        int // largest offset a list skips (past it, page with cursors)
 	TokenTTL       time.Duration
 	MaxUploadBytes int64
 }
@@ -43,6 +44,7 @@ var DefaultLimits = Limits{
 	FixtureItems:   50_000,
 	PageSize:       50,
 	MaxPageSize:    200,
+	MaxSkip:        1000,
 	TokenTTL:       14 * 24 * time.Hour,
 	MaxUploadBytes: 1 << 30,
 }
@@ -61,6 +63,8 @@ type Service struct {
 	auth   *authCache
 	// passwords hashes and checks user passwords.
 	passwords *passwords
+	typing    *typingState
+	blobMu    blobLock // files: blob commits and removals
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
@@ -76,6 +80,12 @@ type Options struct {
 	// PasswordIterations is the PBKDF2 work factor of new password hashes;
 	// 0: DefaultPasswordIterations. Throwaway instances may lower it.
 	PasswordIterations int
+	// TypingTTL is how long a typing indicator lasts without renewal
+	// (DefaultTypingTTL when 0).
+	TypingTTL time.Duration
+	// AfterFunc schedules f after d (time.AfterFunc when nil); tests give
+	// one they fire themselves.
+	AfterFunc func(d time.Duration, f func()) Timer
 }
 
 // NewService returns a Service over the given store.
@@ -96,6 +106,13 @@ func NewService(o Options) *Service {
 	if o.Limits != nil {
 		s.limits = *o.Limits
 	}
+	if o.TypingTTL <= 0 {
+		o.TypingTTL = DefaultTypingTTL
+	}
+	if o.AfterFunc == nil {
+		o.AfterFunc = afterFunc
+	}
+	s.typing = newTypingState(o.TypingTTL, o.AfterFunc, s.Now, s.publish)
 	return s
 }
 

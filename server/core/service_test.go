@@ -129,7 +129,7 @@ func TestReplies(t *testing.T) {
 	}
 	page, err := env.Service.ListMessages(ctx, bob, "general", core.MessageQuery{ParentID: "m1"})
 	wantCode(t, err, "")
-	if len(page.Messages) != 1 || page.Messages[0].ID != r.ID {
-		t.Fatalf("replies of m1: got %d messages", len(page.Messages))
+	if len(page.Items) != 1 || page.Items[0].ID != r.ID {
+		t.Fatalf("replies of m1: got %d messages", len(page.Items))
 	}
 }

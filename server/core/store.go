@@ -125,15 +125,27 @@ type Tx interface {
 	ListReactionUsers(messagePK int64, name string, p Page) ([]*User, error)
 
 	// Unread counts: messages after the member's read position that the user
-	// sees, not sent by the user, not recalled, shown in the conversation.
+	// sees, not sent by the user, not recalled, shown in the conversation;
+	// each count stops at UnreadCap.
 	UnreadCount(convPK, userPK int64) (int, error)
 	UnreadTotal(userPK int64) (int, error)
 	UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) // one query for many conversations
+
+	// Event audiences (realtime): who may see a change.
+	MemberKeys(convPK int64) ([]int64, error) // the members' user keys
+	// MessageAudience returns the members' user keys but those who hid the
+	// message for themselves.
+	MessageAudience(convPK, messagePK int64) ([]int64, error)
 
 	// Files.
 	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal
 	FileByID(appPK int64, id string) (*File, error)
 	DeleteFile(pk int64) error
+	// BlobKeysInUse reports which keys a file or thumbnail still names.
+	BlobKeysInUse(keys []string) (map[string]bool, error)
+	// FileVisibleTo reports whether the user sees a message attaching the file.
+	FileVisibleTo(filePK, userPK int64) (bool, error)
+	FileAttachmentCount(filePK int64) (int, error)
 
 	// Sessions (Amity): a revoked token is gone; ENOTFOUND when unknown.
 	DeleteToken(hash string) error

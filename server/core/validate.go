@@ -81,23 +81,6 @@ func (s *Service) checkIDs(field string, ids []string, allowEmpty bool) error {
 	return nil
 }
 
-// page normalises a Page: default size, bounded size, no negatives.
-func (s *Service) page(p Page) (Page, error) {
-	if p.Skip < 0 {
-		return p, Invalidf("skip", "skip must not be negative")
-	}
-	if p.Limit < 0 {
-		return p, Invalidf("limit", "limit must not be negative")
-	}
-	if p.Limit == 0 {
-		p.Limit = s.limits.PageSize
-	}
-	if p.Limit > s.limits.MaxPageSize {
-		return p, Invalidf("limit", "limit must be at most %d", s.limits.MaxPageSize)
-	}
-	return p, nil
-}
-
 // dedupe returns ids without repeats, in first-seen order.
 func dedupe(ids []string) []string {
 	seen := make(map[string]bool, len(ids))

@@ -53,7 +53,7 @@ func TestHub_Deliver(t *testing.T) {
 		{AppPK: app, ConversationID: "ab", Audience: []int64{alice, bob}},
 		{AppPK: other, ConversationID: "other"},
 		{AppPK: other, ConversationID: "other-alice", Audience: []int64{alice}},
-		{AppPK: app, ConversationID: "typing", Type: core.EventTyping},
+		{AppPK: app, ConversationID: "typing", Type: core.EventTypingStarted},
 	}
 	tests := []struct {
 		name   string
@@ -68,7 +68,7 @@ func TestHub_Deliver(t *testing.T) {
 		{"AliceInOtherApp", realtime.Filter{AppPK: other, UserPK: alice}, []string{"other", "other-alice"}},
 		{"NoApp", realtime.Filter{AppPK: 3}, nil},
 		{"Match", realtime.Filter{AppPK: app, UserPK: bob, Match: func(e core.Event) bool {
-			return e.Type != core.EventTyping
+			return e.Type != core.EventTypingStarted
 		}}, []string{"all", "ab"}},
 	}
 	h := realtime.NewHub()

@@ -62,13 +62,24 @@ type Env struct {
 	Service *core.Service
 	Hub     *realtime.Hub
 	Clock   *Clock
+	Fs      afero.Fs // where the blobs are
 	Server  *httptest.Server
 	URL     string
 }
 
 type config struct {
 	fixtures string
+	service  []func(*core.Options)
+	fs       afero.Fs
+	limits   *core.Limits
 }
+
+// WithFs keeps the instance's blobs on fsys instead of a fresh MemMapFs
+// (a base-path fs over a temp dir tests what a real disk does).
+func WithFs(fsys afero.Fs) Option { return func(c *config) { c.fs = fsys } }
+
+// WithLimits runs the instance's core with these limits.
+func WithLimits(l core.Limits) Option { return func(c *config) { c.limits = &l } }
 
 // Option changes how New builds the instance.
 type Option func(*config)
@@ -76,6 +87,12 @@ type Option func(*config)
 // WithFixtures loads the named fixture file (relative to the repository
 // root) instead of testdata/fixtures.json; "" loads none.
 func WithFixtures(path string) Option { return func(c *config) { c.fixtures = path } }
+
+// WithService changes the core's options before the service is built (a
+// short typing TTL, timers the test fires).
+func WithService(edit func(*core.Options)) Option {
+	return func(c *config) { c.service = append(c.service, edit) }
+}
 
 // New starts an instance with testdata/fixtures.json loaded.
 func New(tb testing.TB, opts ...Option) *Env {
@@ -91,18 +108,26 @@ func New(tb testing.TB, opts ...Option) *Env {
 	}
 	tb.Cleanup(func() { store.Close() })
 	clock := &Clock{now: Start}
+	if cfg.fs == nil {
+		cfg.fs = afero.NewMemMapFs()
+	}
 	var seq atomic.Int64
 	hub := realtime.NewHub()
 	tb.Cleanup(hub.Close)
-	svc := core.NewService(core.Options{
+	co := core.Options{
 		Store:     store,
-		Blobs:     blobstore.New(afero.NewMemMapFs()),
+		Blobs:     blobstore.New(cfg.fs),
+		Limits:    cfg.limits,
 		Publisher: hub,
 		Now:       clock.Now,
 		NewToken:  func() string { return fmt.Sprintf("token-%d", seq.Add(1)) },
 		// Throwaway instances stretch passwords less, as --ephemeral does.
 		PasswordIterations: core.EphemeralPasswordIterations,
-	})
+	}
+	for _, edit := range cfg.service {
+		edit(&co)
+	}
+	svc := core.NewService(co)
 	if _, _, err := svc.EnsureAdminToken(ctx, AdminToken); err != nil {
 		tb.Fatalf("testenv: admin token: %v", err)
 	}
@@ -121,7 +146,7 @@ func New(tb testing.TB, opts ...Option) *Env {
 	}
 	srv := httptest.NewServer(server.New(svc, server.Options{}))
 	tb.Cleanup(srv.Close)
-	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Server: srv, URL: srv.URL}
+	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Fs: cfg.fs, Server: srv, URL: srv.URL}
 }
 
 // RepoRoot is the repository's root folder, found from this file's place.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/julienschmidt/httprouter"
@@ -182,9 +183,9 @@ func success(w http.ResponseWriter) error {
 // the same); options[token] pages.
 func (a *api) queryChannels(w http.ResponseWriter, r *http.Request, c *core.Caller, _ httprouter.Params) error {
 	v := r.URL.Query()
-	st := channelPage{Limit: 10}
+	st := listPage{Limit: 10}
 	if tok := v.Get("options[token]"); tok != "" {
-		if err := a.openToken(c.App(), tok, &st); err != nil {
+		if err := a.openToken(c.App(), "channels", tok, &st); err != nil {
 			return err
 		}
 	} else {
@@ -200,44 +201,81 @@ func (a *api) queryChannels(w http.ResponseWriter, r *http.Request, c *core.Call
 			}
 			st.Kinds = append(st.Kinds, kinds...)
 		}
-		if raw := v.Get("options[limit]"); raw != "" {
-			n, err := intOption("options[limit]", raw, 1, 100)
-			if err != nil {
-				return err
-			}
-			st.Limit = n
+		if err := st.limit(v); err != nil {
+			return err
 		}
 	}
-	q := core.ConversationQuery{Skip: st.Skip, Limit: st.Limit + 1}
+	q := core.ConversationQuery{Page: st.page()}
 	for _, k := range st.Kinds {
 		q.Kinds = append(q.Kinds, core.ConversationKind(k))
 	}
-	convs, err := a.svc.ListConversations(r.Context(), c, q)
+	list, err := a.svc.ListConversations(r.Context(), c, q)
 	if err != nil {
 		return err
 	}
-	paging := &wirePaging{}
-	if len(convs) > st.Limit {
-		convs = convs[:st.Limit]
-		next := st
-		next.Skip += st.Limit
-		paging.Next = a.sealToken(c.App(), next)
-	}
-	if st.Skip > 0 {
-		prev := st
-		prev.Skip = max(0, st.Skip-st.Limit)
-		paging.Prev = a.sealToken(c.App(), prev)
+	convs := st.inOrder(list.Items)
+	ids := make([]string, len(convs))
+	for i, conv := range convs {
+		ids[i] = conv.ID
 	}
 	out := channelPayload(c, convs...)
-	out.Paging = paging
+	out.Paging = a.listPaging(c.App(), "channels", st, ids, list.More)
 	return ok(w, out)
 }
 
-// channelPage is the state a channel query's paging token carries.
-type channelPage struct {
-	Kinds []string `json:"k,omitempty"`
-	Skip  int      `json:"s"`
-	Limit int      `json:"l"`
+// listPage is the state a channel or member list's paging token carries:
+// a keyset cursor on the list's own order.
+type listPage struct {
+	Kinds  []string `json:"k,omitempty"`
+	After  string   `json:"a,omitempty"`
+	Before string   `json:"b,omitempty"`
+	Limit  int      `json:"l"`
+}
+
+func (st *listPage) limit(v url.Values) error {
+	if raw := v.Get("options[limit]"); raw != "" {
+		n, err := intOption("options[limit]", raw, 1, 100)
+		if err != nil {
+			return err
+		}
+		st.Limit = n
+	}
+	return nil
+}
+
+// page is the core's page: back from Before reads the list from its far
+// end.
+func (st listPage) page() core.Page {
+	return core.Page{After: st.After, Before: st.Before, Reverse: st.Before != "", Limit: st.Limit}
+}
+
+// inOrder puts a page read backwards into the list's order.
+func (st listPage) inOrder(items []*core.Conversation) []*core.Conversation {
+	if st.Before != "" {
+		slices.Reverse(items)
+	}
+	return items
+}
+
+// listPaging gives the tokens of the pages on and back from a page whose
+// items have these ids, in list order.
+func (a *api) listPaging(app *core.App, scope string, st listPage, ids []string, more bool) *wirePaging {
+	p := &wirePaging{}
+	if len(ids) == 0 {
+		return p
+	}
+	back := st.Before != ""
+	if (!back && more) || back {
+		n := st
+		n.After, n.Before = ids[len(ids)-1], ""
+		p.Next = a.sealToken(app, scope, n)
+	}
+	if (back && more) || st.After != "" {
+		b := st
+		b.After, b.Before = "", ids[0]
+		p.Prev = a.sealToken(app, scope, b)
+	}
+	return p
 }
 
 // kindsOf maps an Amity channel type to the core kinds that read as it.
@@ -288,32 +326,29 @@ func (a *api) leaveChannel(w http.ResponseWriter, r *http.Request, c *core.Calle
 
 func (a *api) listChannelUsers(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	v := r.URL.Query()
-	st := channelPage{Limit: 10}
-	if tok := v.Get("options[token]"); tok != "" {
-		if err := a.openToken(c.App(), tok, &st); err != nil {
-			return err
-		}
-	} else if raw := v.Get("options[limit]"); raw != "" {
-		n, err := intOption("options[limit]", raw, 1, 100)
-		if err != nil {
-			return err
-		}
-		st.Limit = n
-	}
+	st := listPage{Limit: 10}
 	id := p.ByName("channelId")
-	members, err := a.svc.ListMembers(r.Context(), c, id, core.Page{Skip: st.Skip, Limit: st.Limit + 1})
+	if tok := v.Get("options[token]"); tok != "" {
+		if err := a.openToken(c.App(), "members/"+id, tok, &st); err != nil {
+			return err
+		}
+	} else if err := st.limit(v); err != nil {
+		return err
+	}
+	list, err := a.svc.ListMembers(r.Context(), c, id, st.page())
 	if err != nil {
 		return err
 	}
-	paging := &wirePaging{}
-	if len(members) > st.Limit {
-		members = members[:st.Limit]
-		next := st
-		next.Skip += st.Limit
-		paging.Next = a.sealToken(c.App(), next)
+	members := list.Items
+	if st.Before != "" {
+		slices.Reverse(members)
+	}
+	ids := make([]string, len(members))
+	for i, m := range members {
+		ids[i] = m.User.ID
 	}
 	out := memberPayload(c, id, members)
-	out.Paging = paging
+	out.Paging = a.listPaging(c.App(), "members/"+id, st, ids, list.More)
 	return ok(w, out)
 }
 

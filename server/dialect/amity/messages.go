@@ -164,8 +164,9 @@ type msgState struct {
 }
 
 func (st *msgState) query() core.MessageQuery {
+	// The core's list is newest first: newer than a message is before it.
 	q := core.MessageQuery{ParentID: st.Parent, TopLevelOnly: st.TopLevel, IncludeDeleted: st.Deleted == nil,
-		AfterID: st.After, BeforeID: st.Before, Ascending: st.Ascending, Limit: st.Limit + 1}
+		Page: core.Page{Before: st.After, After: st.Before, Reverse: st.Ascending, Limit: st.Limit}}
 	q.Tags, q.ExcludeTags = st.Tags, st.ExcludeTags
 	q.DeletedOnly = st.Deleted != nil && *st.Deleted
 	q.Flagged = st.Flagged
@@ -187,11 +188,7 @@ func (a *api) page(r *http.Request, c *core.Caller, st msgState) (msgs []*core.M
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	msgs = pg.Messages
-	more := len(msgs) > st.Limit
-	if more {
-		msgs = msgs[:st.Limit]
-	}
+	msgs, more := pg.Items, pg.More
 	if len(msgs) == 0 {
 		return msgs, nil, nil, nil
 	}
@@ -265,7 +262,7 @@ func boolParam(v url.Values, name string) (*bool, error) {
 // channel: naming another channel beside it is refused.
 func (a *api) resume(c *core.Caller, token, channel string) (msgState, error) {
 	var st msgState
-	if err := a.openToken(c.App(), token, &st); err != nil {
+	if err := a.openToken(c.App(), "messages", token, &st); err != nil {
 		return st, err
 	}
 	if st.Channel == "" || st.Limit < 1 || (channel != "" && channel != st.Channel) {
@@ -299,10 +296,10 @@ func (a *api) queryMessages(w http.ResponseWriter, r *http.Request, c *core.Call
 	out := messagesV3(c, msgs...)
 	out.Paging = &wirePaging{}
 	if next != nil {
-		out.Paging.Next = a.sealToken(c.App(), next)
+		out.Paging.Next = a.sealToken(c.App(), "messages", next)
 	}
 	if prev != nil {
-		out.Paging.Prev = a.sealToken(c.App(), prev)
+		out.Paging.Prev = a.sealToken(c.App(), "messages", prev)
 	}
 	return ok(w, out)
 }
@@ -363,10 +360,10 @@ func (a *api) queryMessagesV5(w http.ResponseWriter, r *http.Request, c *core.Ca
 	out := messagesV5(c, msgs...)
 	out.Paging = &wirePagingV5{}
 	if next != nil {
-		out.Paging.Next = a.sealToken(c.App(), next)
+		out.Paging.Next = a.sealToken(c.App(), "messages", next)
 	}
 	if prev != nil {
-		out.Paging.Previous = a.sealToken(c.App(), prev)
+		out.Paging.Previous = a.sealToken(c.App(), "messages", prev)
 	}
 	return ok(w, out)
 }

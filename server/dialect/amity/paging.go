@@ -37,25 +37,29 @@ func tokenKey(app *core.App) []byte {
 	return m.Sum(nil)
 }
 
-func tokenMAC(app *core.App, payload []byte) []byte {
+// tokenMAC signs a state for one list (scope): a token of one list is
+// refused by every other.
+func tokenMAC(app *core.App, scope string, payload []byte) []byte {
 	m := hmac.New(sha256.New, tokenKey(app))
+	m.Write([]byte(scope))
+	m.Write([]byte{0})
 	m.Write(payload)
 	return m.Sum(nil)[:16]
 }
 
 // sealToken returns the token of a query state.
-func (a *api) sealToken(app *core.App, state any) string {
+func (a *api) sealToken(app *core.App, scope string, state any) string {
 	p, err := json.Marshal(state)
 	if err != nil {
 		panic("amity: paging state does not encode: " + err.Error())
 	}
-	b, _ := json.Marshal(sealed{P: p, S: base64.RawURLEncoding.EncodeToString(tokenMAC(app, p))})
+	b, _ := json.Marshal(sealed{P: p, S: base64.RawURLEncoding.EncodeToString(tokenMAC(app, scope, p))})
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // openToken checks a token and decodes its state; any change to it, or a
 // token of another app, is "Query Token is invalid".
-func (a *api) openToken(app *core.App, token string, state any) error {
+func (a *api) openToken(app *core.App, scope, token string, state any) error {
 	if len(token) > 1000 {
 		return errInvalidToken
 	}
@@ -68,7 +72,7 @@ func (a *api) openToken(app *core.App, token string, state any) error {
 		return errInvalidToken
 	}
 	mac, err := base64.RawURLEncoding.DecodeString(s.S)
-	if err != nil || !hmac.Equal(mac, tokenMAC(app, s.P)) {
+	if err != nil || !hmac.Equal(mac, tokenMAC(app, scope, s.P)) {
 		return errInvalidToken
 	}
 	if err := json.Unmarshal(s.P, state); err != nil {

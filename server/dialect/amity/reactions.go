@@ -122,7 +122,7 @@ func (a *api) reactors(w http.ResponseWriter, r *http.Request, c *core.Caller, v
 	}
 	st := reactionPage{Ref: in.ReferenceID, Name: in.ReactionName, Limit: 20}
 	if tok := v.Get("options[token]"); tok != "" {
-		if err := a.openToken(c.App(), tok, &st); err != nil {
+		if err := a.openToken(c.App(), "reactions", tok, &st); err != nil {
 			return err
 		}
 		if st.Ref != in.ReferenceID || st.Limit < 1 {
@@ -144,12 +144,12 @@ func (a *api) reactors(w http.ResponseWriter, r *http.Request, c *core.Caller, v
 		list = list[:st.Limit]
 		next := st
 		next.Skip += st.Limit
-		paging.Next = a.sealToken(c.App(), next)
+		paging.Next = a.sealToken(c.App(), "reactions", next)
 	}
 	if st.Skip > 0 {
 		prev := st
 		prev.Skip = max(0, st.Skip-st.Limit)
-		paging.Previous = a.sealToken(c.App(), prev)
+		paging.Previous = a.sealToken(c.App(), "reactions", prev)
 	}
 	users := newUserSet(c.App())
 	reaction := wireReaction{ReferenceID: m.ID, ReferenceType: "message", Reactors: []wireReactor{}}

@@ -26,11 +26,11 @@ func (a *api) listConversations(w http.ResponseWriter, r *http.Request, c *core.
 		httpx.WriteJSON(w, http.StatusOK, out)
 		return nil
 	}
-	convs, err := a.svc.ListConversations(r.Context(), c, core.ConversationQuery{Kinds: kinds, Skip: pg.Skip, Limit: pg.Limit})
+	convs, err := a.svc.ListConversations(r.Context(), c, core.ConversationQuery{Kinds: kinds, Page: pg})
 	if err != nil {
 		return err
 	}
-	for _, conv := range convs {
+	for _, conv := range convs.Items {
 		out = append(out, toWireConversation(conv, nil, c))
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
@@ -105,23 +105,19 @@ func (a *api) createConversation(w http.ResponseWriter, r *http.Request, c *core
 // getConversation answers one conversation; include=members adds its
 // members (up to the core's largest page) and their read times.
 func (a *api) getConversation(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	conv, err := a.svc.GetConversation(r.Context(), c, p.ByName("id"))
-	if err != nil {
-		return err
-	}
-	var members []*core.Member
-	if slices.Contains(queryList(r.URL.Query(), "include"), "members") {
-		// A second core call: the core has no "conversation with its
-		// members" read (see README, core gaps).
-		members, err = a.svc.ListMembers(r.Context(), c, conv.ID, core.Page{Limit: a.svc.Limits().MaxPageSize})
+	if !slices.Contains(queryList(r.URL.Query(), "include"), "members") {
+		conv, err := a.svc.GetConversation(r.Context(), c, p.ByName("id"))
 		if err != nil {
 			return err
 		}
-		if members == nil {
-			members = []*core.Member{}
-		}
+		httpx.WriteJSON(w, http.StatusOK, toWireConversation(conv, nil, c))
+		return nil
 	}
-	httpx.WriteJSON(w, http.StatusOK, toWireConversation(conv, members, c))
+	conv, members, err := a.svc.GetConversationWithMembers(r.Context(), c, p.ByName("id"), core.Page{Limit: a.svc.Limits().MaxPageSize})
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, toWireConversation(conv, members.Items, c))
 	return nil
 }
 
@@ -134,8 +130,8 @@ func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if err != nil {
 		return err
 	}
-	out := make([]wireMember, len(members))
-	for i, m := range members {
+	out := make([]wireMember, len(members.Items))
+	for i, m := range members.Items {
 		out[i] = toWireMember(p.ByName("id"), m, c)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)

@@ -22,7 +22,7 @@ func (a *api) listMessages(w http.ResponseWriter, r *http.Request, c *core.Calle
 	if err != nil {
 		return err
 	}
-	return a.pages.writePage(w, pg.Messages)
+	return a.pages.writePage(w, pg.Items)
 }
 
 func (a *api) countMessages(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
@@ -59,12 +59,15 @@ func messageQuery(r *http.Request, paged bool) (core.MessageQuery, error) {
 	if !paged {
 		return q, nil
 	}
-	if q.Ascending, err = parseSort(v.Get("sort")); err != nil {
+	asc, err := parseSort(v.Get("sort"))
+	if err != nil {
 		return q, err
 	}
-	pg, err := httpx.Page(r, 50)
-	q.Skip, q.Limit = pg.Skip, pg.Limit
-	return q, err
+	if q.Page, err = httpx.Page(r, 50); err != nil {
+		return q, err
+	}
+	q.Page.Reverse = asc // the core's list runs newest first
+	return q, nil
 }
 
 // queryList reads a multi-valued filter in both forms clients send:
@@ -217,8 +220,8 @@ func (a *api) listReactions(w http.ResponseWriter, r *http.Request, c *core.Call
 	if err != nil {
 		return err
 	}
-	out := make([]wireOwner, len(users))
-	for i, u := range users {
+	out := make([]wireOwner, len(users.Items))
+	for i, u := range users.Items {
 		out[i] = *toWireOwner(u)
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
@@ -228,14 +231,14 @@ func (a *api) listReactions(w http.ResponseWriter, r *http.Request, c *core.Call
 // pin and unpin take no body: the SDK sends an empty form-encoded one,
 // which is never read.
 func (a *api) pin(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	if _, err := a.svc.SetPinned(r.Context(), c, p.ByName("id"), true); err != nil {
+	if _, err := a.svc.Pin(r.Context(), c, p.ByName("id")); err != nil {
 		return err
 	}
 	return noContent(w)
 }
 
 func (a *api) unpin(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	if _, err := a.svc.SetPinned(r.Context(), c, p.ByName("id"), false); err != nil {
+	if _, err := a.svc.Unpin(r.Context(), c, p.ByName("id")); err != nil {
 		return err
 	}
 	return noContent(w)

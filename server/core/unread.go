@@ -1,0 +1,8 @@
+package core
+
+// UnreadCap is where unread counts stop: a member with more unread messages
+// in a conversation (or, for UnreadTotal, in all of them) is told
+// UnreadCap. Counting the whole backlog would cost in proportion to it;
+// capped, a count costs the same with a thousand messages or a million.
+// Clients show such numbers as "999+" anyway.
+const UnreadCap = 1000
