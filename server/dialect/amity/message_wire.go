@@ -170,7 +170,7 @@ func sideload(c *core.Caller, msgs []*core.Message) *userSet {
 }
 
 func messagesV3(c *core.Caller, msgs ...*core.Message) wireMessages {
-	out := wireMessages{Messages: make([]wireMessage, len(msgs)), Files: []wireFile{}}
+	out := wireMessages{Messages: make([]wireMessage, len(msgs)), Files: sideloadFiles(msgs)}
 	for i, m := range msgs {
 		out.Messages[i] = toWireMessage(c, m)
 	}
@@ -244,7 +244,7 @@ type wireMessagesV5 struct {
 }
 
 func messagesV5(c *core.Caller, msgs ...*core.Message) wireMessagesV5 {
-	out := wireMessagesV5{Messages: make([]wireMessageV5, len(msgs)), MessageFeeds: []struct{}{}, Files: []wireFile{}}
+	out := wireMessagesV5{Messages: make([]wireMessageV5, len(msgs)), MessageFeeds: []struct{}{}, Files: sideloadFiles(msgs)}
 	for i, m := range msgs {
 		out.Messages[i] = toWireMessageV5(c, m)
 	}

@@ -63,6 +63,10 @@ func (a *api) routes() []route {
 		{"DELETE", "/api/v3/channels/:channelId/users", authBearer, a.removeChannelUsers},
 		{"POST", "/api/v3/channels/:channelId/seen", authBearer, a.seen},
 
+		{"POST", "/api/v3/files", authBearer, a.uploadFile},
+		{"GET", "/api/v3/files/:fileId", authBearer, a.getFile},
+		{"GET", "/api/v3/files/:fileId/download", authFile, a.downloadFile},
+
 		{"GET", "/api/v1/markers/channels", authBearer, a.channelMarkers},
 		{"PUT", "/api/v1/markers/channels/:channelId/mark-read", authBearer, a.markChannelRead},
 		{"GET", "/api/v1/markers/messages", authBearer, a.messageMarkers},
