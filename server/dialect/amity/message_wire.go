@@ -181,7 +181,7 @@ func messagesV3(c *core.Caller, msgs ...*core.Message) wireMessages {
 // wireMessageV5 is Amity's MessageV5, with the public ids the SDK reads.
 type wireMessageV5 struct {
 	MessageID       string          `json:"messageId"`
-	ReferenceID     string          `json:"referenceId,omitempty"`
+	ReferenceID     *string         `json:"referenceId,omitempty"` // the create reply only
 	ChannelID       string          `json:"channelId"`
 	ChannelPublicID string          `json:"channelPublicId"`
 	MessageFeedID   string          `json:"messageFeedId"`

@@ -38,7 +38,9 @@ func (a *api) create1(w http.ResponseWriter, r *http.Request, c *core.Caller, v5
 	}
 	if v5 {
 		out := messagesV5(c, m)
-		out.Messages[0].ReferenceID = in.ReferenceID
+		if n := len(in.ReferenceID); n > 0 && n <= 30 {
+			out.Messages[0].ReferenceID = &in.ReferenceID // the document's limit; the SDK's 42 go unechoed
+		}
 		return ok(w, out)
 	}
 	return ok(w, messagesV3(c, m))
