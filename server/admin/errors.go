@@ -16,6 +16,7 @@ var statuses = map[string]int{
 	core.ENOTFOUND:        http.StatusNotFound,
 	core.ECONFLICT:        http.StatusConflict,
 	core.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	core.EUNSUPPORTED:     http.StatusUnsupportedMediaType,
 	core.EINTERNAL:        http.StatusInternalServerError,
 	"method":              http.StatusMethodNotAllowed,
 }

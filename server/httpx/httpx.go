@@ -4,39 +4,73 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"parley/server/core"
 )
 
 // DecodeJSON decodes the request body into v. Bad JSON, values of the wrong
 // type and (when strict) unknown fields become EINVALID errors that name the
-// problem; an over-large body becomes ETOOLARGE. An empty body decodes to
-// nothing when allowEmpty is true.
+// problem; an over-large body becomes ETOOLARGE. Input is strict: a body
+// that is not valid UTF-8 is refused rather than silently repaired, a
+// literal null is no object, a second JSON value after the first is
+// refused, and a body sent as another media type than JSON is
+// EUNSUPPORTED (415). An empty body decodes to nothing when allowEmpty is
+// true.
 func DecodeJSON(r *http.Request, v any, strict, allowEmpty bool) error {
-	dec := json.NewDecoder(r.Body)
-	if strict {
-		dec.DisallowUnknownFields()
+	data, err := io.ReadAll(r.Body)
+	if err != nil {
+		return JSONError(err)
 	}
-	err := dec.Decode(v)
-	if errors.Is(err, io.EOF) {
+	if len(bytes.TrimSpace(data)) == 0 {
 		if allowEmpty {
 			return nil
 		}
 		return core.Invalidf("body", "request body is empty; a JSON object is required")
 	}
-	if err != nil {
+	if err := CheckJSONType(r); err != nil {
+		return err
+	}
+	if !utf8.Valid(data) {
+		return core.Invalidf("body", "request body is not valid UTF-8")
+	}
+	if bytes.Equal(bytes.TrimSpace(data), []byte("null")) {
+		return core.Invalidf("body", "request body is null; a JSON object is required")
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if strict {
+		dec.DisallowUnknownFields()
+	}
+	if err := dec.Decode(v); err != nil {
 		return JSONError(err)
 	}
 	if dec.More() {
 		return core.Invalidf("body", "request body holds more than one JSON value")
 	}
 	return nil
+}
+
+// CheckJSONType refuses a request whose Content-Type names another media
+// type than JSON (application/json or any */*+json). A request without a
+// Content-Type is read as JSON.
+func CheckJSONType(r *http.Request) error {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+		return nil
+	}
+	return core.Errorf(core.EUNSUPPORTED, "Content-Type %q is not accepted here; send application/json", ct)
 }
 
 // JSONError turns an encoding/json or body-reading error into a core error.

@@ -30,6 +30,7 @@ var errorTable = map[string]wireStatus{
 	core.ENOTFOUND:        {http.StatusNotFound, "Error", "MODEL_NOT_FOUND"},
 	core.ECONFLICT:        {http.StatusConflict, "Error", "CONFLICT"},
 	core.ETOOLARGE:        {http.StatusRequestEntityTooLarge, "Error", "PAYLOAD_TOO_LARGE"},
+	core.EUNSUPPORTED:     {http.StatusUnsupportedMediaType, "Error", "UNSUPPORTED_MEDIA_TYPE"},
 	core.EINTERNAL:        {http.StatusInternalServerError, "Error", "INTERNAL_SERVER_ERROR"},
 	codeMethod:            {http.StatusMethodNotAllowed, "Error", "METHOD_NOT_ALLOWED"},
 }
