@@ -31,6 +31,7 @@ var errorTable = map[string]wireStatus{
 	core.ENOTFOUND:        {http.StatusNotFound, 400400, ""},
 	core.ECONFLICT:        {http.StatusConflict, 400000, ""},
 	core.ETOOLARGE:        {http.StatusRequestEntityTooLarge, 400000, ""},
+	core.EUNSUPPORTED:     {http.StatusUnsupportedMediaType, 400000, ""},
 	core.EINTERNAL:        {http.StatusInternalServerError, 500000, "Unexpected error."},
 	codeMethod:            {http.StatusMethodNotAllowed, 400000, ""},
 }

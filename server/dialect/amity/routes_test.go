@@ -86,7 +86,7 @@ func TestUnknownRoutes(t *testing.T) {
 // TestErrorTable: every core code has its answer, and internal text never
 // reaches a client.
 func TestErrorTable(t *testing.T) {
-	for _, code := range []string{core.EINVALID, core.EUNAUTHENTICATED, core.EFORBIDDEN, core.ENOTFOUND, core.ECONFLICT, core.ETOOLARGE, core.EINTERNAL} {
+	for _, code := range []string{core.EINVALID, core.EUNAUTHENTICATED, core.EFORBIDDEN, core.ENOTFOUND, core.ECONFLICT, core.ETOOLARGE, core.EUNSUPPORTED, core.EINTERNAL} {
 		if _, ok := errorTable[code]; !ok {
 			t.Errorf("no answer for core code %s", code)
 		}
