@@ -9,6 +9,8 @@ type TagFilter struct {
 	ExcludeTags []string // none of these tags
 	DeletedOnly bool     // recall tombstones only (implies IncludeDeleted)
 	Flagged     *bool    // flagged by someone (true) or by nobody (false)
+	SeqAfter    int64    // messages whose Seq is greater (0: no bound)
+	SeqBefore   int64    // messages whose Seq is smaller (0: no bound)
 }
 
 // GetMessages returns the messages among ids that the caller sees, in the

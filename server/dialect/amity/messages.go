@@ -159,8 +159,10 @@ type msgState struct {
 	Tags        []string `json:"g,omitempty"`
 	ExcludeTags []string `json:"x,omitempty"`
 	Flagged     *bool    `json:"h,omitempty"`
-	After       string   `json:"a,omitempty"` // messages after this one (ascending)
-	Before      string   `json:"b,omitempty"` // messages before this one (descending)
+	After       string   `json:"a,omitempty"`  // messages after this one (ascending)
+	Before      string   `json:"b,omitempty"`  // messages before this one (descending)
+	SeqAfter    int64    `json:"sa,omitempty"` // options[after]: segments greater
+	SeqBefore   int64    `json:"sb,omitempty"` // options[before]: segments smaller
 	Ascending   bool     `json:"o,omitempty"`
 	Limit       int      `json:"n"`
 }
@@ -172,6 +174,7 @@ func (st *msgState) query() core.MessageQuery {
 	q.Tags, q.ExcludeTags = st.Tags, st.ExcludeTags
 	q.DeletedOnly = st.Deleted != nil && *st.Deleted
 	q.Flagged = st.Flagged
+	q.SeqAfter, q.SeqBefore = st.SeqAfter, st.SeqBefore
 	switch st.Type {
 	case "":
 	case "text":
@@ -195,7 +198,8 @@ func (a *api) page(r *http.Request, c *core.Caller, st msgState) (msgs []*core.M
 		return msgs, nil, nil, nil
 	}
 	first, last := msgs[0], msgs[len(msgs)-1]
-	cursor := st.After != "" || st.Before != ""
+	cursor := st.After != "" || st.Before != "" || st.SeqAfter > 0 || st.SeqBefore > 0
+	st.SeqAfter, st.SeqBefore = 0, 0 // the pages on and back start at a message
 	if more {
 		n := st
 		n.After, n.Before = "", ""
@@ -328,8 +332,9 @@ func (a *api) v3State(v url.Values) (msgState, error) {
 	if first != "" && last != "" {
 		return st, core.Invalidf("options", "Give options[first] or options[last], not both.")
 	}
-	if v.Get("options[after]") != "" || v.Get("options[before]") != "" {
-		return st, core.Invalidf("options", "options[after] and options[before] take a channelSegment; page with options[token].")
+	after, before := v.Get("options[after]"), v.Get("options[before]")
+	if after != "" && before != "" {
+		return st, core.Invalidf("options", "Give options[after] or options[before], not both.")
 	}
 	switch {
 	case first != "":
@@ -338,7 +343,21 @@ func (a *api) v3State(v url.Values) (msgState, error) {
 	case last != "":
 		st.Limit, err = intOption("options[last]", last, 1, 100)
 	}
-	return st, err
+	if err != nil {
+		return st, err
+	}
+	// after and before are channel segments: the page starts next to one.
+	if after != "" {
+		n, err := intOption("options[after]", after, 1, 1<<53)
+		st.SeqAfter, st.Ascending = int64(n), true
+		return st, err
+	}
+	if before != "" {
+		n, err := intOption("options[before]", before, 1, 1<<53)
+		st.SeqBefore, st.Ascending = int64(n), false
+		return st, err
+	}
+	return st, nil
 }
 
 // queryMessagesV5 is v5's query: messageFeedId, options[limit|sortBy|

@@ -51,6 +51,7 @@ type wireUser struct {
 	Roles           []string        `json:"roles"`
 	Permissions     []string        `json:"permissions"`
 	DisplayName     string          `json:"displayName"`
+	ProfileHandle   *string         `json:"profileHandle"`
 	Description     *string         `json:"description"`
 	AvatarFileID    *string         `json:"avatarFileId"`
 	AvatarCustomURL *string         `json:"avatarCustomUrl"`
@@ -66,7 +67,7 @@ type wireUser struct {
 
 func toWireUser(app *core.App, u *core.User) wireUser {
 	return wireUser{ID: u.ID, Path: app.ID + "/user/" + u.ID, UserID: u.ID, UserInternalID: u.ID, UserPublicID: u.ID,
-		Roles: []string{}, Permissions: []string{}, DisplayName: u.DisplayName, AvatarCustomURL: optString(u.AvatarURL),
+		Roles: []string{}, Permissions: []string{}, DisplayName: u.DisplayName, ProfileHandle: optString(u.Username), AvatarCustomURL: optString(u.AvatarURL),
 		Metadata: rawOrNull(u.Metadata), CreatedAt: isoTime(u.CreatedAt), UpdatedAt: isoTime(u.UpdatedAt)}
 }
 
