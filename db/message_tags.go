@@ -17,14 +17,6 @@ func tagTerms(f core.TagFilter, where []string, args []any) ([]string, []any) {
 	if f.Flagged != nil {
 		where = append(where, map[bool]string{true: `m.flag_count > 0`, false: `m.flag_count = 0`}[*f.Flagged])
 	}
-	if f.SeqAfter > 0 {
-		where = append(where, `m.seq > ?`)
-		args = append(args, f.SeqAfter)
-	}
-	if f.SeqBefore > 0 {
-		where = append(where, `m.seq < ?`)
-		args = append(args, f.SeqBefore)
-	}
 	if f.DeletedOnly {
 		where = append(where, `m.deleted_at IS NOT NULL`)
 	}

@@ -96,6 +96,9 @@ func (s *Service) messageFilter(tx Tx, c *Caller, convID string, q MessageQuery,
 		return f, err
 	}
 	f.ConversationPK = conv.PK
+	if err := s.seqBounds(tx, &f); err != nil {
+		return f, err
+	}
 	switch {
 	case c.user != nil:
 		f.ViewerPK = c.user.PK
