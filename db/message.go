@@ -239,7 +239,7 @@ func (t *tx) InsertMessage(m *core.Message) error {
 			return dbErr("insert message", err)
 		}
 		// A client chose this decimal as its id: the default steps aside.
-		m.ID = strconv.FormatInt(m.PK, 10) + "-" + strconv.Itoa(attempt)
+		m.ID = strconv.FormatInt(m.PK, 10) + "-" + retrySuffix(attempt)
 	}
 	if err := t.insertAttachments(m); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,23 +152,25 @@ func TestInsertMessage(t *testing.T) {
 		t.Run("IDFallback", func(t *testing.T) {
 			// Keys may have gaps (a rolled-back insert keeps its key), so a
 			// probe tells the next key n. A client takes the decimal of n+1
-			// first, so the default id of key n+1 falls back to "<n+1>-1".
+			// first, so the default id of key n+1 falls back to "<n+1>-"
+			// and a random suffix no client could have claimed first.
 			probe := f.msg(f.Alice, "", "probe", 0)
 			insert(t, d, probe)
 			n := probe.PK + 1
 			a := f.msg(f.Alice, strconv.FormatInt(n+1, 10), "a", 0)
 			b := f.msg(f.Alice, "", "b", 0)
 			insert(t, d, a, b)
-			if want := fmt.Sprintf("%d-1", n+1); a.PK != n || b.PK != n+1 || b.ID != want {
-				t.Errorf("fallback = %d %q, want %d %q", b.PK, b.ID, n+1, want)
+			if want := fmt.Sprintf("%d-", n+1); a.PK != n || b.PK != n+1 || !strings.HasPrefix(b.ID, want) || len(b.ID) != len(want)+12 {
+				t.Errorf("fallback = %d %q, want %d %q and 12 random hex digits", b.PK, b.ID, n+1, want)
 			}
-			// With "<n+4>" and "<n+4>-1" taken, key n+4 gets "<n+4>-2".
+			// With "<n+4>" and the old guessable "<n+4>-1" taken, key n+4
+			// still gets an id of its own.
 			c := f.msg(f.Alice, strconv.FormatInt(n+4, 10), "c", 0)
 			e := f.msg(f.Alice, fmt.Sprintf("%d-1", n+4), "e", 0)
 			g := f.msg(f.Alice, "", "g", 0)
 			insert(t, d, c, e, g)
-			if want := fmt.Sprintf("%d-2", n+4); g.PK != n+4 || g.ID != want {
-				t.Errorf("second fallback = %d %q, want %d %q", g.PK, g.ID, n+4, want)
+			if want := fmt.Sprintf("%d-", n+4); g.PK != n+4 || !strings.HasPrefix(g.ID, want) || g.ID == e.ID {
+				t.Errorf("second fallback = %d %q, want %d %q…", g.PK, g.ID, n+4, want)
 			}
 			h := f.msg(f.Alice, "", "h", 0)
 			insert(t, d, h)

@@ -44,3 +44,17 @@ func (t *tx) ListReactionUsers(messagePK int64, name string, p core.Page) ([]*co
 	}
 	return users(rows), nil
 }
+
+// ReactionCounts returns how many reactions the message has in all and how
+// many of them are the user's (bounded by the core's caps, so cheap).
+func (t *tx) ReactionCounts(messagePK, userPK int64) (total, byUser int, err error) {
+	var r struct {
+		Total  int `db:"total"`
+		ByUser int `db:"by_user"`
+	}
+	err = t.one("count reactions", "message not found", &r, `
+		SELECT m.reaction_count AS total,
+			(SELECT count(*) FROM reactions WHERE message_pk = m.pk AND user_pk = ?) AS by_user
+		FROM messages m WHERE m.pk = ?`, userPK, messagePK)
+	return r.Total, r.ByUser, err
+}

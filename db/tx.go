@@ -2,7 +2,9 @@ package db
 
 import (
 	"context"
+	"crypto/rand"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -194,11 +196,26 @@ func lastKey(table string) string {
 
 // idSQL is the id expression of an INSERT that selects from nextPK: the
 // caller's id (first and second arguments), or else the new pk in decimal,
-// or "<pk>-<attempt>" on a retry (third and fourth arguments).
+// or "<pk>-<random>" on a retry (third and fourth arguments).
 const idSQL = `CASE WHEN ? <> '' THEN ? WHEN ? = 0 THEN CAST(n AS TEXT) ELSE n || '-' || ? END`
 
 // idArgs are the arguments of idSQL.
-func idArgs(id string, attempt int) []any { return []any{id, id, attempt, attempt} }
+func idArgs(id string, attempt int) []any { return []any{id, id, attempt, retrySuffix(attempt)} }
+
+// retrySuffix is what a generated id gets when a client already chose the
+// plain key for its own row: random, so that no client can claim the
+// fallbacks ahead of time and make another user's write fail (a guessable
+// "<pk>-1", "<pk>-2" could all be squatted).
+func retrySuffix(attempt int) string {
+	if attempt == 0 {
+		return ""
+	}
+	b := make([]byte, 6)
+	if _, err := rand.Read(b); err != nil {
+		panic("db: crypto/rand failed: " + err.Error())
+	}
+	return hex.EncodeToString(b)
+}
 
 // page returns the LIMIT and OFFSET of p, with the default limit.
 func page(skip, limit int) (int, int) {

@@ -227,7 +227,7 @@ func TestSendMessageWithFiles(t *testing.T) {
 	// Dave is not a member of general: nothing at all is kept.
 	_, _, err := env.Service.SendMessageWithFiles(ctx, dave, core.SendInput{ConversationID: "general", Body: "x"},
 		[]*core.PendingUpload{stage(dave, "a.txt", "aaa"), stage(dave, "b.txt", "bbb")})
-	wantCode(t, err, core.EFORBIDDEN)
+	wantCode(t, err, core.ENOTFOUND)
 	if got := blobFiles(t, env.Fs); len(got) != 0 {
 		t.Fatalf("refused send left %v", got)
 	}

@@ -124,7 +124,7 @@ func TestVisibility(t *testing.T) {
 		{"SenderSees", "alice", "secret", ""},
 		{"RecipientSees", "bob", "secret", ""},
 		{"OtherMemberDoesNot", "carol", "secret", core.ENOTFOUND},
-		{"NonMemberDoesNot", "dave", "m1", core.EFORBIDDEN},
+		{"NonMemberDoesNot", "dave", "m1", core.ENOTFOUND},
 		{"AppSees", "", "secret", ""},
 		{"Unknown", "alice", "nope", core.ENOTFOUND},
 	}
@@ -142,9 +142,9 @@ func TestVisibility(t *testing.T) {
 		}
 	}
 	_, err = env.Service.ListMessages(ctx, env.Caller("demo", "dave"), "general", core.MessageQuery{})
-	wantCode(t, err, core.EFORBIDDEN)
+	wantCode(t, err, core.ENOTFOUND)
 	_, err = env.Service.GetConversation(ctx, env.Caller("demo", "dave"), "general")
-	wantCode(t, err, core.EFORBIDDEN)
+	wantCode(t, err, core.ENOTFOUND)
 }
 
 func TestEditMessage(t *testing.T) {
@@ -156,7 +156,7 @@ func TestEditMessage(t *testing.T) {
 	}{
 		{"ErrNotOwner", "bob", "m1", core.EFORBIDDEN},
 		{"ErrApp", "", "m1", core.EFORBIDDEN},
-		{"ErrNotVisible", "dave", "m1", core.EFORBIDDEN},
+		{"ErrNotVisible", "dave", "m1", core.ENOTFOUND},
 		{"OK", "alice", "m1", ""},
 	}
 	for _, tt := range tests {

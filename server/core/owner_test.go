@@ -1,8 +1,10 @@
 package core_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
 
 	"parley/server/core"
@@ -169,4 +171,55 @@ func keys(m map[string]bool) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestReactionCaps: one user cannot pile reactions on a message past the
+// per-user cap, and nobody past the per-message cap; a clear EINVALID says so.
+func TestReactionCaps(t *testing.T) {
+	t.Parallel()
+	limits := core.DefaultLimits
+	limits.ReactionsPerUser, limits.ReactionsPerMessage = 3, 5
+	env := testenv.New(t, testenv.WithLimits(limits))
+	svc := env.Service
+	alice, bob := env.Caller("demo", "alice"), env.Caller("demo", "bob")
+	for _, name := range []string{"a", "b", "c"} {
+		wantCode(t, svc.AddReaction(ctx, alice, "m1", name), "")
+	}
+	wantCode(t, svc.AddReaction(ctx, alice, "m1", "d"), core.EINVALID)
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "a"), "")
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "b"), "")
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "c"), core.EINVALID) // the message is full
+	wantCode(t, svc.RemoveReaction(ctx, alice, "m1", "a"), "")
+	wantCode(t, svc.AddReaction(ctx, bob, "m1", "c"), "")
+}
+
+// TestIDsCannotBeSquatted: a client that claims the next keys' decimal ids
+// and every guessable fallback cannot make another user's send fail.
+func TestIDsCannotBeSquatted(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	probe := send(t, env, "alice", core.SendInput{ConversationID: "general", Body: "probe"})
+	var key int64
+	if k, err := strconv.ParseInt(probe.ID, 10, 64); err == nil {
+		key = k
+	} else {
+		t.Fatalf("probe id %q is not a key", probe.ID)
+	}
+	// Bob's nine claims take keys key+1..key+9 themselves, so alice's next
+	// message gets key+10: bob claims its decimal id and every guessable
+	// fallback of it.
+	target := key + 10
+	for j := 0; j <= 8; j++ {
+		id := strconv.FormatInt(target, 10)
+		if j > 0 {
+			id = fmt.Sprintf("%d-%d", target, j)
+		}
+		send(t, env, "bob", core.SendInput{ID: id, ConversationID: "general", Body: "mine"})
+	}
+	for i := 0; i < 5; i++ {
+		m := send(t, env, "alice", core.SendInput{ConversationID: "general", Body: "still works"})
+		if m.Owner.ID != "alice" {
+			t.Fatalf("send %d: %+v", i, m)
+		}
+	}
 }

@@ -241,17 +241,22 @@ var appOnly = map[action]string{
 func manages(me *Member) bool { return me != nil && me.Role.CanManage() }
 
 // canRead decides whether the caller sees the conversation and its messages.
+// A conversation the caller may not even discover answers as if it did not
+// exist, so that no refusal tells a stranger what is there; a public one,
+// which anyone may find and join, is refused as such.
 func canRead(c *Caller, st *standing) error {
 	switch {
 	case appWide(c), st.me != nil, st.conv.Kind == KindOpen:
 		return nil
+	case st.conv.Kind == KindPublic:
+		return ErrNotMember
 	}
-	return ErrNotMember
+	return Errorf(ENOTFOUND, "conversation not found")
 }
 
 // ErrNotMember refuses a caller who is not a member where membership is
 // needed (dialects with a code of their own for it test for it).
-var ErrNotMember = Errorf(EFORBIDDEN, "not a member of this conversation")
+var ErrNotMember = Errorf(EFORBIDDEN, "not a member of this conversation; join it first")
 
 // canGrant decides whether the caller may give a member a role. One owner
 // per conversation: a conversation that has an owner gets no second one,

@@ -41,6 +41,16 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 			return err
 		}
 		if add {
+			var total, mine int
+			if total, mine, err = tx.ReactionCounts(m.PK, c.user.PK); err != nil {
+				return err
+			}
+			if mine >= s.limits.ReactionsPerUser {
+				return Invalidf("reaction", "at most %d reactions per user on one message", s.limits.ReactionsPerUser)
+			}
+			if total >= s.limits.ReactionsPerMessage {
+				return Invalidf("reaction", "the message has the most reactions allowed (%d)", s.limits.ReactionsPerMessage)
+			}
 			changed, err = tx.AddReaction(&Reaction{MessagePK: m.PK, UserPK: c.user.PK, Name: name, CreatedAt: s.Now()})
 		} else {
 			changed, err = tx.RemoveReaction(m.PK, c.user.PK, name)

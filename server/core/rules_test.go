@@ -18,7 +18,7 @@ func TestReactions(t *testing.T) {
 	wantCode(t, svc.AddReaction(ctx, bob, "m1", "like"), "")
 	wantCode(t, svc.AddReaction(ctx, bob, "m1", "like"), "") // twice is fine
 	wantCode(t, svc.AddReaction(ctx, bob, "m1", "heart"), "")
-	wantCode(t, svc.AddReaction(ctx, dave, "m1", "like"), core.EFORBIDDEN)
+	wantCode(t, svc.AddReaction(ctx, dave, "m1", "like"), core.ENOTFOUND)
 	wantCode(t, svc.AddReaction(ctx, bob, "m1", " "), core.EINVALID)
 	wantCode(t, svc.AddReaction(ctx, bob, "nope", "like"), core.ENOTFOUND)
 	m, err := svc.GetMessage(ctx, bob, "m1")
@@ -59,7 +59,7 @@ func TestPin(t *testing.T) {
 		code     string
 	}{
 		{"ErrMember", "bob", true, core.EFORBIDDEN},
-		{"ErrNonMember", "dave", true, core.EFORBIDDEN},
+		{"ErrNonMember", "dave", true, core.ENOTFOUND},
 		{"OKAdmin", "alice", true, ""},
 		{"OKApp", "", false, ""},
 	}
@@ -89,7 +89,7 @@ func TestForwardAndBroadcast(t *testing.T) {
 		t.Fatalf("forwarded: %+v", sent)
 	}
 	_, err = svc.Forward(ctx, env.Caller("demo", "dave"), []string{"m2"}, core.Targets{UserIDs: []string{"bob"}})
-	wantCode(t, err, core.EFORBIDDEN) // dave cannot see m2
+	wantCode(t, err, core.ENOTFOUND) // dave cannot see m2
 	_, err = svc.Forward(ctx, bob, []string{"m2"}, core.Targets{})
 	wantCode(t, err, core.EINVALID)
 
@@ -141,7 +141,7 @@ func TestMarkReadAndUnread(t *testing.T) {
 	unread("general", 1)
 	wantCode(t, svc.MarkRead(ctx, carol, "general", core.ReadInput{}), "")
 	unread("general", 0)
-	wantCode(t, svc.MarkRead(ctx, env.Caller("demo", "dave"), "general", core.ReadInput{}), core.EFORBIDDEN)
+	wantCode(t, svc.MarkRead(ctx, env.Caller("demo", "dave"), "general", core.ReadInput{}), core.ENOTFOUND)
 	send(t, env, "alice", core.SendInput{ConversationID: "general", Body: "for bob", Recipients: []string{"bob"}})
 	unread("general", 0) // not carol's to read
 }
@@ -226,7 +226,7 @@ func TestConversations(t *testing.T) {
 		{"ErrAdminRemovesOwner", func() error { return svc.RemoveMembers(ctx, bob, "team", []string{"alice"}) }, core.EFORBIDDEN},
 		{"OKAdminRemoves", func() error { return svc.RemoveMembers(ctx, bob, "team", []string{"carol"}) }, ""},
 		{"OKLeave", func() error { return svc.Leave(ctx, bob, "team") }, ""},
-		{"ErrReadAfterLeaving", func() error { _, err := svc.GetConversation(ctx, bob, "team"); return err }, core.EFORBIDDEN},
+		{"ErrReadAfterLeaving", func() error { _, err := svc.GetConversation(ctx, bob, "team"); return err }, core.ENOTFOUND},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantCode(t, tt.do(), tt.code) })
@@ -276,7 +276,7 @@ func TestEventsAfterCommit(t *testing.T) {
 	sub := env.Hub.Subscribe(realtime.Filter{AppPK: app.PK}, 16)
 	defer sub.Close()
 	_, _, err := env.Service.SendMessage(ctx, env.Caller("demo", "dave"), core.SendInput{ConversationID: "general", Body: "no"})
-	wantCode(t, err, core.EFORBIDDEN)
+	wantCode(t, err, core.ENOTFOUND)
 	m := send(t, env, "alice", core.SendInput{ConversationID: "general", Body: "event"})
 	select {
 	case e := <-sub.C:

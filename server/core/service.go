@@ -10,43 +10,49 @@ import (
 
 // Limits are the sizes the core accepts, the same for every dialect.
 type Limits struct {
-	IDLength       int // runes in any client-chosen id
-	BodyLength     int // runes in a message body
-	NameLength     int // runes in titles, display names, reaction names
-	MetadataBytes  int // bytes of one metadata / data JSON document
-	Attachments    int // attachments on one message
-	Mentions       int // mentions on one message
-	Recipients     int // recipients of one message
-	Tags           int // tags on one message
-	BatchIDs       int // ids in one batch call (delete, forward, broadcast targets, members added)
-	BatchWrites    int // messages one call writes (forward's messages × targets, broadcast)
-	FixtureItems   int // apps, users, teams, conversations and messages in one fixture document
-	PageSize       int // default page size
-	MaxPageSize    int // largest page a list returns
-	MaxSkip        int // largest offset a list skips (past it, page with cursors)
-	TokenTTL       time.Duration
-	MaxUploadBytes int64
+	IDLength      int // runes in any client-chosen id
+	BodyLength    int // runes in a message body
+	NameLength    int // runes in titles, display names, reaction names
+	MetadataBytes int // bytes of one metadata / data JSON document
+	Attachments   int // attachments on one message
+	Mentions      int // mentions on one message
+	Recipients    int // recipients of one message
+	Tags          int // tags on one message
+	BatchIDs      int // ids in one batch call (delete, forward, broadcast targets, members added)
+	BatchWrites   int // messages one call writes (forward's messages × targets, broadcast)
+	FixtureItems  int // apps, users, teams, conversations and messages in one fixture document
+	// ReactionsPerUser and ReactionsPerMessage cap reactions, so that no
+	// user can grow a message (and every page holding it) without bound.
+	ReactionsPerUser    int
+	ReactionsPerMessage int
+	PageSize            int // default page size
+	MaxPageSize         int // largest page a list returns
+	MaxSkip             int // largest offset a list skips (past it, page with cursors)
+	TokenTTL            time.Duration
+	MaxUploadBytes      int64
 }
 
 // DefaultLimits are the limits Parley runs with: the largest any of the five
 // platforms documents, so that every dialect's clients fit.
 var DefaultLimits = Limits{
-	IDLength:       150,
-	BodyLength:     20000,
-	NameLength:     200,
-	MetadataBytes:  100 * 1024,
-	Attachments:    20,
-	Mentions:       100,
-	Recipients:     1000,
-	Tags:           10,
-	BatchIDs:       200,
-	BatchWrites:    1000,
-	FixtureItems:   50_000,
-	PageSize:       50,
-	MaxPageSize:    200,
-	MaxSkip:        1000,
-	TokenTTL:       14 * 24 * time.Hour,
-	MaxUploadBytes: 1 << 30,
+	IDLength:            150,
+	BodyLength:          20000,
+	NameLength:          200,
+	MetadataBytes:       100 * 1024,
+	Attachments:         20,
+	Mentions:            100,
+	Recipients:          1000,
+	Tags:                10,
+	BatchIDs:            200,
+	BatchWrites:         1000,
+	FixtureItems:        50_000,
+	ReactionsPerUser:    20,
+	ReactionsPerMessage: 500,
+	PageSize:            50,
+	MaxPageSize:         200,
+	MaxSkip:             1000,
+	TokenTTL:            14 * 24 * time.Hour,
+	MaxUploadBytes:      1 << 30,
 }
 
 // Service holds every rule of Parley. Dialects and the admin API call it and

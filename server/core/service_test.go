@@ -32,7 +32,7 @@ func TestSendMessage(t *testing.T) {
 		{"OK", "alice", core.SendInput{ConversationID: "general", Body: "hi"}, ""},
 		{"OKToUser", "alice", core.SendInput{ToUserID: "dave", Body: "hi dave"}, ""},
 		{"OKOpenKindLobbyMember", "bob", core.SendInput{ConversationID: "lobby", Body: "yo"}, ""},
-		{"ErrNotMember", "dave", core.SendInput{ConversationID: "general", Body: "let me in"}, core.EFORBIDDEN},
+		{"ErrNotMember", "dave", core.SendInput{ConversationID: "general", Body: "let me in"}, core.ENOTFOUND},
 		{"ErrNoUser", "", core.SendInput{ConversationID: "general", Body: "x"}, core.EINVALID},
 		{"ErrBothTargets", "alice", core.SendInput{ConversationID: "general", ToUserID: "bob"}, core.EINVALID},
 		{"ErrNoTarget", "alice", core.SendInput{Body: "x"}, core.EINVALID},

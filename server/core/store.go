@@ -123,6 +123,8 @@ type Tx interface {
 	AddReaction(r *Reaction) (bool, error)                             // false if it was there already
 	RemoveReaction(messagePK, userPK int64, name string) (bool, error) // false if it was not there
 	ListReactionUsers(messagePK int64, name string, p Page) ([]*User, error)
+	// ReactionCounts returns the message's reactions in all and the user's.
+	ReactionCounts(messagePK, userPK int64) (total, byUser int, err error)
 
 	// Unread counts: messages after the member's read position that the user
 	// sees, not sent by the user, not recalled, shown in the conversation;

@@ -139,7 +139,7 @@ func TestTyping(t *testing.T) {
 		{"Stop", "alice", "general", false, false, "", []summary{stopped}},
 		{"StopTwicePublishesNothing", "alice", "general", false, false, "", nil},
 		{"ExpiryAfterStopPublishesNothing", "", "", false, true, "", nil},
-		{"ErrNotMember", "dave", "general", true, false, core.EFORBIDDEN, nil},
+		{"ErrNotMember", "dave", "general", true, false, core.ENOTFOUND, nil},
 		{"ErrNoUser", "", "general", true, false, core.EINVALID, nil},
 		{"ErrUnknownConversation", "alice", "nope", true, false, core.ENOTFOUND, nil},
 	}
