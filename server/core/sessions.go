@@ -22,7 +22,11 @@ func (s *Service) OpenSession(ctx context.Context, c *Caller, in SessionInput) (
 		return nil, false, err
 	}
 	app := c.app
+	// The id is the client's own: never a key reference ("#12").
 	if err := s.checkID("userId", in.UserID); err != nil {
+		return nil, false, err
+	}
+	if err := s.checkNewID("userId", in.UserID); err != nil {
 		return nil, false, err
 	}
 	if err := checkText("displayName", in.DisplayName, s.limits.NameLength); err != nil {
