@@ -406,3 +406,78 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	return n, err
 }
+
+func TestStage(t *testing.T) {
+	eachFs(t, func(t *testing.T, fsys afero.Fs, s *blobstore.Store) {
+		// Discarded: nothing stays, and the bytes were never a blob.
+		st, err := s.Stage(context.Background(), strings.NewReader("maybe"), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := st.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := io.ReadAll(r); string(b) != "maybe" {
+			t.Errorf("staged bytes read %q", b)
+		}
+		r.Close()
+		if _, _, err := s.Open(context.Background(), st.Blob().Key); core.ErrorCode(err) != core.ENOTFOUND {
+			t.Errorf("a staged blob is readable before Commit: %v", err)
+		}
+		if err := st.Discard(); err != nil {
+			t.Fatal(err)
+		}
+		if got := tmpEntries(t, fsys); len(got) != 0 {
+			t.Errorf("tmp holds %v after Discard", got)
+		}
+		// Committed: a blob; Discard afterwards does nothing.
+		st, err = s.Stage(context.Background(), strings.NewReader("kept"), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Commit(); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Discard(); err != nil {
+			t.Fatal(err)
+		}
+		if got := mustRead(t, s, st.Blob().Key); got != "kept" {
+			t.Errorf("committed blob reads %q", got)
+		}
+		if err := st.Commit(); err == nil {
+			t.Error("a second Commit succeeded")
+		}
+	})
+}
+
+func TestKeysAndClearTemp(t *testing.T) {
+	eachFs(t, func(t *testing.T, fsys afero.Fs, s *blobstore.Store) {
+		want := map[string]bool{mustPut(t, s, "a").Key: true, mustPut(t, s, "b").Key: true}
+		// Not blobs: a stray file in the blob folder and a temp leftover.
+		for _, d := range []string{"sha256/zz", "tmp"} {
+			if err := fsys.MkdirAll(d, 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := afero.WriteFile(fsys, "sha256/zz/not-a-key", []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := afero.WriteFile(fsys, "tmp/put-123", []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]bool{}
+		if err := s.Keys(context.Background(), func(k string) error { got[k] = true; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("Keys = %v, want %v", got, want)
+		}
+		if err := s.ClearTemp(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if left := tmpEntries(t, fsys); len(left) != 0 {
+			t.Errorf("tmp holds %v after ClearTemp", left)
+		}
+	})
+}

@@ -65,6 +65,10 @@ type DB struct {
 	msgSeq int64
 
 	cache *messageCache
+	// creds is the core's cache of verified credentials: this process alone
+	// writes the database, so the core's resets after its writes keep it
+	// right (see core.CredentialKeeper).
+	creds *core.CredentialCache
 
 	// convKeys remembers, for the writer only, each conversation's key and
 	// kind by app and id: they never change while the conversation lives.
@@ -83,7 +87,14 @@ type DB struct {
 	closeOnce sync.Once
 }
 
-var _ core.Store = (*DB)(nil)
+var (
+	_ core.Store            = (*DB)(nil)
+	_ core.CredentialKeeper = (*DB)(nil)
+)
+
+// Credentials returns the core's cache of verified credentials for this
+// database.
+func (db *DB) Credentials() *core.CredentialCache { return db.creds }
 
 // Open opens (or creates) the database at opts.Path, applies the schema to a
 // new database and starts the writer goroutine.
@@ -107,6 +118,7 @@ func open(ctx context.Context, opts Options) (db *DB, err error) {
 	}
 	db = &DB{
 		cache:    newMessageCache(opts.CachedMessages),
+		creds:    core.NewCredentialCache(),
 		convKeys: map[convName]convKey{},
 		memory:   opts.Path == Memory,
 		writes:   make(chan *request),
@@ -233,6 +245,16 @@ func (db *DB) migrate(ctx context.Context, schema string) error {
 	}
 	switch {
 	case version == schemaVersion:
+		// schema.sql version 1 changed in place before its first release
+		// (message sequence numbers, keys never reused); a database made
+		// by an earlier build lacks them and must be made anew.
+		var seq int
+		if err := tx.GetContext(ctx, &seq, `SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'seq'`); err != nil {
+			return fmt.Errorf("read schema: %w", err)
+		}
+		if seq == 0 {
+			return errors.New("the database was made by an earlier pre-release build (no message sequence numbers); move it away and start again")
+		}
 		return nil
 	case version > schemaVersion:
 		return fmt.Errorf("schema version %d is newer than this program's %d", version, schemaVersion)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -138,6 +139,16 @@ func TestOpen(t *testing.T) {
 		_, err := db.Open(context.Background(), db.Options{Path: path, Schema: schema(t)})
 		if err == nil {
 			t.Fatal("Open succeeded on a newer schema")
+		}
+	})
+	t.Run("ErrPreReleaseSchema", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "parley.db")
+		raw := sqlx.MustOpen("sqlite", path)
+		raw.MustExec(`CREATE TABLE messages (pk INTEGER PRIMARY KEY); PRAGMA user_version = 1`)
+		raw.Close()
+		_, err := db.Open(context.Background(), db.Options{Path: path, Schema: schema(t)})
+		if err == nil || !strings.Contains(err.Error(), "earlier pre-release build") {
+			t.Fatalf("Open of a database without message sequence numbers: %v", err)
 		}
 	})
 	t.Run("ErrBadSchema", func(t *testing.T) {

@@ -29,11 +29,12 @@ func (t *tx) InsertTeam(tm *core.Team) error {
 		})
 }
 
-// TeamByID returns the app's team with the given text id.
+// TeamByID returns the app's team with the given text id or key reference.
 func (t *tx) TeamByID(appPK int64, id string) (*core.Team, error) {
+	term, arg := idTerm("", id)
 	var r teamRow
 	if err := t.one("get team", "team not found", &r,
-		`SELECT `+teamColumns+` FROM teams WHERE app_pk = ? AND id = ?`, appPK, id); err != nil {
+		`SELECT `+teamColumns+` FROM teams WHERE app_pk = ? AND `+term, appPK, arg); err != nil {
 		return nil, err
 	}
 	return r.team(), nil

@@ -47,6 +47,21 @@ var readers = []reader{
 			}
 			return out
 		}},
+	{"sceyt", "GET", "/v1/demo/channels/general/messages?from=alice",
+		[]string{"Authorization: Bearer demo-secret"},
+		func(t *testing.T, body []byte) []line {
+			var out []line
+			for _, m := range decodeInto[struct {
+				Messages []struct {
+					ID   string `json:"id"`
+					From string `json:"from"`
+					Body string `json:"body"`
+				} `json:"messages"`
+			}](t, body).Messages {
+				out = append(out, line{m.ID, m.From, m.Body})
+			}
+			return out
+		}},
 	{"amity", "GET", "/api/v3/messages?channelId=general",
 		[]string{"Authorization: Bearer alice-token"},
 		func(t *testing.T, body []byte) []line {
@@ -84,5 +99,51 @@ func TestCrossDialect(t *testing.T) {
 				t.Errorf("%s reads general as %+v, want %+v", rd.name, got, want)
 			}
 		})
+	}
+}
+
+// TestCrossDialect_Files: a file uploaded and attached through Sceyt is the
+// same file through Channelize: the message names it, and a member reads
+// its bytes there.
+func TestCrossDialect_Files(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	body := "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"plan.txt\"\r\nContent-Type: text/plain\r\n\r\nthe plan\r\n--B--\r\n"
+	resp, out := env.Do("POST", "/v1/demo/files?from=alice", body, "Authorization: Bearer demo-secret",
+		"Content-Type: multipart/form-data; boundary=B")
+	if resp.StatusCode != 201 {
+		t.Fatalf("upload: %d %s", resp.StatusCode, out)
+	}
+	file := decodeInto[struct {
+		ID  string `json:"id"`
+		URL string `json:"url"`
+	}](t, out)
+	resp, out = env.Do("POST", "/v1/demo/channels/general/messages",
+		`{"from": "alice", "body": "read this", "attachments": [{"type": "file", "name": "plan.txt", "url": "`+file.URL+`"}]}`,
+		"Authorization: Bearer demo-secret")
+	if resp.StatusCode != 201 {
+		t.Fatalf("send: %d %s", resp.StatusCode, out)
+	}
+	sent := decodeInto[struct {
+		ID string `json:"id"`
+	}](t, out)
+	bob := []string{"Public-Key: demo-public", "Authorization: Bearer Ym9iLXRva2Vu"}
+	resp, out = env.Do("GET", "/v2/conversations/general/messages", "", bob...)
+	if resp.StatusCode != 200 {
+		t.Fatalf("channelize list: %d %s", resp.StatusCode, out)
+	}
+	found := false
+	for _, m := range decodeInto[[]struct {
+		ID   string `json:"id"`
+		Body string `json:"body"`
+	}](t, out) {
+		found = found || (m.ID == sent.ID && m.Body == "read this")
+	}
+	if !found {
+		t.Fatalf("channelize does not list message %s: %s", sent.ID, out)
+	}
+	resp, out = env.Do("GET", "/v2/files/"+file.ID, "", bob...)
+	if resp.StatusCode != 200 || string(out) != "the plan" {
+		t.Fatalf("bob reads the file through channelize: %d %q", resp.StatusCode, out)
 	}
 }

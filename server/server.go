@@ -101,15 +101,28 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps request bodies: multipart ones (uploads, read as
-// streams) at maxUpload, others at max.
+// limitBody caps request bodies: those that carry files (uploads, read as
+// streams) at maxUpload, others (decoded in memory) at max.
 func limitBody(max, maxUpload int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := max
-		if strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "multipart/") {
+		if isFileBody(r.Header.Get("Content-Type")) {
 			limit = maxUpload
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
+}
+
+// isFileBody reports whether a body of this Content-Type carries a file:
+// multipart forms, and raw bytes of a media or binary type (the PUT of a
+// reserved upload). JSON and text bodies are not.
+func isFileBody(contentType string) bool {
+	ct := strings.ToLower(strings.TrimSpace(contentType))
+	for _, p := range []string{"multipart/", "image/", "video/", "audio/", "application/octet-stream", "application/pdf", "application/zip"} {
+		if strings.HasPrefix(ct, p) {
+			return true
+		}
+	}
+	return false
 }

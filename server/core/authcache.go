@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-// authCache remembers successful credential look-ups (apps by public key,
+// CredentialCache remembers successful credential look-ups (apps by public key,
 // tokens, users by id, verified passwords, admin tokens), so that a request
 // does not spend read transactions or password hashing proving who it is.
 // Only positive answers are kept. Every core write that changes apps, users
@@ -15,8 +15,9 @@ import (
 // the epoch has not moved since, so a read that began before a delete can
 // never put the deleted credential back. Cached values are shared and must
 // not be changed.
-type authCache struct {
+type CredentialCache struct {
 	mu        sync.RWMutex
+	off       bool // keeps nothing: the store offers no cache (see CredentialKeeper)
 	gen       uint64
 	apps      map[string]*App      // by public key
 	tokens    map[string]authEntry // by token hash
@@ -34,14 +35,14 @@ type authEntry struct {
 // authCacheMax bounds each map; past it the map starts again empty.
 const authCacheMax = 100_000
 
-func newAuthCache() *authCache {
-	c := &authCache{}
+func newAuthCache() *CredentialCache {
+	c := &CredentialCache{}
 	c.reset()
 	return c
 }
 
 // epoch returns the generation a look-up starts in; hand it to put.
-func (c *authCache) epoch() uint64 {
+func (c *CredentialCache) epoch() uint64 {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	return c.gen
@@ -49,7 +50,7 @@ func (c *authCache) epoch() uint64 {
 
 // reset forgets everything and starts a new epoch; called after every
 // committed write to apps, users or tokens.
-func (c *authCache) reset() {
+func (c *CredentialCache) reset() {
 	c.mu.Lock()
 	c.gen++
 	c.apps = map[string]*App{}
@@ -61,10 +62,10 @@ func (c *authCache) reset() {
 }
 
 // put stores v in m under key when no reset happened since epoch.
-func put[V any](c *authCache, m *map[string]V, key string, v V, epoch uint64) {
+func put[V any](c *CredentialCache, m *map[string]V, key string, v V, epoch uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if epoch != c.gen {
+	if epoch != c.gen || c.off {
 		return // a write moved on since the look-up began: its answer may be stale
 	}
 	if len(*m) >= authCacheMax {
@@ -73,40 +74,40 @@ func put[V any](c *authCache, m *map[string]V, key string, v V, epoch uint64) {
 	(*m)[key] = v
 }
 
-func get[V any](c *authCache, m *map[string]V, key string) (V, bool) {
+func get[V any](c *CredentialCache, m *map[string]V, key string) (V, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	v, ok := (*m)[key]
 	return v, ok
 }
 
-func (c *authCache) app(key string) *App { a, _ := get(c, &c.apps, key); return a }
+func (c *CredentialCache) app(key string) *App { a, _ := get(c, &c.apps, key); return a }
 
-func (c *authCache) putApp(key string, a *App, epoch uint64) { put(c, &c.apps, key, a, epoch) }
+func (c *CredentialCache) putApp(key string, a *App, epoch uint64) { put(c, &c.apps, key, a, epoch) }
 
-func (c *authCache) token(hash string) (authEntry, bool) { return get(c, &c.tokens, hash) }
+func (c *CredentialCache) token(hash string) (authEntry, bool) { return get(c, &c.tokens, hash) }
 
-func (c *authCache) putToken(hash string, e authEntry, epoch uint64) {
+func (c *CredentialCache) putToken(hash string, e authEntry, epoch uint64) {
 	put(c, &c.tokens, hash, e, epoch)
 }
 
 func userKey(appPK int64, id string) string { return strconv.FormatInt(appPK, 10) + "/" + id }
 
-func (c *authCache) user(appPK int64, id string) *User {
+func (c *CredentialCache) user(appPK int64, id string) *User {
 	u, _ := get(c, &c.users, userKey(appPK, id))
 	return u
 }
 
-func (c *authCache) putUser(u *User, epoch uint64) {
+func (c *CredentialCache) putUser(u *User, epoch uint64) {
 	put(c, &c.users, userKey(u.AppPK, u.ID), u, epoch)
 }
 
-func (c *authCache) password(key string) *User { u, _ := get(c, &c.passwords, key); return u }
+func (c *CredentialCache) password(key string) *User { u, _ := get(c, &c.passwords, key); return u }
 
-func (c *authCache) putPassword(key string, u *User, epoch uint64) {
+func (c *CredentialCache) putPassword(key string, u *User, epoch uint64) {
 	put(c, &c.passwords, key, u, epoch)
 }
 
-func (c *authCache) admin(hash string) bool { ok, _ := get(c, &c.admins, hash); return ok }
+func (c *CredentialCache) admin(hash string) bool { ok, _ := get(c, &c.admins, hash); return ok }
 
-func (c *authCache) putAdmin(hash string, epoch uint64) { put(c, &c.admins, hash, true, epoch) }
+func (c *CredentialCache) putAdmin(hash string, epoch uint64) { put(c, &c.admins, hash, true, epoch) }

@@ -1,35 +1,36 @@
 package core
 
-import "context"
+import (
+	"context"
+)
 
 // ConversationUpdate changes a conversation's description; nil fields are
 // left alone.
 type ConversationUpdate struct {
-	Title     *string
-	AvatarURL *string
-	Metadata  []byte
-}
-
-func (s *Service) checkUpdate(in ConversationUpdate) error {
-	if in.Title != nil {
-		if err := checkText("title", *in.Title, s.limits.NameLength); err != nil {
-			return err
-		}
-	}
-	if in.AvatarURL != nil {
-		if err := checkText("avatarUrl", *in.AvatarURL, 2048); err != nil {
-			return err
-		}
-	}
-	return s.checkJSON("metadata", in.Metadata)
+	Title      *string
+	AvatarURL  *string
+	CustomType *string
+	Metadata   []byte
 }
 
 // UpdateConversation changes a conversation: its admins, or the app.
 func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, in ConversationUpdate) (*Conversation, error) {
-	if err := c.inApp(); err != nil {
-		return nil, err
+	if in.Title != nil {
+		if err := checkText("title", *in.Title, s.limits.NameLength); err != nil {
+			return nil, err
+		}
 	}
-	if err := s.checkUpdate(in); err != nil {
+	if in.AvatarURL != nil {
+		if err := checkText("avatarUrl", *in.AvatarURL, 2048); err != nil {
+			return nil, err
+		}
+	}
+	if in.CustomType != nil {
+		if err := checkText("customType", *in.CustomType, 2048); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.checkJSON("metadata", in.Metadata); err != nil {
 		return nil, err
 	}
 	var conv *Conversation
@@ -39,7 +40,7 @@ func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, 
 		if conv, me, err = s.conversation(tx, c, id); err != nil {
 			return err
 		}
-		if err := allow(c, actEditConversation, &standing{conv: conv, me: me}); err != nil {
+		if err := allow(c, actUpdateConversation, &standing{conv: conv, me: me}); err != nil {
 			return err
 		}
 		if in.Title != nil {
@@ -47,6 +48,9 @@ func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, 
 		}
 		if in.AvatarURL != nil {
 			conv.AvatarURL = *in.AvatarURL
+		}
+		if in.CustomType != nil {
+			conv.CustomType = *in.CustomType
 		}
 		if in.Metadata != nil {
 			conv.Metadata = in.Metadata
@@ -63,9 +67,6 @@ func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, 
 // DeleteConversation removes a conversation with its messages: its owner,
 // or the app.
 func (s *Service) DeleteConversation(ctx context.Context, c *Caller, id string) error {
-	if err := c.inApp(); err != nil {
-		return err
-	}
 	return s.write(ctx, func(tx Tx) error {
 		conv, me, err := s.conversation(tx, c, id)
 		if err != nil {
@@ -76,6 +77,21 @@ func (s *Service) DeleteConversation(ctx context.Context, c *Caller, id string) 
 		}
 		return tx.DeleteConversation(conv.PK)
 	})
+}
+
+// checkUpdate validates a description (OpenDistinct's).
+func (s *Service) checkUpdate(in ConversationUpdate) error {
+	if in.Title != nil {
+		if err := checkText("title", *in.Title, s.limits.NameLength); err != nil {
+			return err
+		}
+	}
+	if in.AvatarURL != nil {
+		if err := checkText("avatarUrl", *in.AvatarURL, 2048); err != nil {
+			return err
+		}
+	}
+	return s.checkJSON("metadata", in.Metadata)
 }
 
 // ConversationsByIDs returns the conversations among ids that the caller

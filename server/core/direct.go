@@ -10,8 +10,11 @@ import "context"
 // distinct conversation. Nobody joins or leaves it later (it would become
 // another set). created is false when it was found.
 func (s *Service) OpenDirect(ctx context.Context, c *Caller, userIDs []string) (conv *Conversation, created bool, err error) {
-	if c.user == nil && !appWide(c) {
-		return nil, false, Errorf(EFORBIDDEN, "a user or the app must open direct conversations")
+	if err := c.inApp(); err != nil {
+		return nil, false, err
+	}
+	if err := allow(c, actCreateConversation, nil); err != nil {
+		return nil, false, err
 	}
 	// A user may open a conversation with themselves alone (App.net's pm
 	// to self); the app names at least one user.

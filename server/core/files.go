@@ -52,10 +52,13 @@ func (p *PendingUpload) staged() []StagedBlob {
 // behind), recognised as an image (width, height and a thumbnail) from its
 // bytes. Nothing is visible until it is stored.
 func (s *Service) StageUpload(ctx context.Context, c *Caller, in UploadInput) (*PendingUpload, error) {
-	if err := canUpload(c); err != nil {
+	if err := c.inApp(); err != nil {
 		return nil, err
 	}
-	if err := s.checkOptionalID("id", in.ID); err != nil {
+	if err := allow(c, actUpload, nil); err != nil {
+		return nil, err
+	}
+	if err := s.checkNewID("id", in.ID); err != nil {
 		return nil, err
 	}
 	if s.blobs == nil {
@@ -156,6 +159,19 @@ func (s *Service) UploadFile(ctx context.Context, c *Caller, in UploadInput) (*F
 	return files[0], nil
 }
 
+// StoreUploads records staged uploads as Files, all or none (a dialect
+// stages a multipart body's file first and stores it once the form fields
+// after it are read). The uploads are consumed either way.
+func (s *Service) StoreUploads(ctx context.Context, c *Caller, ps ...*PendingUpload) ([]*File, error) {
+	for _, p := range ps {
+		if err := c.inApp(); err != nil || p.file.AppPK != c.app.PK {
+			s.DiscardUploads(ps...)
+			return nil, Errorf(EFORBIDDEN, "the upload belongs to another app")
+		}
+	}
+	return s.storeUploads(ctx, ps, nil)
+}
+
 // storeUploads commits the staged blobs and inserts their File rows, with
 // whatever then (which runs in the same transaction and may refuse). On any
 // failure nothing is kept: rows roll back, blobs no row names are removed.
@@ -244,17 +260,20 @@ func (s *Service) visibleFile(tx Tx, c *Caller, id string) (*File, error) {
 	if err := s.checkID("fileId", id); err != nil {
 		return nil, Errorf(ENOTFOUND, "file not found")
 	}
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
 	f, err := tx.FileByID(c.app.PK, id)
 	if err != nil {
 		return nil, err
 	}
-	attached := false
+	st := &standing{file: f}
 	if !appWide(c) && c.user != nil && f.OwnerPK != c.user.PK {
-		if attached, err = tx.FileVisibleTo(f.PK, c.user.PK); err != nil {
+		if st.attached, err = tx.FileVisibleTo(f.PK, c.user.PK); err != nil {
 			return nil, err
 		}
 	}
-	if err := canSeeFile(c, f, attached); err != nil {
+	if err := allow(c, actSeeFile, st); err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -313,7 +332,7 @@ func (s *Service) DeleteFile(ctx context.Context, c *Caller, id string) error {
 		if err != nil {
 			return err
 		}
-		if err := canDeleteFile(c, f); err != nil {
+		if err := allow(c, actDeleteFile, &standing{file: f}); err != nil {
 			return err
 		}
 		keys = f.blobKeys()

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/spf13/afero"
 
@@ -206,10 +207,11 @@ func TestFileRights(t *testing.T) {
 	wantCode(t, env.Service.DeleteFile(ctx, bob, f.ID), core.EFORBIDDEN)
 	wantCode(t, env.Service.DeleteFile(ctx, app, f.ID), "")
 	// Another app's file is unknown here.
-	if _, _, err := env.Service.CreateApp(ctx, env.Service.StartupCaller(), core.AppInput{ID: "elsewhere"}); err != nil {
+	if _, _, err := env.Service.CreateApp(ctx, env.Service.StartupCaller(), core.AppInput{ID: "elsewhere", Name: "Elsewhere"}); err != nil {
 		t.Fatal(err)
 	}
-	_, err = env.Service.GetFile(ctx, env.Caller("elsewhere", ""), f.ID)
+	f2 := mustUpload(t, env, "alice", "again.txt", "psst")
+	_, err = env.Service.GetFile(ctx, env.Caller("elsewhere", ""), f2.ID)
 	wantCode(t, err, core.ENOTFOUND)
 }
 
@@ -319,4 +321,44 @@ func TestSweepBlobs(t *testing.T) {
 	if got := blobFiles(t, env.Fs); len(got) != 1 || !strings.HasSuffix(got[0], kept.BlobKey[2:]) {
 		t.Fatalf("after sweep: %v", got)
 	}
+}
+
+func TestReserveUpload(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	alice := env.Caller("demo", "alice")
+	anon, err := env.Service.Authenticate(ctx, core.Credential{Kind: core.CredNone, AppID: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := env.Service.CreateApp(ctx, env.Service.StartupCaller(), core.AppInput{ID: "other", Name: "Other"}); err != nil {
+		t.Fatal(err)
+	}
+	slot, err := env.Service.ReserveUpload(ctx, alice, "../later.txt", "text/plain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another app's caller cannot use the token.
+	_, err = env.Service.CompleteUpload(ctx, env.Caller("other", ""), slot.Token, "", strings.NewReader("x"))
+	wantCode(t, err, core.ENOTFOUND)
+	// Anyone of the app with the token can; the file is alice's.
+	f, err := env.Service.CompleteUpload(ctx, anon, slot.Token, "", strings.NewReader("later"))
+	wantCode(t, err, "")
+	if f.ID != slot.FileID || f.Name != "later.txt" || f.MimeType != "text/plain" || f.OwnerPK != alice.User().PK {
+		t.Fatalf("file = %+v", f)
+	}
+	// Once only.
+	_, err = env.Service.CompleteUpload(ctx, anon, slot.Token, "", strings.NewReader("again"))
+	wantCode(t, err, core.ENOTFOUND)
+	// A slot expires.
+	late, err := env.Service.ReserveUpload(ctx, alice, "late.txt", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env.Clock.Advance(core.UploadSlotTTL + time.Second)
+	_, err = env.Service.CompleteUpload(ctx, anon, late.Token, "", strings.NewReader("too late"))
+	wantCode(t, err, core.ENOTFOUND)
+	// An anonymous caller may not reserve.
+	_, err = env.Service.ReserveUpload(ctx, anon, "x", "")
+	wantCode(t, err, core.EINVALID)
 }

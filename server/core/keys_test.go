@@ -300,3 +300,10 @@ func TestDeletedUsersKeyIsNotReused(t *testing.T) {
 			old.ConversationPK, mine.ConversationPK, theirs.ConversationPK)
 	}
 }
+
+func TestOpenDirectNeedsACaller(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	_, _, err := env.Service.OpenDirect(ctx, &core.Caller{}, []string{"bob"})
+	wantCode(t, err, core.EUNAUTHENTICATED)
+}

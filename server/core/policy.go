@@ -41,8 +41,11 @@ const (
 	actBroadcast                        // broadcast a message
 	actActAs                            // act as another user of the app
 	actAdmin                            // manage apps: Parley's admin only
-	actEditConversation                 // change a conversation's title, avatar, metadata
+	actUpdateConversation               // change a conversation's description
 	actDeleteConversation               // delete a conversation with its messages
+	actUpload                           // upload a file
+	actSeeFile                          // see standing.file and its bytes
+	actDeleteFile                       // delete standing.file
 	actFlag                             // flag or unflag a message for moderators
 	actClearFlags                       // clear every flag of a message
 )
@@ -62,6 +65,8 @@ type standing struct {
 	user     *User   // the user acted on
 	banned   bool    // the caller is banned from the conversation
 	newcomer bool    // with actGrant: the member is being added
+	file     *File   // the file acted on
+	attached bool    // with actSeeFile: the caller sees a message attaching file
 }
 
 // appWide reports whether the caller acts as the app itself.
@@ -195,7 +200,7 @@ func allow(c *Caller, a action, st *standing) error {
 			return nil
 		}
 		return forbidden("users change their own profile only")
-	case actEditConversation:
+	case actUpdateConversation:
 		if appWide(c) || manages(st.me) {
 			return nil
 		}
@@ -215,6 +220,21 @@ func allow(c *Caller, a action, st *standing) error {
 			return nil
 		}
 		return forbidden("only conversation moderators may clear flags")
+	case actUpload:
+		if c.user == nil && !appWide(c) {
+			return needUser("uploading a file")
+		}
+		return nil
+	case actSeeFile:
+		if appWide(c) || st.attached || (c.user != nil && st.file.OwnerPK == c.user.PK) {
+			return nil
+		}
+		return Errorf(ENOTFOUND, "file not found")
+	case actDeleteFile:
+		if appWide(c) || (c.user != nil && st.file.OwnerPK == c.user.PK) {
+			return nil
+		}
+		return forbidden("only the uploader may delete a file")
 	case actUnread:
 		if c.user == nil {
 			return needUser("counting unread messages")
@@ -339,31 +359,4 @@ func readMoves(from, to int64, reset bool) bool {
 // users do not.
 func CanSeeEmail(c *Caller, u *User) bool {
 	return c.trusted || (c.user != nil && c.user.PK == u.PK)
-}
-
-// canUpload decides whether the caller may upload a file: any user of the
-// app, or the app itself.
-func canUpload(c *Caller) error {
-	if c.user == nil && !appWide(c) {
-		return Errorf(EUNAUTHENTICATED, "uploading a file needs a user or the app's secret")
-	}
-	return nil
-}
-
-// canSeeFile decides whether the caller sees a file: the app itself, its
-// uploader, and whoever sees a message that attaches it (attached).
-func canSeeFile(c *Caller, f *File, attached bool) error {
-	if appWide(c) || attached || (c.user != nil && f.OwnerPK == c.user.PK) {
-		return nil
-	}
-	return Errorf(ENOTFOUND, "file not found")
-}
-
-// canDeleteFile decides whether the caller may delete a file: its uploader
-// or the app.
-func canDeleteFile(c *Caller, f *File) error {
-	if appWide(c) || (c.user != nil && f.OwnerPK == c.user.PK) {
-		return nil
-	}
-	return Errorf(EFORBIDDEN, "only the uploader may delete a file")
 }

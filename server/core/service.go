@@ -66,11 +66,12 @@ type Service struct {
 	token  func() string
 	log    *slog.Logger
 	limits Limits
-	auth   *authCache
+	auth   *CredentialCache
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 	typing    *typingState
-	blobMu    blobLock // files: blob commits and removals
+	blobMu    blobLock    // files: blob commits and removals
+	slots     uploadSlots // files: uploads reserved for a later PUT
 }
 
 // Options configure a Service. Zero fields get defaults: the wall clock,
@@ -96,7 +97,7 @@ type Options struct {
 
 // NewService returns a Service over the given store.
 func NewService(o Options) *Service {
-	s := &Service{store: o.Store, blobs: o.Blobs, pub: o.Publisher, now: o.Now, token: o.NewToken, log: o.Logger, limits: DefaultLimits, auth: newAuthCache(), passwords: newPasswords(o.PasswordIterations)}
+	s := &Service{store: o.Store, blobs: o.Blobs, pub: o.Publisher, now: o.Now, token: o.NewToken, log: o.Logger, limits: DefaultLimits, auth: credentialsOf(o.Store), passwords: newPasswords(o.PasswordIterations)}
 	if s.pub == nil {
 		s.pub = NopPublisher{}
 	}

@@ -9,6 +9,12 @@ import (
 // makes is one Write call: all of fn or none of it is kept. Implementations
 // may commit several concurrent Write calls together (group commit), but each
 // fn stays atomic on its own.
+//
+// Whatever a store remembers in its process (key counters, conversations'
+// keys, loaded messages, the core's CredentialCache) is the store's to keep
+// right: the core keeps no state that assumes it is the only process on the
+// database, so a store shared by several processes can keep none of it.
+// storetest checks the contract.
 type Store interface {
 	// Read runs fn in a read-only transaction (a consistent snapshot).
 	Read(ctx context.Context, fn func(Tx) error) error
@@ -23,7 +29,7 @@ type Store interface {
 // Reactions in a fixed number of queries, whatever the number of messages.
 //
 // Every parameter or filter field that takes the text id of a user,
-// conversation, message or file within an app (UserByID, UsersByIDs,
+// conversation, message, file or team within an app (UserByID, UsersByIDs, TeamByID,
 // ConversationByID, ConversationKey, ConversationAs, MessageByID,
 // MessagesByIDs, MessageFilter.IDs and OwnerIDs, FileByID, a message's
 // Recipients and Mentions) also takes a key reference (KeyRef), which

@@ -81,3 +81,22 @@ func (r partReader) Read(b []byte) (int, error) {
 	}
 	return n, err
 }
+
+// RawBody is a request body that is a file's bytes (a PUT of a reserved
+// upload) as a stream whose errors are core errors.
+func RawBody(r *http.Request) io.Reader { return rawReader{r.Body} }
+
+type rawReader struct{ r io.Reader }
+
+func (r rawReader) Read(b []byte) (int, error) {
+	n, err := r.r.Read(b)
+	if err != nil && !errors.Is(err, io.EOF) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = core.Errorf(core.ETOOLARGE, "request body is larger than %d bytes", tooBig.Limit)
+		} else {
+			err = core.Invalidf("body", "the upload ended early: %v", err)
+		}
+	}
+	return n, err
+}

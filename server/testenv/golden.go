@@ -115,7 +115,7 @@ func runGoldenFile(t *testing.T, file string, opts ...Option) {
 		if !ok {
 			t.Fatalf("%s: bad request line %q", file, line)
 		}
-		got, gotBody := env.Do(method, path, string(body), headers...)
+		got, gotBody := env.Do(method, path, string(body), withHost(headers)...)
 		wantStatus, wantHeaders, wantBody := splitHead(resp.data)
 		var gotResp bytes.Buffer
 		fmt.Fprintf(&gotResp, "%d\n", got.StatusCode)
@@ -181,4 +181,17 @@ func prettyJSON(b []byte) []byte {
 	}
 	out, _ := json.MarshalIndent(v, "", "  ")
 	return out
+}
+
+// GoldenHost is the Host of golden requests that name none, so that
+// absolute URLs in answers are the same on every run.
+const GoldenHost = "parley.test"
+
+func withHost(headers []string) []string {
+	for _, h := range headers {
+		if name, _, _ := strings.Cut(h, ":"); strings.EqualFold(strings.TrimSpace(name), "Host") {
+			return headers
+		}
+	}
+	return append([]string{"Host: " + GoldenHost}, headers...)
 }

@@ -190,7 +190,12 @@ func (e *Env) Do(method, path, body string, headers ...string) (*http.Response, 
 	}
 	for _, h := range headers {
 		name, value, _ := strings.Cut(h, ":")
-		req.Header.Set(strings.TrimSpace(name), strings.TrimSpace(value))
+		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
+		if strings.EqualFold(name, "Host") {
+			req.Host = value // absolute URLs in answers are built from it
+			continue
+		}
+		req.Header.Set(name, value)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"parley/server/core"
@@ -104,7 +105,30 @@ func parseAttachment(field string, raw json.RawMessage) (core.Attachment, error)
 	if json.Unmarshal(keys["size"], &size) == nil && size > 0 {
 		a.Size = int64(size)
 	}
+	a.FileID = uploadedFileID(text("fileId"), a.URL)
 	return a, nil
+}
+
+// uploadedFileID names the uploaded file an attachment presents: its
+// fileId, or the id in a fileUrl that POST /v2/files answered
+// (".../v2/files/{id}"). The core checks the caller may attach it.
+func uploadedFileID(fileID, fileURL string) string {
+	if fileID != "" {
+		return fileID
+	}
+	u, err := url.Parse(fileURL)
+	if err != nil {
+		return ""
+	}
+	id, ok := strings.CutPrefix(u.EscapedPath(), "/v2/files/")
+	if !ok || id == "" || strings.Contains(id, "/") {
+		return ""
+	}
+	id, err = url.PathUnescape(id)
+	if err != nil {
+		return ""
+	}
+	return id
 }
 
 // compact strips insignificant space from a JSON document.

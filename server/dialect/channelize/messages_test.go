@@ -22,6 +22,11 @@ type countingStore struct {
 	calls atomic.Int64
 }
 
+// Credentials hands on the store's credential cache.
+func (s *countingStore) Credentials() *core.CredentialCache {
+	return s.Store.(core.CredentialKeeper).Credentials()
+}
+
 func (s *countingStore) Read(ctx context.Context, fn func(core.Tx) error) error {
 	return s.Store.Read(ctx, func(tx core.Tx) error { return fn(&countingTx{tx, &s.calls}) })
 }

@@ -47,6 +47,13 @@ func (a *api) routes() []route {
 		{"GET", "/v2/messages/:id/reactions", authUser, a.listReactions},
 		{"POST", "/v2/messages/:id/pin", authUser, a.pin},
 		{"POST", "/v2/messages/:id/unpin", authUser, a.unpin},
+
+		{"POST", "/v2/files", authUser, a.uploadFile},
+		{"PUT", "/v2/files/upload/:token", authKey, a.putUpload}, // the token is the credential
+		{"GET", "/v2/files/:id", authUser, a.downloadFile},
+		{"GET", "/v2/files/:id/thumbnail", authUser, a.downloadThumbnail},
+		{"GET", "/v2/files/:id/info", authUser, a.getFileInfo},
+		{"DELETE", "/v2/files/:id", authUser, a.deleteFile},
 	}
 }
 
