@@ -3,7 +3,7 @@
 //
 //	parley [serve] [--addr 127.0.0.1:8080] [--data ./data] [--ephemeral]
 //	               [--fixtures FILE] [--admin-token TOKEN] [--log-level info]
-//	               [--max-upload 100MB]
+//	               [--journal N] [--max-messages N] [--max-age DURATION] [--max-upload 100MB]
 //
 // Every flag has a PARLEY_* environment twin (PARLEY_ADDR, PARLEY_DATA, ...).
 package main
@@ -35,11 +35,16 @@ import (
 	"parley/server"
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/journal"
 	"parley/server/realtime"
 )
 
 //go:embed schema.sql
 var schemaSQL string
+
+// retentionInterval is how often messages past their app's bounds are
+// pruned (in small batches, between other writes).
+const retentionInterval = 5 * time.Second
 
 // Config is what the flags and their PARLEY_* twins set.
 type Config struct {
@@ -50,6 +55,12 @@ type Config struct {
 	AdminToken string
 	LogLevel   string
 	Readers    int
+	// Journal is how many requests per app the journal keeps (0: off);
+	// MaxMessages and MaxAge bound what each app keeps (0: unbounded).
+	// Negative means the mode's default: on for --ephemeral, off otherwise.
+	Journal     int
+	MaxMessages int
+	MaxAge      time.Duration
 	// MaxUpload is the largest file an upload may carry, in bytes.
 	MaxUpload int64
 }
@@ -110,6 +121,10 @@ func parseArgs(args []string, getenv func(string) string) (*Main, error) {
 	fs.StringVar(&c.AdminToken, "admin-token", env("PARLEY_ADMIN_TOKEN", ""), "admin token for /admin/v1 (PARLEY_ADMIN_TOKEN)")
 	fs.StringVar(&c.LogLevel, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
 	fs.IntVar(&c.Readers, "readers", 4, "reader connections of a file database")
+	// Unset, these three take the mode's default (modeDefaults).
+	journal := fs.String("journal", env("PARLEY_JOURNAL", ""), "keep the last `N` requests per app in the request journal; 0 is off (default 1000 with --ephemeral, else 0) (PARLEY_JOURNAL)")
+	maxMessages := fs.String("max-messages", env("PARLEY_MAX_MESSAGES", ""), "keep at most `N` messages per app, pruning the oldest; 0 is unbounded (default 100000 with --ephemeral, else 0) (PARLEY_MAX_MESSAGES)")
+	maxAge := fs.String("max-age", env("PARLEY_MAX_AGE", ""), "prune messages older than `DURATION` (24h, 90m); 0 is unbounded (default 24h with --ephemeral, else 0) (PARLEY_MAX_AGE)")
 	maxUpload := fs.String("max-upload", env("PARLEY_MAX_UPLOAD", "100MB"),
 		"largest uploaded file: bytes, or a number with KB, MB, GB (or KiB, MiB, GiB) (PARLEY_MAX_UPLOAD)")
 	if err := fs.Parse(args); err != nil {
@@ -123,7 +138,52 @@ func parseArgs(args []string, getenv func(string) string) (*Main, error) {
 	if fs.NArg() > 0 {
 		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
 	}
+	if c.Journal, err = optInt("journal", *journal); err != nil {
+		return nil, err
+	}
+	if c.MaxMessages, err = optInt("max-messages", *maxMessages); err != nil {
+		return nil, err
+	}
+	c.MaxAge = -1
+	if *maxAge != "" && *maxAge != "0" {
+		if c.MaxAge, err = time.ParseDuration(*maxAge); err != nil || c.MaxAge < 0 {
+			return nil, fmt.Errorf("--max-age: %q is not a duration such as 24h or 90m", *maxAge)
+		}
+	} else if *maxAge == "0" {
+		c.MaxAge = 0
+	}
+	c.modeDefaults()
 	return &Main{Config: c}, nil
+}
+
+// optInt reads a count flag: "" leaves it to the mode (-1).
+func optInt(name, v string) (int, error) {
+	if v == "" {
+		return -1, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("--%s: %q is not a count", name, v)
+	}
+	return n, nil
+}
+
+// modeDefaults fills what was left to the mode: an ephemeral instance,
+// made for tests, journals requests and bounds what it keeps (generously);
+// a persistent one does neither unless asked.
+func (c *Config) modeDefaults() {
+	pick := func(v, ephemeral int) int {
+		switch {
+		case v >= 0:
+			return v
+		case c.Ephemeral:
+			return ephemeral
+		}
+		return 0
+	}
+	c.Journal = pick(c.Journal, 1000)
+	c.MaxMessages = pick(c.MaxMessages, 100_000)
+	c.MaxAge = time.Duration(pick(int(c.MaxAge), int(24*time.Hour)))
 }
 
 // Open opens the database and blob store, loads fixtures, and makes sure an
@@ -162,6 +222,7 @@ func (m *Main) Open(ctx context.Context) error {
 		opts.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
 	}
 	m.Core = core.NewService(opts)
+	m.Core.SetRetention(core.Retention{MaxMessages: max(m.Config.MaxMessages, 0), MaxAge: max(m.Config.MaxAge, 0)})
 	// Blobs a crash left without a row (and interrupted uploads) go before
 	// anything is served.
 	if n, err := m.Core.SweepBlobs(ctx); err != nil {
@@ -200,7 +261,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	m.HTTP = &http.Server{
-		Handler:           server.New(m.Core, server.Options{Logger: m.Log, Ready: m.ready.Load}),
+		Handler: server.New(m.Core, server.Options{Logger: m.Log, Ready: m.ready.Load,
+			Journal: journal.New(m.Config.Journal, 0)}),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 	}
@@ -209,6 +271,7 @@ func (m *Main) Run(ctx context.Context) error {
 		fmt.Fprintln(m.Stdout, line)
 	}
 	m.ready.Store(true)
+	go m.Core.RunRetention(ctx, retentionInterval)
 	errc := make(chan error, 1)
 	go func() { errc <- m.HTTP.Serve(m.ln) }()
 	select {

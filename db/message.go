@@ -25,6 +25,7 @@ type messageRow struct {
 	CustomType         string         `db:"custom_type"`
 	Body               string         `db:"body"`
 	HTML               string         `db:"html"`
+	Dialect            string         `db:"dialect"`
 	Metadata           []byte         `db:"metadata"`
 	Entities           []byte         `db:"entities"`
 	Annotations        []byte         `db:"annotations"`
@@ -56,7 +57,7 @@ type messageRow struct {
 var messageFrom = `
 	SELECT m.pk, m.app_pk, m.id, m.conversation_pk, c.id AS conversation_id, m.seq,
 		IFNULL(m.owner_pk, 0) AS owner_pk, ` + userColumnsAs("u", "owner") + `,
-		m.type, m.custom_type, m.body, m.html, m.metadata, m.entities, m.annotations, m.tags,
+		m.type, m.custom_type, m.body, m.html, m.dialect, m.metadata, m.entities, m.annotations, m.tags,
 		IFNULL(m.parent_pk, 0) AS parent_pk, IFNULL(p.id, '') AS parent_id,
 		m.thread_root_pk, m.reply_count,
 		IFNULL(m.forwarded_from_pk, 0) AS forwarded_from_pk, IFNULL(fw.id, '') AS forwarded_from_id,
@@ -77,7 +78,7 @@ func (r *messageRow) message() (*core.Message, error) {
 	return &core.Message{
 		PK: r.PK, AppPK: r.AppPK, ID: r.ID, ConversationPK: r.ConversationPK, ConversationID: r.ConversationID,
 		Seq: r.Seq, OwnerPK: r.OwnerPK, Owner: r.Owner.user(), Type: core.MessageType(r.Type), CustomType: r.CustomType,
-		Body: r.Body, HTML: r.HTML, Metadata: r.Metadata, Entities: r.Entities, Annotations: r.Annotations,
+		Body: r.Body, HTML: r.HTML, Dialect: r.Dialect, Metadata: r.Metadata, Entities: r.Entities, Annotations: r.Annotations,
 		Tags: tags, ParentPK: r.ParentPK, ParentID: r.ParentID, ThreadRootPK: r.ThreadRootPK,
 		ReplyCount: r.ReplyCount, ForwardedFromPK: r.ForwardedFromPK, ForwardedFromID: r.ForwardedFromID,
 		ShowInConversation: r.ShowInConversation, Pinned: r.Pinned, Encrypted: r.Encrypted,
@@ -214,15 +215,15 @@ func (t *tx) InsertMessage(m *core.Message) error {
 		// back, so the numbers have no gap.
 		err = t.scan(`
 			INSERT INTO messages (pk, app_pk, id, conversation_pk, seq, owner_pk, type, custom_type, body, html,
-				metadata, entities, annotations, tags, parent_pk, thread_root_pk, reply_count,
+				dialect, metadata, entities, annotations, tags, parent_pk, thread_root_pk, reply_count,
 				forwarded_from_pk, show_in_conversation, pinned, encrypted, machine_only,
 				has_recipients, attachment_count, mention_count, created_at, received_at, updated_at,
 				edited_at, deleted_at)
 			VALUES (?, ?, ?, ?, (SELECT IFNULL(MAX(seq), 0) + 1 FROM messages WHERE conversation_pk = ?),
-				?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 			RETURNING seq`, []any{
 			m.PK, m.AppPK, m.ID, m.ConversationPK, m.ConversationPK, optPK(m.OwnerPK), string(m.Type),
-			m.CustomType, m.Body, m.HTML,
+			m.CustomType, m.Body, m.HTML, m.Dialect,
 			jsonText(m.Metadata), jsonText(m.Entities), jsonText(m.Annotations), tagsText(m.Tags),
 			optPK(m.ParentPK), m.ThreadRootPK, m.ReplyCount, optPK(m.ForwardedFromPK),
 			bit(m.ShowInConversation), bit(m.Pinned), bit(m.Encrypted), bit(m.MachineOnly),

@@ -5,13 +5,44 @@ import (
 
 	"parley/server/core"
 	"parley/server/dialect/amity"
+	"parley/server/dialect/appnet"
 	"parley/server/dialect/channelize"
 	"parley/server/dialect/sceyt"
 )
 
-// mountDialects adds each wire dialect under its prefix.
+// Dialect is one wire dialect the server mounts.
+type Dialect struct {
+	Name   string // as the journal, fault rules and messages name it
+	Prefix string // the mux pattern it serves, e.g. "/v2/"
+	New    func(*core.Service) http.Handler
+	// WriteError writes an error of any status in the dialect's own shape:
+	// fault rules answer with it.
+	WriteError func(w http.ResponseWriter, status int, message string)
+	// OpenAPI is the dialect's OpenAPI 3 document (JSON), served at
+	// Prefix+"openapi.json". Its paths name the routes in the journal and
+	// in fault rules, and a test holds it to the router.
+	OpenAPI []byte
+}
+
+// Dialects lists every wire dialect, one line each: a new dialect adds its
+// line here.
+func Dialects() []Dialect {
+	return []Dialect{
+		{Name: "channelize", Prefix: "/v2/", New: channelize.New, WriteError: channelize.WriteStatus, OpenAPI: channelize.OpenAPI},
+	}
+}
+
+// mountDialects adds each wire dialect under its prefix, with its OpenAPI
+// document beside it.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
-	mux.Handle("/v2/", channelize.New(svc))
+	// Sceyt, App.net and Amity join the table once their OpenAPI documents are written.
 	mux.Handle("/v1/", sceyt.New(svc))
-	mux.Handle("/api/", amity.New(svc))
+	mux.Handle("/stream/0/", appnet.New(svc))
+	mux.Handle("/api/", amity.New(svc)) // Amity joins the table with its own document
+	for _, d := range Dialects() {
+		mux.Handle(d.Prefix, d.New(svc))
+		if d.OpenAPI != nil {
+			mux.Handle("GET "+d.Prefix+"openapi.json", serveDocument(d.OpenAPI))
+		}
+	}
 }

@@ -1,5 +1,5 @@
 // Package server assembles Parley's HTTP surface: the shared middleware
-// (recover, request log, body limit) in front of the prefix table that
+// (recover, request log, journal and faults, body limit) in front of the prefix table that
 // routes each request to its dialect or to Parley's own API.
 package server
 
@@ -12,6 +12,8 @@ import (
 
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/fault"
+	"parley/server/journal"
 )
 
 // Options configure the handler.
@@ -20,6 +22,10 @@ type Options struct {
 	MaxBodyBytes int64 // request bodies past this are refused; 0: 8 MiB
 	// Ready reports whether the server may take traffic (for /readyz).
 	Ready func() bool
+	// Journal keeps recent requests per app (nil: off, and free).
+	Journal *journal.Journal
+	// Faults holds the fault rules the admin API adds (nil: a new set).
+	Faults *fault.Set
 }
 
 // New returns the whole HTTP surface of Parley over one core service.
@@ -30,9 +36,13 @@ func New(svc *core.Service, o Options) http.Handler {
 	if o.MaxBodyBytes == 0 {
 		o.MaxBodyBytes = 8 << 20
 	}
+	if o.Faults == nil {
+		o.Faults = fault.NewSet()
+	}
 	mux := http.NewServeMux()
 	// The prefix table (DESIGN.md): one dialect or API per prefix.
-	mux.Handle("/admin/v1/", admin.New(svc))
+	mux.Handle("/admin/v1/", admin.New(svc, admin.Tools{Journal: o.Journal, Faults: o.Faults}))
+	mux.Handle("GET /admin/v1/openapi.json", serveDocument(admin.OpenAPI))
 	mountDialects(mux, svc)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
@@ -47,7 +57,8 @@ func New(svc *core.Service, o Options) http.Handler {
 	// Uploads stream a file of up to the core's upload limit, plus the
 	// multipart framing and form fields around it.
 	maxUpload := max(o.MaxBodyBytes, svc.Limits().MaxUploadBytes+1<<20)
-	return recoverer(o.Logger, logRequests(o.Logger, limitBody(o.MaxBodyBytes, maxUpload, mux)))
+	observe := newObserver(svc, o.Journal, o.Faults).wrap
+	return recoverer(o.Logger, logRequests(o.Logger, observe(limitBody(o.MaxBodyBytes, maxUpload, mux))))
 }
 
 func writeStatus(w http.ResponseWriter, status int, text string) {

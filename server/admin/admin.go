@@ -10,12 +10,24 @@ import (
 	"github.com/julienschmidt/httprouter"
 
 	"parley/server/core"
+	"parley/server/fault"
 	"parley/server/httpx"
+	"parley/server/journal"
 )
 
+// Tools are the server's test tools the admin API drives: the request
+// journal (nil when off) and the fault rules.
+type Tools struct {
+	Journal *journal.Journal
+	Faults  *fault.Set
+}
+
 // New returns the admin API handler, to be mounted at /admin/v1/.
-func New(svc *core.Service) http.Handler {
-	a := &api{svc: svc}
+func New(svc *core.Service, tools Tools) http.Handler {
+	if tools.Faults == nil {
+		tools.Faults = fault.NewSet()
+	}
+	a := &api{svc: svc, tools: tools}
 	r := httprouter.New()
 	for _, rt := range []struct {
 		method, path string
@@ -42,6 +54,22 @@ func New(svc *core.Service) http.Handler {
 		{"GET", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.listMembers)},
 		{"POST", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.addMembers)},
 		{"DELETE", "/admin/v1/apps/:app/conversations/:conv/members/:user", a.inApp(a.removeMember)},
+
+		// The test toolkit: inspect and wait, journal, faults, retention.
+		{"GET", "/admin/v1/apps/:app/messages", a.inApp(a.listMessages)},
+		{"GET", "/admin/v1/apps/:app/messages/:msg", a.inApp(a.getMessage)},
+		{"GET", "/admin/v1/apps/:app/conversations/:conv/messages", a.inApp(a.listMessages)},
+		{"POST", "/admin/v1/apps/:app/conversations/:conv/messages", a.inApp(a.sendMessage)},
+		{"GET", "/admin/v1/apps/:app/journal", a.inApp(a.appJournal)},
+		{"DELETE", "/admin/v1/apps/:app/journal", a.inApp(a.clearAppJournal)},
+		{"GET", "/admin/v1/journal", a.instanceJournal},
+		{"DELETE", "/admin/v1/journal", a.clearJournal},
+		{"GET", "/admin/v1/apps/:app/faults", a.inApp(a.listFaults)},
+		{"POST", "/admin/v1/apps/:app/faults", a.inApp(a.addFault)},
+		{"DELETE", "/admin/v1/apps/:app/faults", a.inApp(a.clearFaults)},
+		{"DELETE", "/admin/v1/apps/:app/faults/:fault", a.inApp(a.removeFault)},
+		{"GET", "/admin/v1/apps/:app/retention", a.inApp(a.getRetention)},
+		{"PUT", "/admin/v1/apps/:app/retention", a.inApp(a.setRetention)},
 	} {
 		r.Handle(rt.method, rt.path, a.wrap(rt.h))
 	}
@@ -54,7 +82,10 @@ func New(svc *core.Service) http.Handler {
 	return r
 }
 
-type api struct{ svc *core.Service }
+type api struct {
+	svc   *core.Service
+	tools Tools
+}
 
 // wrap proves the admin token, acting in the app the path names (if any),
 // runs the handler and writes its error.

@@ -52,6 +52,7 @@ func (a *api) deleteApp(w http.ResponseWriter, r *http.Request, c *core.Caller, 
 	if err := a.svc.DeleteApp(r.Context(), c, p.ByName("app")); err != nil {
 		return err
 	}
+	a.forget(p.ByName("app"))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -61,6 +62,7 @@ func (a *api) resetApp(w http.ResponseWriter, r *http.Request, c *core.Caller, p
 	if err != nil {
 		return err
 	}
+	a.forget(app.ID) // a reset starts the app's test afresh
 	httpx.WriteJSON(w, http.StatusOK, toWireApp(app))
 	return nil
 }
@@ -82,10 +84,41 @@ func (a *api) loadFixtures(w http.ResponseWriter, r *http.Request, c *core.Calle
 	if err != nil {
 		return err
 	}
+	switch as := r.URL.Query().Get("as"); as {
+	case "":
+	case "new":
+		return a.loadFixturesAsNew(w, r, c, f)
+	default:
+		return core.Invalidf("as", "as must be new (load each app under a generated id), not %q", as)
+	}
 	if err := a.svc.LoadFixtures(r.Context(), c, f); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// loadFixturesAsNew loads each app of the document under a generated id
+// and answers with the credentials each got.
+func (a *api) loadFixturesAsNew(w http.ResponseWriter, r *http.Request, c *core.Caller, f core.Fixtures) error {
+	loaded, err := a.svc.LoadFixturesAsNew(r.Context(), c, f)
+	if err != nil {
+		return err
+	}
+	type wireLoaded struct {
+		FixtureID string `json:"fixtureId"`
+		wireApp
+		Tokens map[string]string `json:"tokens"`
+	}
+	out := struct {
+		Apps []wireLoaded `json:"apps"`
+	}{}
+	for _, la := range loaded {
+		app := toWireApp(la.App)
+		app.SecretKey = la.SecretKey
+		out.Apps = append(out.Apps, wireLoaded{FixtureID: la.FixtureID, wireApp: app, Tokens: la.Tokens})
+	}
+	httpx.WriteJSON(w, http.StatusCreated, out)
 	return nil
 }
 

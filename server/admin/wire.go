@@ -131,7 +131,7 @@ func (in conversationIn) core() (core.ConversationInput, error) {
 	return out, err
 }
 
-// messageIn is a fixture message.
+// messageIn is a fixture message, or one sent through the admin API.
 type messageIn struct {
 	ID           string            `json:"id"`
 	Conversation string            `json:"conversation"`
@@ -144,6 +144,26 @@ type messageIn struct {
 	Recipients   []string          `json:"recipients"`
 	Attachments  []json.RawMessage `json:"attachments"`
 	CreatedAt    *time.Time        `json:"createdAt"`
+}
+
+func (m messageIn) core() (core.SendInput, error) {
+	meta, err := httpx.RawObject("metadata", m.Metadata)
+	if err != nil {
+		return core.SendInput{}, err
+	}
+	si := core.SendInput{ID: m.ID, ConversationID: m.Conversation, Type: core.MessageType(m.Type), CustomType: m.CustomType,
+		Body: m.Body, Metadata: meta, ParentID: m.Parent, Recipients: m.Recipients}
+	if m.CreatedAt != nil {
+		si.CreatedAt = *m.CreatedAt
+	}
+	for _, raw := range m.Attachments {
+		att, err := Attachment(raw)
+		if err != nil {
+			return si, err
+		}
+		si.Attachments = append(si.Attachments, att)
+	}
+	return si, nil
 }
 
 // fixturesIn is the fixture document of DESIGN.md.
@@ -182,21 +202,9 @@ func (in fixturesIn) core() (core.Fixtures, error) {
 			fa.Conversations = append(fa.Conversations, ci)
 		}
 		for _, m := range a.Messages {
-			meta, err := httpx.RawObject("metadata", m.Metadata)
+			si, err := m.core()
 			if err != nil {
 				return out, err
-			}
-			si := core.SendInput{ID: m.ID, ConversationID: m.Conversation, Type: core.MessageType(m.Type), CustomType: m.CustomType,
-				Body: m.Body, Metadata: meta, ParentID: m.Parent, Recipients: m.Recipients}
-			if m.CreatedAt != nil {
-				si.CreatedAt = *m.CreatedAt
-			}
-			for _, raw := range m.Attachments {
-				att, err := Attachment(raw)
-				if err != nil {
-					return out, err
-				}
-				si.Attachments = append(si.Attachments, att)
 			}
 			fa.Messages = append(fa.Messages, core.FixtureMessage{SendInput: si, From: m.From})
 		}

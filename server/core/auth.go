@@ -34,6 +34,11 @@ const (
 	// CredBearer is a user token or else the app's secret key (Amity's
 	// bearer, which is either).
 	CredBearer
+	// CredAppToken is the app's secret key sent as a plain bearer token
+	// (App.net's app access token): it proves the app, but the caller it
+	// gives is not trusted and acts as no user, so it sees what the public
+	// sees (open conversations, channels whose readers are public).
+	CredAppToken
 )
 
 // Credential is everything a request carries to say who it is. A dialect
@@ -60,8 +65,21 @@ var errBadCredentials = Errorf(EUNAUTHENTICATED, "invalid credentials")
 // proves. It is the only way to get a Caller. Successful look-ups are cached
 // (guarded by an epoch, so a credential removed meanwhile is never cached
 // again), and a verified password is cached too, so that Basic auth on
-// every request costs no hashing.
+// every request costs no hashing. The request's trace (trace.go) learns the
+// secret, to hide it, and the caller proved.
 func (s *Service) Authenticate(ctx context.Context, cr Credential) (*Caller, error) {
+	noteSecret(ctx, cr.Secret)
+	c, err := s.authenticate(ctx, cr)
+	if err != nil {
+		return nil, err
+	}
+	if err := noteCaller(ctx, c.app, c.user); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *Service) authenticate(ctx context.Context, cr Credential) (*Caller, error) {
 	if cr.Kind == CredAdmin {
 		// The token first: who cannot prove it learns nothing of which apps exist.
 		if _, err := s.authAdmin(ctx, nil, cr.Secret); err != nil {
@@ -95,6 +113,10 @@ func (s *Service) Authenticate(ctx context.Context, cr Credential) (*Caller, err
 			if sc, serr := s.authSecret(ctx, app, cr.Secret); serr == nil {
 				c, err = sc, nil
 			}
+		}
+	case CredAppToken:
+		if c, err = s.authSecret(ctx, app, cr.Secret); err == nil {
+			c = &Caller{app: c.app}
 		}
 	default:
 		return nil, Errorf(EUNAUTHENTICATED, "unknown kind of credential")
@@ -344,8 +366,12 @@ func (s *Service) Login(ctx context.Context, c *Caller, login, password string) 
 	if err := c.inApp(); err != nil {
 		return nil, err
 	}
+	noteSecret(ctx, password)
 	pc, err := s.authPassword(ctx, c.app, login, password)
 	if err != nil {
+		return nil, err
+	}
+	if err := noteCaller(ctx, c.app, pc.user); err != nil {
 		return nil, err
 	}
 	return s.issueToken(ctx, c.app, pc.user, "")
@@ -374,6 +400,7 @@ func (s *Service) issueToken(ctx context.Context, app *App, u *User, token strin
 	if token == "" {
 		token = s.token()
 	}
+	noteSecret(ctx, token)
 	now := s.Now()
 	t := &Token{AppPK: app.PK, UserPK: u.PK, Hash: HashSecret(token), CreatedAt: now}
 	if s.limits.TokenTTL > 0 {

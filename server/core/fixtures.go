@@ -34,10 +34,29 @@ type FixtureMessage struct {
 
 // LoadFixtures loads the document in one transaction: all of it or nothing.
 // Messages go through the same rules as sent ones.
+// An app of the document that exists already is loaded again when it is
+// empty (it was just reset); one that holds data is a conflict.
 // Only Parley's admin loads fixtures. Passwords are hashed before the
 // transaction begins, and the document's size is capped, so that loading
 // one never holds the writer for long.
 func (s *Service) LoadFixtures(ctx context.Context, c *Caller, f Fixtures) error {
+	if err := s.prepareFixtures(c, f); err != nil {
+		return err
+	}
+	defer s.auth.reset() // credentials may have changed
+	return s.write(ctx, func(tx Tx) error {
+		for i, fa := range f.Apps {
+			if err := s.loadFixtureApp(tx, fa); err != nil {
+				return prefixError(fmt.Sprintf("apps[%d]", i), err)
+			}
+		}
+		return nil
+	})
+}
+
+// prepareFixtures checks the caller and the document's size, and hashes
+// its passwords, before any transaction begins.
+func (s *Service) prepareFixtures(c *Caller, f Fixtures) error {
 	if err := allow(c, actAdmin, nil); err != nil {
 		return err
 	}
@@ -54,15 +73,7 @@ func (s *Service) LoadFixtures(ctx context.Context, c *Caller, f Fixtures) error
 	if n > s.limits.FixtureItems {
 		return Invalidf("apps", "the document holds %d items; at most %d load at once (split it)", n, s.limits.FixtureItems)
 	}
-	defer s.auth.reset() // credentials may have changed
-	return s.write(ctx, func(tx Tx) error {
-		for i, fa := range f.Apps {
-			if err := s.loadFixtureApp(tx, fa); err != nil {
-				return prefixError(fmt.Sprintf("apps[%d]", i), err)
-			}
-		}
-		return nil
-	})
+	return nil
 }
 
 func (s *Service) loadFixtureApp(tx Tx, fa FixtureApp) error {
@@ -70,6 +81,9 @@ func (s *Service) loadFixtureApp(tx Tx, fa FixtureApp) error {
 		return Invalidf("publicKey", "fixtures give every app its publicKey and secretKey")
 	}
 	if err := s.checkID("id", fa.ID); err != nil {
+		return err
+	}
+	if err := s.replaceEmptyApp(tx, fa.ID); err != nil {
 		return err
 	}
 	app := &App{ID: fa.ID, Name: fa.Name, PublicKey: fa.PublicKey, SecretHash: HashSecret(fa.SecretKey), CreatedAt: s.Now()}
@@ -107,6 +121,9 @@ func (s *Service) loadFixtureApp(tx Tx, fa FixtureApp) error {
 			return Invalidf(fmt.Sprintf("messages[%d].from", i), "unknown user %q", fm.From)
 		}
 		in := fm.SendInput
+		if in.Dialect == "" {
+			in.Dialect = "fixtures"
+		}
 		if err := s.checkSend(&in); err != nil {
 			return prefixError(fmt.Sprintf("messages[%d]", i), err)
 		}

@@ -84,7 +84,7 @@ func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs []string, t
 		for _, conv := range targets {
 			for _, o := range originals {
 				m := &Message{AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.user.PK, Owner: c.user,
-					Type: TypeForward, CustomType: o.CustomType, Body: o.Body, HTML: o.HTML, Metadata: o.Metadata,
+					Type: TypeForward, CustomType: o.CustomType, Body: o.Body, HTML: o.HTML, Dialect: dialectOf(ctx), Metadata: o.Metadata,
 					Entities: o.Entities, Tags: o.Tags, Attachments: copyAttachments(o.Attachments), ShowInConversation: true,
 					Encrypted: o.Encrypted, ForwardedFromPK: o.PK, ForwardedFromID: o.ID, CreatedAt: now, ReceivedAt: now, UpdatedAt: now}
 				if o.ForwardedFromPK != 0 {
@@ -140,6 +140,9 @@ func (s *Service) Broadcast(ctx context.Context, c *Caller, in SendInput, to Tar
 	in.ConversationID, in.ToUserID, in.ID = "", "-", ""
 	if err := s.checkSend(&in); err != nil {
 		return nil, err
+	}
+	if in.Dialect == "" {
+		in.Dialect = dialectOf(ctx)
 	}
 	var targets []SendInput
 	for _, id := range userIDs {

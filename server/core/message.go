@@ -40,17 +40,20 @@ type Message struct {
 	CustomType     string
 	Body           string
 	HTML           string
-	Metadata       []byte // raw JSON object, or nil
-	Entities       []byte // raw JSON (App.net entities), or nil
-	Annotations    []byte // raw JSON array (App.net annotations), or nil
-	Tags           []string
-	Attachments    []Attachment
-	Mentions       []Mention
-	Recipients     []string // user IDs; empty: every member sees it
-	ParentPK       int64
-	ParentID       string
-	ThreadRootPK   int64
-	ReplyCount     int
+	// Dialect names the API the message came through ("channelize",
+	// "admin", "fixtures", ...), for Parley's own inspection API.
+	Dialect      string
+	Metadata     []byte // raw JSON object, or nil
+	Entities     []byte // raw JSON (App.net entities), or nil
+	Annotations  []byte // raw JSON array (App.net annotations), or nil
+	Tags         []string
+	Attachments  []Attachment
+	Mentions     []Mention
+	Recipients   []string // user IDs; empty: every member sees it
+	ParentPK     int64
+	ParentID     string
+	ThreadRootPK int64
+	ReplyCount   int
 	// ForwardedFromPK points at the original of a forwarded message.
 	ForwardedFromPK    int64
 	ForwardedFromID    string

@@ -1,9 +1,6 @@
 package core
 
-import (
-	"context"
-	"math"
-)
+import "math"
 
 // TagFilter narrows a message list by tags, deletion and flags (Amity's
 // query filters). Empty fields do not filter.
@@ -44,27 +41,4 @@ func (s *Service) seqBounds(tx Tx, f *MessageFilter) error {
 	}
 	f.SeqAfter, f.SeqBefore = 0, 0
 	return nil
-}
-
-// GetMessages returns the messages among ids that the caller sees, in the
-// order asked; others are left out.
-func (s *Service) GetMessages(ctx context.Context, c *Caller, ids []string) ([]*Message, error) {
-	if err := s.checkIDs("messageIds", ids, false); err != nil {
-		return nil, err
-	}
-	var msgs []*Message
-	err := s.read(ctx, func(tx Tx) error {
-		for _, id := range dedupe(ids) {
-			m, _, _, err := s.visibleMessage(tx, c, id)
-			switch ErrorCode(err) {
-			case "":
-				msgs = append(msgs, m)
-			case ENOTFOUND, EFORBIDDEN:
-			default:
-				return err
-			}
-		}
-		return nil
-	})
-	return msgs, err
 }

@@ -22,12 +22,14 @@ type SendInput struct {
 	Tags               []string
 	Attachments        []Attachment
 	Mentions           []Mention // UserID, Order, WordCount
+	MentionNames       []string  // usernames found in the text: mentions of those that exist
 	Recipients         []string
 	ParentID           string
 	ShowInConversation *bool // true when nil
 	Encrypted          bool
 	MachineOnly        bool
 	CreatedAt          time.Time // zero: now
+	Dialect            string    // the API it came through; "": the request's
 }
 
 func (s *Service) checkSend(in *SendInput) error {
@@ -106,6 +108,9 @@ func (s *Service) SendMessage(ctx context.Context, c *Caller, in SendInput) (m *
 	if err := s.checkSend(&in); err != nil {
 		return nil, false, err
 	}
+	if in.Dialect == "" {
+		in.Dialect = dialectOf(ctx)
+	}
 	var conv *Conversation
 	err = s.write(ctx, func(tx Tx) (err error) {
 		conv, m, created, err = s.send(tx, c, in)
@@ -133,7 +138,7 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if err := allow(c, actPost, &standing{conv: conv, me: me}); err != nil {
+	if err := allow(c, actPost, &standing{conv: conv, me: me, machine: in.MachineOnly}); err != nil {
 		return nil, nil, false, err
 	}
 	if in.ID != "" {
@@ -151,7 +156,7 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	}
 	now := s.Now()
 	m := &Message{AppPK: c.app.PK, ID: in.ID, ConversationPK: conv.PK, ConversationID: conv.ID, OwnerPK: c.user.PK, Owner: c.user,
-		Type: in.Type, CustomType: in.CustomType, Body: in.Body, HTML: in.HTML, Metadata: in.Metadata, Entities: in.Entities,
+		Type: in.Type, CustomType: in.CustomType, Body: in.Body, HTML: in.HTML, Dialect: in.Dialect, Metadata: in.Metadata, Entities: in.Entities,
 		Annotations: in.Annotations, Tags: in.Tags, Attachments: in.Attachments, Recipients: dedupe(in.Recipients),
 		ShowInConversation: in.ShowInConversation == nil || *in.ShowInConversation, Encrypted: in.Encrypted,
 		MachineOnly: in.MachineOnly, CreatedAt: now, ReceivedAt: now, UpdatedAt: now}
@@ -160,6 +165,9 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 		m.UpdatedAt = m.CreatedAt
 	}
 	if err := s.resolveMentions(tx, c.app, m, in.Mentions); err != nil {
+		return nil, nil, false, err
+	}
+	if err := s.resolveMentionNames(tx, c.app, m, in.MentionNames); err != nil {
 		return nil, nil, false, err
 	}
 	if err := s.resolveAttachments(tx, c, m.Attachments); err != nil {
@@ -202,6 +210,9 @@ func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Membe
 	pk, kind, err := tx.ConversationKey(c.app.PK, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if kind == KindChannel {
+		return s.conversation(tx, c, id) // its access lists decide, and they change
 	}
 	if _, ref := ParseKeyRef(id); ref {
 		// The message and its event carry the conversation's text id.

@@ -67,6 +67,8 @@ type Service struct {
 	log    *slog.Logger
 	limits Limits
 	auth   *CredentialCache
+	watch  watchers  // waiters of WaitMessages
+	prune  retention // retention bounds (retention.go)
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 	typing    *typingState
@@ -134,6 +136,7 @@ func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Milliseco
 func (s *Service) publish(events ...Event) {
 	for _, e := range events {
 		s.pub.Publish(e)
+		s.watch.notify(e.AppPK)
 	}
 }
 

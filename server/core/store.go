@@ -125,6 +125,16 @@ type Tx interface {
 	HideMessage(messagePK, userPK int64, at time.Time) error // idempotent
 	IsHidden(messagePK, userPK int64) (bool, error)
 
+	// Inspection (Parley's own API): messages of a whole app, oldest first.
+	SearchMessages(f MessageSearch) ([]*Message, error)
+
+	// Retention: the app's oldest messages by key (with their creation
+	// times), their count, and deleting them with the files only they used;
+	// DeleteMessages returns the blob keys of the files it deleted.
+	OldestMessages(appPK int64, limit int) (pks []int64, created []time.Time, err error)
+	CountAppMessages(appPK int64) (int, error)
+	DeleteMessages(pks []int64) (blobKeys []string, err error)
+
 	// Reactions.
 	AddReaction(r *Reaction) (bool, error)                             // false if it was there already
 	RemoveReaction(messagePK, userPK int64, name string) (bool, error) // false if it was not there
@@ -138,6 +148,25 @@ type Tx interface {
 	UnreadCount(convPK, userPK int64) (int, error)
 	UnreadTotal(userPK int64) (int, error)
 	UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) // one query for many conversations
+
+	// UsersByUsernames finds the app's users by exact username (the
+	// oldest one when several share it); unknown names are left out.
+	UsersByUsernames(appPK int64, names []string) ([]*User, error)
+
+	// Streams (App.net): a user's own messages in every conversation,
+	// with f's bounds, types, deletions, order and limit.
+	ListOwnMessages(ownerPK int64, f MessageFilter) ([]*Message, error)
+
+	// App.net channels: access lists and annotations, mutes, and the
+	// batch look-ups that show conversations as channels.
+	PutChannelAccess(convPK int64, a *Access) error
+	ChannelAccess(convPK int64) (*Access, error) // ENOTFOUND when it has none
+	ChannelAccesses(convPKs []int64) (map[int64]*Access, error)
+	MemberRoles(convPKs []int64) (map[int64][]Member, error) // key and role, join order
+	UsersByPKs(appPK int64, pks []int64) ([]*User, error)    // unknown keys are left out
+	SetMuted(convPK, userPK int64, muted bool, at time.Time) (bool, error)
+	MutedAmong(userPK int64, convPKs []int64) (map[int64]bool, error)
+	ResetReadPosition(convPK, userPK, messagePK int64, at time.Time) error
 
 	// Event audiences (realtime): who may see a change.
 	MemberKeys(convPK int64) ([]int64, error) // the members' user keys

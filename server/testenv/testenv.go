@@ -26,6 +26,7 @@ import (
 	"parley/server"
 	"parley/server/admin"
 	"parley/server/core"
+	"parley/server/journal"
 	"parley/server/realtime"
 )
 
@@ -69,6 +70,7 @@ type Env struct {
 
 type config struct {
 	fixtures string
+	journal  int
 	service  []func(*core.Options)
 	fs       afero.Fs
 	limits   *core.Limits
@@ -87,6 +89,9 @@ type Option func(*config)
 // WithFixtures loads the named fixture file (relative to the repository
 // root) instead of testdata/fixtures.json; "" loads none.
 func WithFixtures(path string) Option { return func(c *config) { c.fixtures = path } }
+
+// WithJournal turns the request journal on, keeping n requests per app.
+func WithJournal(n int) Option { return func(c *config) { c.journal = n } }
 
 // WithService changes the core's options before the service is built (a
 // short typing TTL, timers the test fires).
@@ -144,7 +149,7 @@ func New(tb testing.TB, opts ...Option) *Env {
 			tb.Fatalf("testenv: load %s: %v", cfg.fixtures, err)
 		}
 	}
-	srv := httptest.NewServer(server.New(svc, server.Options{}))
+	srv := httptest.NewServer(server.New(svc, server.Options{Journal: journal.New(cfg.journal, 0)}))
 	tb.Cleanup(srv.Close)
 	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Fs: cfg.fs, Server: srv, URL: srv.URL}
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"parley/server/core"
 	"parley/server/httpx"
@@ -98,4 +99,19 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		body.Code = coded.code
 	}
 	httpx.WriteJSON(w, ws.status, wireError{body})
+}
+
+// WriteStatus writes an error of any HTTP status in Channelize's (LoopBack's)
+// shape. Parley's fault rules answer with it; a status of the table keeps
+// the table's name and code, any other gets its status text as code.
+func WriteStatus(w http.ResponseWriter, status int, message string) {
+	body := wireErrorBody{StatusCode: status, Name: "Error", Message: message,
+		Code: strings.ToUpper(strings.ReplaceAll(http.StatusText(status), " ", "_"))}
+	for _, ws := range errorTable {
+		if ws.status == status {
+			body.Name, body.Code = ws.name, ws.code
+			break
+		}
+	}
+	httpx.WriteJSON(w, status, wireError{body})
 }

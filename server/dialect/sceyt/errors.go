@@ -3,6 +3,7 @@ package sceyt
 import (
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"parley/server/core"
 	"parley/server/httpx"
@@ -24,6 +25,7 @@ var errorTable = map[string]struct {
 	core.ENOTFOUND:        {http.StatusNotFound, "not_found"},
 	core.ECONFLICT:        {http.StatusConflict, "conflict"},
 	core.ETOOLARGE:        {http.StatusRequestEntityTooLarge, "too_large"},
+	core.EUNSUPPORTED:     {http.StatusUnsupportedMediaType, "unsupported_media_type"},
 	core.EINTERNAL:        {http.StatusInternalServerError, "internal_error"},
 	codeMethod:            {http.StatusMethodNotAllowed, "method_not_allowed"},
 }
@@ -72,4 +74,18 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	}
 	httpx.WriteJSON(w, t.status, body)
+}
+
+// WriteStatus writes an error of any HTTP status in Sceyt's shape. Parley's
+// fault rules answer with it; a status of the table keeps the table's name,
+// any other gets its status text.
+func WriteStatus(w http.ResponseWriter, status int, message string) {
+	body := wireError{Code: status, Error: strings.ToLower(strings.ReplaceAll(http.StatusText(status), " ", "_")), Message: message}
+	for _, t := range errorTable {
+		if t.status == status {
+			body.Error = t.name
+			break
+		}
+	}
+	httpx.WriteJSON(w, status, body)
 }
