@@ -20,13 +20,16 @@ type Dialect struct {
 	// Prefix+"openapi.json". Its paths name the routes in the journal and
 	// in fault rules, and a test holds it to the router.
 	OpenAPI []byte
+	// RenderMessage (optional) is a message in the dialect's own wire
+	// shape, as its handlers answer it: the inspector shows it.
+	RenderMessage func(*core.Message) any
 }
 
 // Dialects lists every wire dialect, one line each: a new dialect adds its
 // line here.
 func Dialects() []Dialect {
 	return []Dialect{
-		{Name: "channelize", Prefix: "/v2/", New: channelize.New, WriteError: channelize.WriteStatus, OpenAPI: channelize.OpenAPI},
+		{Name: "channelize", Prefix: "/v2/", New: channelize.New, WriteError: channelize.WriteStatus, OpenAPI: channelize.OpenAPI, RenderMessage: channelize.RenderMessage},
 	}
 }
 
@@ -41,4 +44,15 @@ func mountDialects(mux *http.ServeMux, svc *core.Service) {
 			mux.Handle("GET "+d.Prefix+"openapi.json", serveDocument(d.OpenAPI))
 		}
 	}
+}
+
+// messageRenderers maps each dialect that renders messages to its renderer.
+func messageRenderers() map[string]func(*core.Message) any {
+	out := map[string]func(*core.Message) any{}
+	for _, d := range Dialects() {
+		if d.RenderMessage != nil {
+			out[d.Name] = d.RenderMessage
+		}
+	}
+	return out
 }

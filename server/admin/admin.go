@@ -20,6 +20,9 @@ import (
 type Tools struct {
 	Journal *journal.Journal
 	Faults  *fault.Set
+	// Renderers render a message in each dialect's wire shape, by dialect
+	// name (GET /apps/{app}/messages/{id}/wire).
+	Renderers map[string]func(*core.Message) any
 }
 
 // New returns the admin API handler, to be mounted at /admin/v1/.
@@ -58,6 +61,7 @@ func New(svc *core.Service, tools Tools) http.Handler {
 		// The test toolkit: inspect and wait, journal, faults, retention.
 		{"GET", "/admin/v1/apps/:app/messages", a.inApp(a.listMessages)},
 		{"GET", "/admin/v1/apps/:app/messages/:msg", a.inApp(a.getMessage)},
+		{"GET", "/admin/v1/apps/:app/messages/:msg/wire", a.inApp(a.messageWire)},
 		{"GET", "/admin/v1/apps/:app/conversations/:conv/messages", a.inApp(a.listMessages)},
 		{"POST", "/admin/v1/apps/:app/conversations/:conv/messages", a.inApp(a.sendMessage)},
 		{"GET", "/admin/v1/apps/:app/journal", a.inApp(a.appJournal)},
