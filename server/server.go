@@ -14,6 +14,7 @@ import (
 	"parley/server/core"
 	"parley/server/fault"
 	"parley/server/journal"
+	"parley/server/ui"
 )
 
 // Options configure the handler.
@@ -41,9 +42,10 @@ func New(svc *core.Service, o Options) http.Handler {
 	}
 	mux := http.NewServeMux()
 	// The prefix table (DESIGN.md): one dialect or API per prefix.
-	mux.Handle("/admin/v1/", admin.New(svc, admin.Tools{Journal: o.Journal, Faults: o.Faults}))
+	mux.Handle("/admin/v1/", admin.New(svc, admin.Tools{Journal: o.Journal, Faults: o.Faults, Renderers: messageRenderers()}))
 	mux.Handle("GET /admin/v1/openapi.json", serveDocument(admin.OpenAPI))
 	mountDialects(mux, svc)
+	mux.Handle("/ui/", ui.Handler())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
