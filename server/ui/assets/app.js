@@ -63,11 +63,11 @@
     n.replaceChildren(
       el("a", { href: "/ui/", "data-link": true, "data-testid": "nav-apps" }, "Apps"),
       el("a", { href: "/ui/latest", "data-link": true, "data-testid": "nav-latest" }, "Latest"),
-      app ? [
+      ...(app ? [
         el("a", { href: "/ui/apps/" + enc(app), "data-link": true, "data-testid": "nav-app" }, app),
         el("a", { href: "/ui/apps/" + enc(app) + "/journal", "data-link": true, "data-testid": "nav-journal" }, "Journal"),
         el("a", { href: "/ui/apps/" + enc(app) + "/faults", "data-link": true, "data-testid": "nav-faults" }, "Faults"),
-      ] : []);
+      ] : []));
   }
 
   async function route() {
@@ -81,6 +81,9 @@
     const parts = location.pathname.replace(/^\/ui\/?/, "").split("/").filter(Boolean).map(decodeURIComponent);
     nav(parts[0] === "apps" ? parts[1] : null);
     view.replaceChildren(el("p", { class: "muted" }, "Loading…"));
+    // Focus moves to the new view before its data comes, so it never takes
+    // focus from a field the user has started typing into.
+    $("main").focus({ preventScroll: true });
     try {
       if (parts.length === 0) await appsView(view);
       else if (parts[0] === "latest") await latestView(view);
@@ -92,7 +95,6 @@
     } catch (e) {
       if (e.name !== "AbortError") view.replaceChildren(el("p", { class: "error", role: "alert" }, String(e.message || e)));
     }
-    $("main").focus({ preventScroll: true });
   }
 
   // --- live updates: /events when it answers, else long polls --------------
@@ -130,6 +132,7 @@
         if (last === null) {
           const newest = await get(path + sep + "limit=1", signal);
           last = newest.length ? newest[newest.length - 1].id : "";
+          await refresh(); // what came before the wait starts is shown too
         }
         const r = await api("GET", path + sep + "wait=5s" + (last ? "&after=" + enc(last) : ""), undefined, signal);
         const got = r.status === 200 ? r.data : (r.data && r.data.matched) || [];
@@ -286,8 +289,13 @@
       const names = [...typing.keys()];
       typingLine.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are" : " is") + " typing…" : "";
     }
+    let drawn = "";
     async function render() {
-      msgs = await get(base + "/messages?limit=200&deleted=true");
+      const got = await get(base + "/messages?limit=200&deleted=true");
+      const key = JSON.stringify(got);
+      if (key === drawn) return; // unchanged: keep the nodes (focus, selection)
+      drawn = key;
+      msgs = got;
       draw();
     }
     async function openWire(id) {
