@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"parley/server/core"
+	"parley/server/dialect/appnet"
 	"parley/server/dialect/channelize"
 	"parley/server/dialect/sceyt"
 )
@@ -20,9 +21,9 @@ type Dialect struct {
 	// Prefix+"openapi.json". Its paths name the routes in the journal and
 	// in fault rules, and a test holds it to the router.
 	OpenAPI []byte
-	// RenderMessage (optional) is a message in the dialect's own wire
-	// shape, as its handlers answer it: the inspector shows it.
-	RenderMessage func(*core.Message) any
+	// RenderMessage (optional) is a message of the app in the dialect's own
+	// wire shape, as its handlers answer it: the inspector shows it.
+	RenderMessage func(*core.App, *core.Message) any
 }
 
 // Dialects lists every wire dialect, one line each: a new dialect adds its
@@ -30,6 +31,7 @@ type Dialect struct {
 func Dialects() []Dialect {
 	return []Dialect{
 		{Name: "channelize", Prefix: "/v2/", New: channelize.New, WriteError: channelize.WriteStatus, OpenAPI: channelize.OpenAPI, RenderMessage: channelize.RenderMessage},
+		{Name: "appnet", Prefix: "/stream/0/", New: appnet.New, WriteError: appnet.WriteStatus, OpenAPI: appnet.OpenAPI, RenderMessage: appnet.RenderMessage},
 	}
 }
 
@@ -47,8 +49,8 @@ func mountDialects(mux *http.ServeMux, svc *core.Service) {
 }
 
 // messageRenderers maps each dialect that renders messages to its renderer.
-func messageRenderers() map[string]func(*core.Message) any {
-	out := map[string]func(*core.Message) any{}
+func messageRenderers() map[string]func(*core.App, *core.Message) any {
+	out := map[string]func(*core.App, *core.Message) any{}
 	for _, d := range Dialects() {
 		if d.RenderMessage != nil {
 			out[d.Name] = d.RenderMessage

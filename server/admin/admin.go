@@ -22,7 +22,7 @@ type Tools struct {
 	Faults  *fault.Set
 	// Renderers render a message in each dialect's wire shape, by dialect
 	// name (GET /apps/{app}/messages/{id}/wire).
-	Renderers map[string]func(*core.Message) any
+	Renderers map[string]func(*core.App, *core.Message) any
 }
 
 // New returns the admin API handler, to be mounted at /admin/v1/.
