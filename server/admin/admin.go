@@ -62,6 +62,7 @@ func New(svc *core.Service, tools Tools) http.Handler {
 		{"GET", "/admin/v1/apps/:app/messages", a.inApp(a.listMessages)},
 		{"GET", "/admin/v1/apps/:app/messages/:msg", a.inApp(a.getMessage)},
 		{"GET", "/admin/v1/apps/:app/messages/:msg/wire", a.inApp(a.messageWire)},
+		{"POST", "/admin/v1/apps/:app/messages/:msg/actions", a.inApp(a.messageAction)},
 		{"GET", "/admin/v1/apps/:app/conversations/:conv/messages", a.inApp(a.listMessages)},
 		{"POST", "/admin/v1/apps/:app/conversations/:conv/messages", a.inApp(a.sendMessage)},
 		{"GET", "/admin/v1/apps/:app/journal", a.inApp(a.appJournal)},

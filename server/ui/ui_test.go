@@ -104,3 +104,29 @@ func TestWireIsTheDialects(t *testing.T) {
 		t.Errorf("parley view: %s (%v)", views["parley"], err)
 	}
 }
+
+// TestMessageActions: the inspector acts on a message as a user, under
+// that user's rights (the core decides).
+func TestMessageActions(t *testing.T) {
+	env := testenv.New(t)
+	for _, tc := range []struct {
+		body   string
+		status int
+		want   string
+	}{
+		{`{"as": "bob", "action": "react", "name": "like"}`, 200, `"name":"like","count":1,"users":["bob"]`},
+		{`{"as": "alice", "action": "edit", "body": "hello, edited"}`, 200, `"body":"hello, edited"`},
+		{`{"as": "bob", "action": "edit", "body": "not bob's"}`, 403, `"forbidden"`},
+		{`{"as": "carol", "action": "read"}`, 200, `"id":"m1"`},
+		{`{"as": "dave", "action": "read"}`, 404, `not found`}, // not a member: it is hidden from him
+		{`{"as": "bob", "action": "unreact", "name": "like"}`, 200, `"id":"m1"`},
+		{`{"as": "alice", "action": "shout"}`, 400, `"action"`},
+		{`{"action": "recall"}`, 400, `"as"`},
+		{`{"as": "alice", "action": "recall"}`, 200, `"deletedAt"`},
+	} {
+		resp, body := env.Do("POST", "/admin/v1/apps/demo/messages/m1/actions", tc.body, admin)
+		if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.want) {
+			t.Errorf("%s: %d %s, want %d with %s", tc.body, resp.StatusCode, body, tc.status, tc.want)
+		}
+	}
+}
