@@ -177,6 +177,11 @@ func TestBrowser(t *testing.T) {
 		chromedp.WaitVisible(tid("wire-channelize")),
 		shot("05-wire"),
 	)
+	run("react as carol",
+		chromedp.SetValue(tid("act-as"), "carol"),
+		chromedp.Click(tid("act-react")),
+		void(chromedp.Poll[bool](`[...document.querySelectorAll('[data-testid="reactions"]')].some(e => e.textContent.includes("like 1"))`, chromedp.WithPollingTimeout(5*time.Second))),
+	)
 	channelizeJSON, err := chromedp.Run(ctx, chromedp.Text(tid("wire-channelize")+" pre"))
 	if err != nil {
 		t.Fatal(err)

@@ -298,6 +298,21 @@
       msgs = got;
       draw();
     }
+    // actForm acts on message id as a member: react, edit, recall, read.
+    function actForm(id) {
+      const m = msgs.find((x) => x.id === id) || {};
+      const as = el("select", { id: "act-as", "data-testid": "act-as" }, members.map((mm) => el("option", { value: mm.user.id, selected: mm.user.id === m.from }, mm.user.id)));
+      const text = el("input", { id: "act-text", "data-testid": "act-text", value: "like" });
+      const act = (action) => async () => {
+        const b = { as: as.value, action };
+        if (action === "react" || action === "unreact") b.name = text.value;
+        if (action === "edit") b.body = text.value;
+        try { await api("POST", "/apps/" + enc(app) + "/messages/" + enc(id) + "/actions", b); toast(action + " done"); await render(); openWire(id); } catch (x) { toast(x.message, true); }
+      };
+      return el("fieldset", { class: "act" }, el("legend", {}, "Act on it as a member"),
+        el("label", { for: "act-as" }, "As"), as, el("label", { for: "act-text" }, "Reaction or new text"), text,
+        ["react", "unreact", "edit", "recall", "read"].map((a) => el("button", { type: "button", "data-testid": "act-" + a, onclick: act(a) }, a === "read" ? "mark read" : a)));
+    }
     async function openWire(id) {
       wire.hidden = false;
       wire.replaceChildren(el("p", { class: "muted" }, "Loading…"));
@@ -306,6 +321,7 @@
         const names = Object.keys(views).sort((a, b) => (a === "parley") - (b === "parley") || a.localeCompare(b));
         wire.replaceChildren(el("h2", {}, "Message " + id + " on the wire"),
           el("button", { type: "button", "data-testid": "wire-close", onclick: () => (wire.hidden = true) }, "Close"),
+          actForm(id),
           el("div", { class: "wire-grid" }, names.map((n) => el("figure", { "data-testid": "wire-" + n }, el("figcaption", {}, n),
             el("pre", { tabindex: 0 }, JSON.stringify(views[n], null, 2))))));
         wire.scrollIntoView({ block: "nearest" });
