@@ -19,7 +19,7 @@ func (a *api) messageWire(w http.ResponseWriter, r *http.Request, c *core.Caller
 	}
 	out := make(map[string]any, len(a.tools.Renderers)+1)
 	for name, render := range a.tools.Renderers {
-		out[name] = render(c.App(), m)
+		out[name] = render(m)
 	}
 	out["parley"] = toWireMessage(m)
 	httpx.WriteJSON(w, http.StatusOK, out)
