@@ -19,6 +19,7 @@ import (
 	"parley/server/journal"
 	"parley/server/metrics"
 	"parley/server/realtime"
+	"parley/server/ui"
 )
 
 // Options configure the handler. Zero values get the defaults.
@@ -106,9 +107,10 @@ func New(svc *core.Service, o Options) http.Handler {
 	s := &server{o: o, log: o.Logger}
 	mux := http.NewServeMux()
 	// The prefix table (docs/architecture.md): one dialect or API per prefix.
-	mux.Handle("/admin/v1/", admin.New(svc, admin.Tools{Journal: o.Journal, Faults: o.Faults}))
+	mux.Handle("/admin/v1/", admin.New(svc, admin.Tools{Journal: o.Journal, Faults: o.Faults, Renderers: eventRenderers()}))
 	mux.Handle("GET /admin/v1/openapi.json", serveDocument(admin.OpenAPI))
 	mountDialects(mux, svc)
+	mux.Handle("/ui/", ui.Handler())
 	if o.Hub != nil {
 		mux.Handle("/events", realtime.NewHandler(svc, o.Hub, realtime.HandlerOptions{
 			Renderers: eventRenderers(), Heartbeat: o.EventHeartbeat, Logger: o.Logger,

@@ -13,6 +13,7 @@ import (
 	"parley/server/fault"
 	"parley/server/httpx"
 	"parley/server/journal"
+	"parley/server/realtime"
 )
 
 // Tools are the server's test tools the admin API drives: the request
@@ -20,6 +21,9 @@ import (
 type Tools struct {
 	Journal *journal.Journal
 	Faults  *fault.Set
+	// Renderers render a message in each dialect's wire shape, by dialect
+	// name (GET /apps/{app}/messages/{id}/wire).
+	Renderers map[string]realtime.MessageRenderer
 }
 
 // New returns the admin API handler, to be mounted at /admin/v1/.
@@ -69,6 +73,8 @@ func New(svc *core.Service, tools Tools) http.Handler {
 		// The test toolkit: inspect and wait, journal, faults, retention.
 		{"GET", "/admin/v1/apps/:app/messages", a.inApp(a.listMessages)},
 		{"GET", "/admin/v1/apps/:app/messages/:msg", a.inApp(a.getMessage)},
+		{"GET", "/admin/v1/apps/:app/messages/:msg/wire", a.inApp(a.messageWire)},
+		{"POST", "/admin/v1/apps/:app/messages/:msg/actions", a.inApp(a.messageAction)},
 		{"GET", "/admin/v1/apps/:app/conversations/:conv/messages", a.inApp(a.listMessages)},
 		{"POST", "/admin/v1/apps/:app/conversations/:conv/messages", a.inApp(a.sendMessage)},
 		{"GET", "/admin/v1/apps/:app/journal", a.inApp(a.appJournal)},
