@@ -89,7 +89,7 @@ CREATE TABLE conversations (
 	app_pk           INTEGER NOT NULL REFERENCES apps (pk) ON DELETE CASCADE,
 	id               TEXT    NOT NULL,
 	kind             TEXT    NOT NULL
-		CONSTRAINT conversation_kind CHECK (kind IN ('direct', 'group', 'public', 'open', 'broadcast')),
+		CONSTRAINT conversation_kind CHECK (kind IN ('direct', 'group', 'public', 'open', 'broadcast', 'channel')),
 	type             TEXT    NOT NULL DEFAULT '',
 	title            TEXT    NOT NULL DEFAULT '',
 	avatar_url       TEXT    NOT NULL DEFAULT '',
@@ -290,3 +290,34 @@ END;
 CREATE TRIGGER reactions_count_delete AFTER DELETE ON reactions BEGIN
 	UPDATE messages SET reaction_count = reaction_count - 1 WHERE pk = OLD.message_pk;
 END;
+
+-- appnet channels: the access lists and annotations of App.net channels
+-- (conversations of kind 'channel', whose rights come from these lists;
+-- their members are their subscribers).
+CREATE TABLE channel_access (
+	conversation_pk   INTEGER PRIMARY KEY REFERENCES conversations (pk) ON DELETE CASCADE,
+	readers_any_user  INTEGER NOT NULL DEFAULT 0 CHECK (readers_any_user IN (0, 1)),
+	readers_public    INTEGER NOT NULL DEFAULT 0 CHECK (readers_public IN (0, 1)),
+	readers_immutable INTEGER NOT NULL DEFAULT 0 CHECK (readers_immutable IN (0, 1)),
+	writers_any_user  INTEGER NOT NULL DEFAULT 0 CHECK (writers_any_user IN (0, 1)),
+	writers_immutable INTEGER NOT NULL DEFAULT 0 CHECK (writers_immutable IN (0, 1)),
+	annotations       TEXT, -- JSON array of {type, value}
+	inactive_at       INTEGER
+);
+-- The users an access list names, in the order given.
+CREATE TABLE channel_acl_users (
+	conversation_pk INTEGER NOT NULL REFERENCES channel_access (conversation_pk) ON DELETE CASCADE,
+	list            TEXT    NOT NULL CHECK (list IN ('readers', 'writers')),
+	user_pk         INTEGER NOT NULL REFERENCES users (pk) ON DELETE CASCADE,
+	position        INTEGER NOT NULL,
+	PRIMARY KEY (conversation_pk, list, user_pk)
+) WITHOUT ROWID;
+CREATE INDEX channel_acl_users_user ON channel_acl_users (user_pk);
+-- Channels a user muted (App.net): left out of their channel list.
+CREATE TABLE channel_mutes (
+	user_pk         INTEGER NOT NULL REFERENCES users (pk) ON DELETE CASCADE,
+	conversation_pk INTEGER NOT NULL REFERENCES conversations (pk) ON DELETE CASCADE,
+	muted_at        INTEGER NOT NULL,
+	PRIMARY KEY (user_pk, conversation_pk)
+) WITHOUT ROWID;
+CREATE INDEX channel_mutes_conversation ON channel_mutes (conversation_pk);

@@ -26,7 +26,10 @@ func TestQueryPlans(t *testing.T) {
 	insert(t, d, m)
 	write(t, d, func(tx core.Tx) error {
 		_, err := tx.AddReaction(&core.Reaction{MessagePK: m.PK, UserPK: f.Bob.PK, Name: "like", CreatedAt: t0})
-		return err
+		if err != nil {
+			return err
+		}
+		return tx.PutChannelAccess(f.Conv.PK, &core.Access{Readers: core.ACL{UserPKs: []int64{f.Bob.PK}}})
 	})
 
 	type traced struct {
@@ -115,6 +118,17 @@ func TestQueryPlans(t *testing.T) {
 			func() error { _, err := tx.ConversationByID(f.App.PK, core.KeyRef(f.Conv.PK)); return err },
 			func() error { _, err := tx.TokenByHash("x"); return err },
 			func() error { _, err := tx.IsHidden(m.PK, f.Bob.PK); return err },
+			// App.net: own messages, usernames, channel access, mutes
+			func() error {
+				_, err := tx.ListOwnMessages(f.Bob.PK, core.MessageFilter{AppPK: f.App.PK, BeforePK: 10, AfterPK: 1,
+					Types: []core.MessageType{core.TypeNormal}, Limit: 20})
+				return err
+			},
+			func() error { _, err := tx.UsersByUsernames(f.App.PK, []string{"bob", "alice"}); return err },
+			func() error { _, err := tx.UsersByPKs(f.App.PK, []int64{f.Bob.PK, f.Alice.PK}); return err },
+			func() error { _, err := tx.ChannelAccesses([]int64{f.Conv.PK, 99}); return err },
+			func() error { _, err := tx.MemberRoles([]int64{f.Conv.PK, 99}); return err },
+			func() error { _, err := tx.MutedAmong(f.Bob.PK, []int64{f.Conv.PK, 99}); return err },
 			// files
 			func() error { _, err := tx.FileByID(f.App.PK, "f1"); return err },
 			func() error { _, err := tx.BlobKeysInUse([]string{"k"}); return err },

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"parley/server/core"
+	"parley/server/dialect/appnet"
 	"parley/server/dialect/channelize"
 	"parley/server/dialect/sceyt"
 )
@@ -34,6 +35,8 @@ func Dialects() []Dialect {
 // mountDialects adds each wire dialect under its prefix, with its OpenAPI
 // document beside it.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
+	// App.net joins the table once its OpenAPI document is written.
+	mux.Handle("/stream/0/", appnet.New(svc))
 	for _, d := range Dialects() {
 		mux.Handle(d.Prefix, d.New(svc))
 		if d.OpenAPI != nil {

@@ -31,6 +31,11 @@ const (
 	CredPassword
 	// CredAdmin is Parley's admin token.
 	CredAdmin
+	// CredAppToken is the app's secret key sent as a plain bearer token
+	// (App.net's app access token): it proves the app, but the caller it
+	// gives is not trusted and acts as no user, so it sees what the public
+	// sees (open conversations, channels whose readers are public).
+	CredAppToken
 )
 
 // Credential is everything a request carries to say who it is. A dialect
@@ -100,6 +105,10 @@ func (s *Service) authenticate(ctx context.Context, cr Credential) (*Caller, err
 		c, err = s.authPassword(ctx, app, cr.Login, cr.Secret)
 	case CredAdmin:
 		c, err = s.authAdmin(ctx, app, cr.Secret)
+	case CredAppToken:
+		if c, err = s.authSecret(ctx, app, cr.Secret); err == nil {
+			c = &Caller{app: c.app}
+		}
 	default:
 		return nil, Errorf(EUNAUTHENTICATED, "unknown kind of credential")
 	}

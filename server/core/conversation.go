@@ -17,7 +17,7 @@ const (
 // Valid reports whether k is a known kind.
 func (k ConversationKind) Valid() bool {
 	switch k {
-	case KindDirect, KindGroup, KindPublic, KindOpen, KindBroadcast:
+	case KindDirect, KindGroup, KindPublic, KindOpen, KindBroadcast, KindChannel:
 		return true
 	}
 	return false
@@ -68,6 +68,10 @@ type Conversation struct {
 	Me          *Member  // the caller's own membership, nil if not a member
 	LastMessage *Message // the newest message the caller sees, if it is the newest of all
 	Unread      int      // the caller's unread messages
+	// Access is the channel's access lists: always filled for a
+	// KindChannel conversation read through the service (the policy needs
+	// it), and for every kind by the channel calls.
+	Access *Access
 }
 
 // Member is one user's membership of a conversation, with its read position.

@@ -230,6 +230,9 @@ func (s *Service) conversation(tx Tx, c *Caller, id string) (*Conversation, *Mem
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := loadAccess(tx, conv); err != nil {
+		return nil, nil, err
+	}
 	if err := allow(c, actRead, &standing{conv: conv, me: me}); err != nil {
 		return nil, nil, err
 	}

@@ -20,6 +20,9 @@ func (s *Service) visibleMessage(tx Tx, c *Caller, id string) (*Message, *Conver
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := loadAccess(tx, conv); err != nil {
+		return nil, nil, nil, err
+	}
 	me, err := s.membership(tx, c, conv)
 	if err != nil {
 		return nil, nil, nil, err

@@ -41,6 +41,10 @@ const (
 	actBroadcast                        // broadcast a message
 	actActAs                            // act as another user of the app
 	actAdmin                            // manage apps: Parley's admin only
+	actDeleteOwn                        // delete standing.msg where only its creator may (App.net)
+	actEditChannel                      // change a channel's access lists, annotations, activity
+	actSubscribe                        // subscribe to a channel, or leave it (standing.me set)
+	actMute                             // mute or unmute a channel for oneself
 	actUpdateConversation               // change a conversation's description
 	actDeleteConversation               // delete a conversation with its messages
 	actUpload                           // upload a file
@@ -64,6 +68,7 @@ type standing struct {
 	user     *User   // the user acted on
 	banned   bool    // the caller is banned from the conversation
 	newcomer bool    // with actGrant: the member is being added
+	machine  bool    // with actPost: the message is machine-only
 	file     *File   // the file acted on
 	attached bool    // with actSeeFile: the caller sees a message attaching file
 }
@@ -99,6 +104,14 @@ func allow(c *Caller, a action, st *standing) error {
 		}
 		if st.conv.Kind == KindBroadcast && !appWide(c) && !manages(st.me) {
 			return forbidden("only admins post in a broadcast conversation")
+		}
+		if st.conv.Kind == KindChannel && !appWide(c) {
+			if err := channelWrite(c, st.conv); err != nil {
+				return err
+			}
+		}
+		if st.machine && st.conv.Kind == KindDirect {
+			return Invalidf("machine_only", "private message channels do not take machine-only messages")
 		}
 		return nil
 	case actJoin:
@@ -199,6 +212,32 @@ func allow(c *Caller, a action, st *standing) error {
 			return nil
 		}
 		return forbidden("users change their own profile only")
+	case actDeleteOwn:
+		if c.user == nil || st.msg.OwnerPK != c.user.PK {
+			return forbidden("only the creator may delete a message")
+		}
+		return nil
+	case actEditChannel:
+		if st.conv.Kind != KindChannel {
+			return forbidden("only channels created as channels can be changed here")
+		}
+		if appWide(c) || (c.user != nil && st.conv.OwnerPK == c.user.PK) {
+			return nil
+		}
+		return forbidden("only the channel's owner may change it")
+	case actSubscribe:
+		if c.user == nil {
+			return needUser("subscribing")
+		}
+		if st.me != nil || st.conv.Kind == KindChannel {
+			return canRead(c, st) // a subscriber may always leave
+		}
+		return allow(c, actJoin, st)
+	case actMute:
+		if c.user == nil {
+			return needUser("muting")
+		}
+		return canRead(c, st)
 	case actUpdateConversation:
 		if appWide(c) || manages(st.me) {
 			return nil
@@ -241,6 +280,18 @@ func allow(c *Caller, a action, st *standing) error {
 	return forbidden("not allowed")
 }
 
+// actingUser checks that a caller built by the core acts as a user, for
+// the calls that act for one user only (their channels, their messages).
+func actingUser(c *Caller, what string) error {
+	if err := c.inApp(); err != nil {
+		return err
+	}
+	if c.user == nil {
+		return needUser(what)
+	}
+	return nil
+}
+
 // appOnly names what only the app itself does, for its refusals.
 var appOnly = map[action]string{
 	actCreateUser: "create users", actDeleteUser: "delete users", actIssueToken: "issue tokens", actCreateTeam: "create teams",
@@ -255,7 +306,11 @@ func manages(me *Member) bool { return me != nil && me.Role.CanManage() }
 // which anyone may find and join, is refused as such.
 func canRead(c *Caller, st *standing) error {
 	switch {
-	case appWide(c), st.me != nil, st.conv.Kind == KindOpen:
+	case appWide(c):
+		return nil
+	case st.conv.Kind == KindChannel:
+		return channelRead(c, st.conv)
+	case st.me != nil, st.conv.Kind == KindOpen:
 		return nil
 	case st.conv.Kind == KindPublic:
 		return forbidden("not a member of this conversation; join it first")

@@ -57,6 +57,9 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 		if moved = readMoves(me.LastReadPK, pk, in.Reset); !moved {
 			return nil
 		}
+		if pk < me.LastReadPK { // a reset: SetReadPosition only moves forward
+			return tx.ResetReadPosition(conv.PK, c.user.PK, pk, at)
+		}
 		return tx.SetReadPosition(conv.PK, c.user.PK, pk, at)
 	})
 	if err != nil || !moved {

@@ -22,6 +22,7 @@ type SendInput struct {
 	Tags               []string
 	Attachments        []Attachment
 	Mentions           []Mention // UserID, Order, WordCount
+	MentionNames       []string  // usernames found in the text: mentions of those that exist
 	Recipients         []string
 	ParentID           string
 	ShowInConversation *bool // true when nil
@@ -137,7 +138,7 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	if err != nil {
 		return nil, nil, false, err
 	}
-	if err := allow(c, actPost, &standing{conv: conv, me: me}); err != nil {
+	if err := allow(c, actPost, &standing{conv: conv, me: me, machine: in.MachineOnly}); err != nil {
 		return nil, nil, false, err
 	}
 	if in.ID != "" {
@@ -164,6 +165,9 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 		m.UpdatedAt = m.CreatedAt
 	}
 	if err := s.resolveMentions(tx, c.app, m, in.Mentions); err != nil {
+		return nil, nil, false, err
+	}
+	if err := s.resolveMentionNames(tx, c.app, m, in.MentionNames); err != nil {
 		return nil, nil, false, err
 	}
 	if err := s.resolveAttachments(tx, c, m.Attachments); err != nil {
@@ -206,6 +210,9 @@ func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Membe
 	pk, kind, err := tx.ConversationKey(c.app.PK, id)
 	if err != nil {
 		return nil, nil, err
+	}
+	if kind == KindChannel {
+		return s.conversation(tx, c, id) // its access lists decide, and they change
 	}
 	if _, ref := ParseKeyRef(id); ref {
 		// The message and its event carry the conversation's text id.

@@ -149,6 +149,25 @@ type Tx interface {
 	UnreadTotal(userPK int64) (int, error)
 	UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) // one query for many conversations
 
+	// UsersByUsernames finds the app's users by exact username (the
+	// oldest one when several share it); unknown names are left out.
+	UsersByUsernames(appPK int64, names []string) ([]*User, error)
+
+	// Streams (App.net): a user's own messages in every conversation,
+	// with f's bounds, types, deletions, order and limit.
+	ListOwnMessages(ownerPK int64, f MessageFilter) ([]*Message, error)
+
+	// App.net channels: access lists and annotations, mutes, and the
+	// batch look-ups that show conversations as channels.
+	PutChannelAccess(convPK int64, a *Access) error
+	ChannelAccess(convPK int64) (*Access, error) // ENOTFOUND when it has none
+	ChannelAccesses(convPKs []int64) (map[int64]*Access, error)
+	MemberRoles(convPKs []int64) (map[int64][]Member, error) // key and role, join order
+	UsersByPKs(appPK int64, pks []int64) ([]*User, error)    // unknown keys are left out
+	SetMuted(convPK, userPK int64, muted bool, at time.Time) (bool, error)
+	MutedAmong(userPK int64, convPKs []int64) (map[int64]bool, error)
+	ResetReadPosition(convPK, userPK, messagePK int64, at time.Time) error
+
 	// Event audiences (realtime): who may see a change.
 	MemberKeys(convPK int64) ([]int64, error) // the members' user keys
 	// MessageAudience returns the members' user keys but those who hid the

@@ -1,0 +1,11 @@
+package appnet_test
+
+import (
+	"testing"
+
+	"parley/server/testenv"
+)
+
+// TestGolden runs the wire cases of testdata/appnet against a fresh
+// instance each; -update rewrites their responses.
+func TestGolden(t *testing.T) { testenv.RunGolden(t, "testdata/appnet") }
