@@ -94,6 +94,11 @@ var dialectSeeds = func() []struct{ dialect, method, path, body string } {
 		{"sceyt", "POST", "/v1/demo/users"},
 		{"sceyt", "GET", "/v1/demo/channels/general/messages?from=bob&page=0&limit=x"},
 		{"sceyt", "GET", "/v1/demo/channels?filter=type:eq:%ff"},
+		{"appnet", "POST", "/stream/0/channels"},
+		{"appnet", "POST", "/stream/0/channels/1/messages"},
+		{"appnet", "PUT", "/stream/0/channels/1"},
+		{"appnet", "POST", "/stream/0/posts/marker"},
+		{"appnet", "GET", "/stream/0/channels/messages?ids=1,x,%ff"},
 	}
 	var out []struct{ dialect, method, path, body string }
 	for _, r := range routes {

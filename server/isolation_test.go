@@ -9,6 +9,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -59,7 +60,8 @@ type isoDialect struct {
 	skip func(kind string, rt server.Operation) string
 	// param names the value of a path parameter; empty falls back to the
 	// shared guesses of isoParam.
-	param func(rt server.Operation, name, prev string) string
+	// keys maps the fixture's text ids to their integer keys (App.net).
+	param func(name, prev string, keys map[string]string) string
 }
 
 func bearer64(token string) string {
@@ -69,6 +71,16 @@ func bearer64(token string) string {
 func base64Std(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 var isolationDialects = map[string]isoDialect{
+	"appnet": {
+		callers: map[string]isoCaller{
+			"other-app":  {headers: []string{"Authorization: Bearer olga-token"}},
+			"non-member": {headers: []string{"Authorization: Bearer dave-token"}},
+			"none":       {},
+		},
+		member: isoCaller{headers: []string{"Authorization: Bearer bob-token"}},
+		// App.net names every row by its integer key.
+		param: func(name, prev string, keys map[string]string) string { return keys[isoParam(name, prev)] },
+	},
 	"channelize": {
 		callers: map[string]isoCaller{
 			"other-app":  {headers: []string{"Public-Key: other-public", bearer64("olga-token")}},
@@ -140,7 +152,7 @@ func isoBody(extra map[string]any) []byte {
 func TestIsolationMatrix(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
-	loadIsolationFixture(t, env)
+	keys := loadIsolationFixture(t, env)
 	before := vaultSnapshot(t, env)
 	for _, d := range server.Dialects() {
 		iso, ok := isolationDialects[d.Name]
@@ -148,15 +160,15 @@ func TestIsolationMatrix(t *testing.T) {
 			t.Errorf("dialect %s has no line in isolationDialects: add its callers", d.Name)
 			continue
 		}
-		router, ok := d.New(env.Service).(*httprouter.Router)
+		routes, ok := handlerRoutes(d.New(env.Service))
 		if !ok {
-			t.Errorf("%s: not an httprouter.Router", d.Name)
+			t.Errorf("%s: cannot list its routes (neither an httprouter.Router nor a handler with Patterns)", d.Name)
 			continue
 		}
 		tried, ok2xx, control := 0, 0, map[string]bool{}
-		for _, rt := range routerPatterns(router) {
+		for _, rt := range routes {
 			if rt.Method == "GET" {
-				if status, body := isoCall(t, env, iso, rt, iso.member); status/100 == 2 {
+				if status, body := isoCall(t, env, iso, rt, iso.member, keys); status/100 == 2 {
 					for _, m := range []string{markTitle, markBody} {
 						control[m] = control[m] || bytes.Contains(body, []byte(m))
 					}
@@ -168,7 +180,7 @@ func TestIsolationMatrix(t *testing.T) {
 				}
 				tried++
 				name := fmt.Sprintf("%s %s %s as %s", d.Name, rt.Method, rt.Path, kind)
-				status, body := isoCall(t, env, iso, rt, who)
+				status, body := isoCall(t, env, iso, rt, who, keys)
 				if status/100 == 2 {
 					ok2xx++
 					for _, m := range []string{markTitle, markBody, markFile} {
@@ -183,8 +195,8 @@ func TestIsolationMatrix(t *testing.T) {
 				}
 			}
 		}
-		if !control[markTitle] || !control[markBody] {
-			t.Errorf("%s: a vault member read no %s/%s through any GET route: the matrix's paths or credentials are wrong (%v)", d.Name, markTitle, markBody, control)
+		if !control[markBody] { // (not every dialect shows a conversation's title)
+			t.Errorf("%s: a vault member read no %s through any GET route: the matrix's paths or credentials are wrong", d.Name, markBody)
 		}
 		t.Logf("%s: %d isolation cases, %d answered 2xx and revealed nothing", d.Name, tried, ok2xx)
 	}
@@ -192,7 +204,7 @@ func TestIsolationMatrix(t *testing.T) {
 
 // isoCall sends one case: the route with its parameters filled, the
 // caller's headers, query and body fields.
-func isoCall(t *testing.T, env *testenv.Env, iso isoDialect, rt server.Operation, who isoCaller) (int, []byte) {
+func isoCall(t *testing.T, env *testenv.Env, iso isoDialect, rt server.Operation, who isoCaller, keys map[string]string) (int, []byte) {
 	t.Helper()
 	segs := strings.Split(rt.Path, "/")
 	for i, s := range segs {
@@ -202,7 +214,7 @@ func isoCall(t *testing.T, env *testenv.Env, iso isoDialect, rt server.Operation
 		name := strings.Trim(s, "{}")
 		v, ok := who.params[name]
 		if !ok && iso.param != nil {
-			v = iso.param(rt, name, segs[i-1])
+			v = iso.param(name, segs[i-1], keys)
 		}
 		if v == "" {
 			v = isoParam(name, segs[i-1])
@@ -240,7 +252,7 @@ func isoCall(t *testing.T, env *testenv.Env, iso isoDialect, rt server.Operation
 // loadIsolationFixture adds app "other" (olga) and demo's vault: a private
 // conversation of alice and bob with two messages and a file only they
 // reach.
-func loadIsolationFixture(t *testing.T, env *testenv.Env) {
+func loadIsolationFixture(t *testing.T, env *testenv.Env) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	f, err := admin.DecodeFixtures([]byte(`{"apps": [{"id": "other", "name": "Other", "publicKey": "other-public", "secretKey": "other-secret",
@@ -270,6 +282,24 @@ func loadIsolationFixture(t *testing.T, env *testenv.Env) {
 			t.Fatal(err)
 		}
 	}
+	keys := map[string]string{}
+	conv, err := env.Service.GetConversation(ctx, alice, "vault")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1, err := env.Service.GetMessage(ctx, alice, "vault-m1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	user, err := env.Service.GetUser(ctx, alice, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, pk := range map[string]int64{"vault": conv.PK, "vault-m1": m1.PK, "vault-file": file.PK, "alice": user.PK, "demo": 0} {
+		keys[id] = strconv.FormatInt(pk, 10)
+	}
+	keys["demo"] = "demo"
+	return keys
 }
 
 // vaultSnapshot is everything alice sees of the vault (and of herself),
@@ -296,4 +326,21 @@ func vaultSnapshot(t *testing.T, env *testenv.Env) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// handlerRoutes lists a dialect handler's routes, as the OpenAPI check
+// does: an httprouter.Router's trees, or the patterns a handler reports.
+func handlerRoutes(h http.Handler) ([]server.Operation, bool) {
+	switch h := h.(type) {
+	case *httprouter.Router:
+		return routerPatterns(h), true
+	case interface{ Patterns() []string }:
+		var out []server.Operation
+		for _, p := range h.Patterns() {
+			method, path, _ := strings.Cut(p, " ")
+			out = append(out, server.Operation{Method: method, Path: path})
+		}
+		return out, true
+	}
+	return nil, false
 }

@@ -43,11 +43,21 @@ func TestOpenAPIMatchesRouters(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			router, ok := a.h.(*httprouter.Router)
-			if !ok {
-				t.Fatalf("%s is a %T; this test lists httprouter routes only", a.name, a.h)
+			var routes []server.Operation
+			switch h := a.h.(type) {
+			case *httprouter.Router:
+				routes = routerPatterns(h)
+			case interface{ Patterns() []string }:
+				// A ServeMux cannot list its routes; such a handler
+				// lists the patterns it registered.
+				for _, p := range h.Patterns() {
+					method, path, _ := strings.Cut(p, " ")
+					routes = append(routes, server.Operation{Method: method, Path: path})
+				}
+			default:
+				t.Fatalf("%s is a %T; this test lists httprouter routes and handlers with Patterns only", a.name, a.h)
 			}
-			for _, rt := range routerPatterns(router) {
+			for _, rt := range routes {
 				if !documented(rt, ops) {
 					t.Errorf("route %s %s is missing from the OpenAPI document", rt.Method, rt.Path)
 				}

@@ -36,3 +36,26 @@ func TestWriteEnvelope(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteStatus holds the fault answer to App.net's error envelope: meta
+// only, code = the status, and the invalid-token slug on a 401 alone.
+func TestWriteStatus(t *testing.T) {
+	tests := []struct {
+		status int
+		want   string
+	}{
+		{503, `{"meta":{"code":503,"error_message":"down <now>"}}` + "\n"},
+		{429, `{"meta":{"code":429,"error_message":"down <now>"}}` + "\n"},
+		{401, `{"meta":{"code":401,"error_message":"down <now>","error_slug":"invalid-token"}}` + "\n"},
+	}
+	for _, tt := range tests {
+		w := httptest.NewRecorder()
+		WriteStatus(w, tt.status, "down <now>")
+		if w.Code != tt.status || w.Body.String() != tt.want {
+			t.Errorf("%d: got %d %q, want %q", tt.status, w.Code, w.Body.String(), tt.want)
+		}
+		if ct := w.Header().Get("Content-Type"); ct != "application/json; charset=utf-8" {
+			t.Errorf("%d: Content-Type %q", tt.status, ct)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package appnet
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -65,6 +66,25 @@ func withSlug(err error, slug string) error {
 		return nil
 	}
 	return &sluggedError{err, slug}
+}
+
+// WriteStatus writes an error of any HTTP status in App.net's envelope,
+// {"meta": {code, error_message, error_slug}}: Parley's fault rules answer
+// with it. A 401 carries the invalid-token slug, as the table's does.
+func WriteStatus(w http.ResponseWriter, status int, message string) {
+	m := errorMeta{Code: status, ErrorMessage: message}
+	if status == http.StatusUnauthorized {
+		m.ErrorSlug = "invalid-token"
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("X-ADN-Migrations-Enabled", "response_envelope=1")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(struct {
+		Meta errorMeta `json:"meta"`
+	}{m}) // the status is sent; all that is left is to stop writing
 }
 
 // writeError writes err as {"meta": {code, error_message, error_slug}}.

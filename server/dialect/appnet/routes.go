@@ -52,8 +52,10 @@ func New(svc *core.Service) http.Handler {
 	a := &api{svc: svc}
 	mux := http.NewServeMux()
 	routes := a.routes()
-	for _, rt := range routes {
-		mux.HandleFunc(rt.method+" "+rt.path, a.wrap(rt))
+	patterns := make([]string, len(routes))
+	for i, rt := range routes {
+		patterns[i] = rt.method + " " + rt.path
+		mux.HandleFunc(patterns[i], a.wrap(rt))
 	}
 	// Whatever no route takes: 405 with Allow for a known path, else 404,
 	// both in the envelope (the mux's own answers are plain text).
@@ -65,8 +67,19 @@ func New(svc *core.Service) http.Handler {
 		}
 		writeError(w, r, &core.Error{Code: codeNoRoute, Message: fmt.Sprintf("there is no endpoint %s %s", r.Method, r.URL.Path)})
 	})
-	return mux
+	return &router{mux, patterns}
 }
+
+// router is the App.net handler: a ServeMux, which cannot list what it
+// holds, beside the patterns registered on it, so that a test can hold
+// the routes to the OpenAPI document.
+type router struct {
+	*http.ServeMux
+	patterns []string
+}
+
+// Patterns lists the routes as "METHOD /path/{param}", in table order.
+func (rt *router) Patterns() []string { return rt.patterns }
 
 type api struct {
 	svc *core.Service
