@@ -1,11 +1,12 @@
 // Command parley is a chat-messages backend in one binary: one SQLite file,
-// one attachments folder, five platforms' messages APIs on one core.
+// one attachments folder, several platforms' messages APIs on one core.
 //
-//	parley [serve] [--addr 127.0.0.1:8080] [--data ./data] [--ephemeral]
-//	               [--fixtures FILE] [--admin-token TOKEN] [--log-level info]
-//	               [--journal N] [--max-messages N] [--max-age DURATION] [--max-upload 100MB]
+//	parley [serve] [--addr 127.0.0.1:8080] [--data ./data] [--ephemeral] ...
+//	parley help | version | healthcheck | backup FILE | restore FILE
+//	parley apps rotate-secret APP | tokens list|create|revoke ID
 //
-// Every flag has a PARLEY_* environment twin (PARLEY_ADDR, PARLEY_DATA, ...).
+// Every flag has a PARLEY_* environment twin (PARLEY_ADDR, PARLEY_DATA, ...);
+// `parley help` describes them all.
 package main
 
 import (
@@ -24,6 +25,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -36,7 +38,10 @@ import (
 	"parley/server/admin"
 	"parley/server/core"
 	"parley/server/journal"
+	"parley/server/metrics"
+	"parley/server/netlimit"
 	"parley/server/realtime"
+	"parley/server/webhook"
 )
 
 //go:embed schema.sql
@@ -46,126 +51,133 @@ var schemaSQL string
 // pruned (in small batches, between other writes).
 const retentionInterval = 5 * time.Second
 
-// Config is what the flags and their PARLEY_* twins set.
-type Config struct {
-	Addr       string
-	DataDir    string
-	Ephemeral  bool
-	Fixtures   string
-	AdminToken string
-	LogLevel   string
-	Readers    int
-	// Journal is how many requests per app the journal keeps (0: off);
-	// MaxMessages and MaxAge bound what each app keeps (0: unbounded).
-	// Negative means the mode's default: on for --ephemeral, off otherwise.
-	Journal     int
-	MaxMessages int
-	MaxAge      time.Duration
-	// MaxUpload is the largest file an upload may carry, in bytes.
-	MaxUpload int64
-}
-
 // Main is one running Parley: tests start several in one process.
 type Main struct {
 	Config Config
-	Stdout io.Writer
-	Log    *slog.Logger
+	Stdout io.Writer    // where the listening line and first-start credentials go
+	Stderr io.Writer    // where logs go when Log is nil
+	Log    *slog.Logger // built from LogLevel and LogFormat when nil
 
-	DB    *db.DB
-	Blobs core.Blobs
-	Core  *core.Service
-	Hub   *realtime.Hub
-	HTTP  *http.Server
+	DB      *db.DB
+	Blobs   core.Blobs
+	Core    *core.Service
+	Hub     *realtime.Hub
+	Metrics *metrics.Metrics // nil with --metrics=false
+	// Webhooks delivers events to the apps' webhooks.
+	Webhooks *webhook.Dispatcher
+	HTTP     *http.Server
 
-	ln    net.Listener
-	ready atomic.Bool
+	blobStore *blobstore.Store
+	ln        net.Listener
+	ready     atomic.Bool
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	m, err := parseArgs(os.Args[1:], os.Getenv)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "parley:", err)
-		os.Exit(2)
-	}
-	m.Stdout = os.Stdout
-	if err := m.Run(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "parley:", err)
-		os.Exit(1)
-	}
+	code := run(ctx, os.Args[1:], stdEnv())
+	stop()
+	os.Exit(code)
 }
 
-// parseArgs reads the subcommand and flags; getenv supplies the PARLEY_*
-// defaults.
-func parseArgs(args []string, getenv func(string) string) (*Main, error) {
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		if args[0] != "serve" {
-			return nil, fmt.Errorf("unknown command %q (the only one is serve)", args[0])
-		}
-		args = args[1:]
-	}
-	env := func(name, def string) string {
-		if v := getenv(name); v != "" {
-			return v
-		}
-		return def
-	}
-	var c Config
-	fs := flag.NewFlagSet("parley serve", flag.ContinueOnError)
-	fs.StringVar(&c.Addr, "addr", env("PARLEY_ADDR", "127.0.0.1:8080"), "listen address; port 0 picks a free one (PARLEY_ADDR)")
-	fs.StringVar(&c.DataDir, "data", env("PARLEY_DATA", "data"), "folder for parley.db and blobs/ (PARLEY_DATA)")
-	fs.BoolVar(&c.Ephemeral, "ephemeral", env("PARLEY_EPHEMERAL", "") == "true" || env("PARLEY_EPHEMERAL", "") == "1",
-		"keep everything in memory; nothing touches disk (PARLEY_EPHEMERAL)")
-	fs.StringVar(&c.Fixtures, "fixtures", env("PARLEY_FIXTURES", ""), "fixture document to load before listening (PARLEY_FIXTURES)")
-	fs.StringVar(&c.AdminToken, "admin-token", env("PARLEY_ADMIN_TOKEN", ""), "admin token for /admin/v1 (PARLEY_ADMIN_TOKEN)")
-	fs.StringVar(&c.LogLevel, "log-level", env("PARLEY_LOG_LEVEL", "info"), "debug, info, warn or error (PARLEY_LOG_LEVEL)")
-	fs.IntVar(&c.Readers, "readers", 4, "reader connections of a file database")
-	// Unset, these three take the mode's default (modeDefaults).
-	journal := fs.String("journal", env("PARLEY_JOURNAL", ""), "keep the last `N` requests per app in the request journal; 0 is off (default 1000 with --ephemeral, else 0) (PARLEY_JOURNAL)")
-	maxMessages := fs.String("max-messages", env("PARLEY_MAX_MESSAGES", ""), "keep at most `N` messages per app, pruning the oldest; 0 is unbounded (default 100000 with --ephemeral, else 0) (PARLEY_MAX_MESSAGES)")
-	maxAge := fs.String("max-age", env("PARLEY_MAX_AGE", ""), "prune messages older than `DURATION` (24h, 90m); 0 is unbounded (default 24h with --ephemeral, else 0) (PARLEY_MAX_AGE)")
-	maxUpload := fs.String("max-upload", env("PARLEY_MAX_UPLOAD", "100MB"),
-		"largest uploaded file: bytes, or a number with KB, MB, GB (or KiB, MiB, GiB) (PARLEY_MAX_UPLOAD)")
-	if err := fs.Parse(args); err != nil {
-		return nil, err
-	}
-	n, err := parseSize(*maxUpload)
+// serveFlags defines serve's flags on fs, filling c.
+func serveFlags(fs *flag.FlagSet, c *Config) {
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address; port 0 picks a free one (use 0.0.0.0:8080 in a container)")
+	fs.StringVar(&c.DataDir, "data", "data", "folder of parley.db and blobs/")
+	fs.Var(boolFlag{&c.Ephemeral}, "ephemeral", "keep everything in memory; nothing touches disk")
+	fs.StringVar(&c.Fixtures, "fixtures", "", "fixture document (JSON) to load, in one transaction, before listening")
+	fs.StringVar(&c.AdminToken, "admin-token", "", "admin token for /admin/v1; replaces the one a previous start was given (default: one is made and printed at first start)")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error (info logs one line per request)")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
+	fs.IntVar(&c.Readers, "readers", 4, "read connections of a file database")
+	fs.Var(listFlag{&c.CORSOrigins}, "cors-origins", "origins browsers may call from, comma-separated, * for any, none for no one (default: * when ephemeral, none otherwise)")
+	fs.Var(boolFlag{&c.Metrics}, "metrics", "serve Prometheus metrics at /metrics")
+	fs.Var(boolFlag{&c.RateLimit}, "rate-limit", "limit logins and token creation per client address and per user (default: on, off when ephemeral)")
+	fs.Var(sizeFlag{&c.MaxBody}, "max-body", "largest JSON request body")
+	fs.IntVar(&c.MaxConnsPerAddress, "max-conns-per-address", 0, "connections one client address may hold at once; past it new ones are closed (0: no cap)")
+	fs.IntVar(&c.Journal, "journal", 0, "keep the last N requests per app in the request journal; 0 is off (default: 1000 with --ephemeral, else 0)")
+	fs.IntVar(&c.MaxMessages, "max-messages", 0, "keep at most N messages per app, pruning the oldest; 0 is unbounded (default: 100000 with --ephemeral, else 0)")
+	fs.DurationVar(&c.MaxAge, "max-age", 0, "prune messages older than this (24h, 90m); 0 is unbounded (default: 24h with --ephemeral, else 0)")
+	fs.Var(sizeFlag{&c.MaxUpload}, "max-upload", "largest uploaded file: bytes, or a number with KB, MB, GB (or KiB, MiB, GiB)")
+}
+
+// parseServe reads serve's flags and their PARLEY_* twins.
+func parseServe(env *cliEnv, args []string) (*Main, error) {
+	c := Config{Metrics: true, MaxBody: 1 << 20, MaxUpload: 100_000_000}
+	fs := newFlagSet("serve")
+	serveFlags(fs, &c)
+	set, pos, err := parse(fs, env, args)
 	if err != nil {
-		return nil, fmt.Errorf("--max-upload: %w", err)
-	}
-	c.MaxUpload = n
-	if fs.NArg() > 0 {
-		return nil, fmt.Errorf("unexpected arguments: %v", fs.Args())
-	}
-	if c.Journal, err = optInt("journal", *journal); err != nil {
 		return nil, err
 	}
-	if c.MaxMessages, err = optInt("max-messages", *maxMessages); err != nil {
-		return nil, err
+	if len(pos) > 0 {
+		return nil, usagef("unexpected arguments: %v", pos)
 	}
-	c.MaxAge = -1
-	if *maxAge != "" && *maxAge != "0" {
-		if c.MaxAge, err = time.ParseDuration(*maxAge); err != nil || c.MaxAge < 0 {
-			return nil, fmt.Errorf("--max-age: %q is not a duration such as 24h or 90m", *maxAge)
+	if !set["rate-limit"] {
+		c.RateLimit = !c.Ephemeral
+	}
+	if !set["cors-origins"] && c.Ephemeral {
+		c.CORSOrigins = []string{"*"}
+	}
+	if len(c.CORSOrigins) == 1 && c.CORSOrigins[0] == "none" {
+		c.CORSOrigins = nil
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return nil, usagef("--log-format must be text or json, not %q", c.LogFormat)
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, usagef("--log-level: %v", err)
+	}
+	if c.Journal < 0 || c.MaxMessages < 0 || c.MaxAge < 0 {
+		return nil, usagef("--journal, --max-messages and --max-age cannot be negative")
+	}
+	// Unset, these three take the mode's default (modeDefaults).
+	for name, v := range map[string]*int{"journal": &c.Journal, "max-messages": &c.MaxMessages} {
+		if !set[name] {
+			*v = -1
 		}
-	} else if *maxAge == "0" {
-		c.MaxAge = 0
+	}
+	if !set["max-age"] {
+		c.MaxAge = -1
 	}
 	c.modeDefaults()
 	return &Main{Config: c}, nil
 }
 
-// optInt reads a count flag: "" leaves it to the mode (-1).
-func optInt(name, v string) (int, error) {
-	if v == "" {
-		return -1, nil
+func runServe(ctx context.Context, env *cliEnv, args []string) error {
+	m, err := parseServe(env, args)
+	if err != nil {
+		return err
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
-		return 0, fmt.Errorf("--%s: %q is not a count", name, v)
+	m.Stdout, m.Stderr = env.stdout, env.stderr
+	if err := m.setupLog(); err != nil {
+		return err
 	}
-	return n, nil
+	// Dialects log their internal errors through the default logger:
+	// the same one, in the same format.
+	slog.SetDefault(m.Log)
+	return m.Run(ctx)
+}
+
+// setupLog builds the logger the configuration asks for, unless one is set.
+func (m *Main) setupLog() error {
+	if m.Log != nil {
+		return nil
+	}
+	if m.Stderr == nil {
+		m.Stderr = os.Stderr
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(m.Config.LogLevel)); err != nil {
+		return fmt.Errorf("log level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if m.Config.LogFormat == "json" {
+		m.Log = slog.New(slog.NewJSONHandler(m.Stderr, opts))
+	} else {
+		m.Log = slog.New(slog.NewTextHandler(m.Stderr, opts))
+	}
+	return nil
 }
 
 // modeDefaults fills what was left to the mode: an ephemeral instance,
@@ -186,42 +198,53 @@ func (c *Config) modeDefaults() {
 	c.MaxAge = time.Duration(pick(int(c.MaxAge), int(24*time.Hour)))
 }
 
-// Open opens the database and blob store, loads fixtures, and makes sure an
-// admin token and an app exist.
+// Open opens the database and blob store and loads the fixtures.
 func (m *Main) Open(ctx context.Context) error {
 	if m.Stdout == nil {
 		m.Stdout = io.Discard
 	}
-	if m.Log == nil {
-		var level slog.Level
-		if err := level.UnmarshalText([]byte(m.Config.LogLevel)); err != nil {
-			return fmt.Errorf("log level: %w", err)
-		}
-		m.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+	if err := m.setupLog(); err != nil {
+		return err
+	}
+	if m.Config.Metrics {
+		m.Metrics = metrics.New(m.metricSources())
 	}
 	path := ":memory:"
 	var err error
 	if m.Config.Ephemeral {
-		m.Blobs = blobstore.New(afero.NewMemMapFs())
+		m.blobStore = blobstore.New(afero.NewMemMapFs())
 	} else {
 		path = filepath.Join(m.Config.DataDir, "parley.db")
-		if m.Blobs, err = blobstore.OpenDir(filepath.Join(m.Config.DataDir, "blobs")); err != nil {
+		if m.blobStore, err = blobstore.OpenDir(filepath.Join(m.Config.DataDir, "blobs")); err != nil {
 			return err
 		}
 	}
-	if m.DB, err = db.Open(ctx, db.Options{Path: path, Schema: schemaSQL, Readers: m.Config.Readers}); err != nil {
+	m.Blobs = m.blobStore
+	opts := db.Options{Path: path, Schema: schemaSQL, Readers: m.Config.Readers}
+	if m.Metrics != nil {
+		opts.OnBatch = m.Metrics.ObserveBatch
+	}
+	if m.DB, err = db.Open(ctx, opts); err != nil {
 		return err
 	}
 	m.Hub = realtime.NewHub()
+	m.Webhooks = webhook.New(webhook.Options{Logger: m.Log})
+	var pub core.Publisher = m.Hub
+	if m.Metrics != nil {
+		pub = m.Metrics.Publisher(m.Hub)
+	}
 	limits := core.DefaultLimits
 	if m.Config.MaxUpload > 0 {
 		limits.MaxUploadBytes = m.Config.MaxUpload
 	}
-	opts := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: m.Hub, Logger: m.Log, Limits: &limits}
-	if m.Config.Ephemeral {
-		opts.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
+	o := core.Options{Store: m.DB, Blobs: m.Blobs, Publisher: pub, Webhooks: m.Webhooks, Logger: m.Log, Limits: &limits}
+	if m.Config.RateLimit {
+		o.RateLimits = &core.DefaultRateLimits
 	}
-	m.Core = core.NewService(opts)
+	if m.Config.Ephemeral {
+		o.PasswordIterations = core.EphemeralPasswordIterations // nothing to protect; start in milliseconds
+	}
+	m.Core = core.NewService(o)
 	m.Core.SetRetention(core.Retention{MaxMessages: max(m.Config.MaxMessages, 0), MaxAge: max(m.Config.MaxAge, 0)})
 	// Blobs a crash left without a row (and interrupted uploads) go before
 	// anything is served.
@@ -246,34 +269,108 @@ func (m *Main) Open(ctx context.Context) error {
 	return nil
 }
 
+// metricSources reads the store, the blobs and the hub at each scrape
+// (they are opened later, hence the indirection).
+func (m *Main) metricSources() metrics.Sources {
+	ctx := context.Background()
+	var blobs struct {
+		sync.Mutex
+		at    time.Time
+		bytes float64
+	}
+	return metrics.Sources{
+		QueueDepth:  func() float64 { return float64(m.DB.Stats().Queued) },
+		CacheHits:   func() float64 { return float64(m.DB.Stats().CacheHits) },
+		CacheMisses: func() float64 { return float64(m.DB.Stats().CacheMisses) },
+		Subscribers: func() float64 { return float64(m.Hub.Subscribers()) },
+		AuthHits:    func() float64 { h, _ := m.Core.AuthCacheStats(); return float64(h) },
+		AuthMisses:  func() float64 { _, n := m.Core.AuthCacheStats(); return float64(n) },
+		DBBytes: func() float64 {
+			n, err := m.DB.Size(ctx)
+			if err != nil {
+				m.Log.Warn("metrics: database size", "err", err)
+			}
+			return float64(n)
+		},
+		BlobBytes: func() float64 {
+			// Walking every blob at each scrape would cost as much as the
+			// files are many: the figure is kept a minute.
+			blobs.Lock()
+			defer blobs.Unlock()
+			if time.Since(blobs.at) > time.Minute {
+				n, err := m.blobStore.Size()
+				if err != nil {
+					m.Log.Warn("metrics: blob size", "err", err)
+				}
+				blobs.at, blobs.bytes = time.Now(), float64(n)
+			}
+			return blobs.bytes
+		},
+	}
+}
+
 // Run serves until ctx ends, then shuts down gracefully. The first line on
-// Stdout is "listening on http://HOST:PORT".
+// Stdout is "listening on http://HOST:PORT". The port is taken before
+// anything is opened or made, so a busy port leaves nothing behind, and
+// credentials made at first start are printed only once they can be used.
 func (m *Main) Run(ctx context.Context) error {
+	ln, err := net.Listen("tcp", m.Config.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	if m.Config.MaxConnsPerAddress > 0 {
+		ln = netlimit.New(ln, m.Config.MaxConnsPerAddress)
+	}
+	m.ln = ln
 	if err := m.Open(ctx); err != nil {
+		ln.Close()
+		m.Close()
 		return err
 	}
 	defer m.Close()
 	notes, err := m.firstStart(ctx)
 	if err != nil {
+		// What was made is printed all the same: it exists now, and
+		// would otherwise never be shown.
+		for _, line := range notes {
+			fmt.Fprintln(m.Stdout, line)
+		}
+		ln.Close()
 		return err
 	}
-	if m.ln, err = net.Listen("tcp", m.Config.Addr); err != nil {
-		return fmt.Errorf("listen: %w", err)
-	}
 	m.HTTP = &http.Server{
-		Handler: server.New(m.Core, server.Options{Logger: m.Log, Ready: m.ready.Load,
-			Journal: journal.New(m.Config.Journal, 0)}),
+		Handler: server.New(m.Core, server.Options{
+			Logger:         m.Log,
+			MaxBodyBytes:   m.Config.MaxBody,
+			MaxUploadBytes: m.Config.MaxUpload + 1<<20,
+			CORSOrigins:    m.Config.CORSOrigins,
+			Metrics:        m.Metrics,
+			Version:        buildVersion(),
+			Ready:          m.ready.Load,
+			Journal:        journal.New(m.Config.Journal, 0),
+			Hub:            m.Hub,
+		}),
+		// A client gets 10 s for its headers and a minute for its body
+		// (uploads get more, per request; see server.Options); answers
+		// have no deadline, since event streams stay open.
 		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute,
 		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(m.Stdout, "listening on http://%s\n", m.ln.Addr())
+	// Shutdown waits for handlers, and event streams never end by
+	// themselves: closing the hub ends them (each with a close event).
+	m.HTTP.RegisterOnShutdown(m.Hub.Close)
+	fmt.Fprintf(m.Stdout, "listening on http://%s\n", ln.Addr())
 	for _, line := range notes {
 		fmt.Fprintln(m.Stdout, line)
 	}
 	m.ready.Store(true)
+	m.Log.Info("started", "addr", ln.Addr().String(), "ephemeral", m.Config.Ephemeral, "data", m.Config.DataDir,
+		"rate_limit", m.Config.RateLimit, "metrics", m.Config.Metrics, "cors_origins", m.Config.CORSOrigins)
 	go m.Core.RunRetention(ctx, retentionInterval)
 	errc := make(chan error, 1)
-	go func() { errc <- m.HTTP.Serve(m.ln) }()
+	go func() { errc <- m.HTTP.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -302,22 +399,25 @@ func (m *Main) firstStart(ctx context.Context) ([]string, error) {
 	}
 	apps, err := m.Core.ListApps(ctx, m.Core.StartupCaller())
 	if err != nil {
-		return nil, err
+		return notes, err
 	}
 	if len(apps) == 0 {
 		app, secret, err := m.Core.CreateApp(ctx, m.Core.StartupCaller(), core.AppInput{ID: "default", Name: "Default"})
 		if err != nil {
-			return nil, fmt.Errorf("default app: %w", err)
+			return notes, fmt.Errorf("default app: %w", err)
 		}
 		notes = append(notes, "created app "+app.ID, "  public key: "+app.PublicKey, "  secret key: "+secret)
 	}
 	return notes, nil
 }
 
-// Close releases the database and the hub.
+// Close releases the database, the hub and the webhook workers.
 func (m *Main) Close() {
 	if m.Hub != nil {
 		m.Hub.Close()
+	}
+	if m.Webhooks != nil {
+		m.Webhooks.Close()
 	}
 	if m.DB != nil {
 		if err := m.DB.Close(); err != nil {

@@ -30,7 +30,10 @@ CREATE TABLE apps (
 
 CREATE TABLE admin_tokens (
 	hash       TEXT    PRIMARY KEY,
-	created_at INTEGER NOT NULL
+	created_at INTEGER NOT NULL,
+	-- start: made at first start; flag: --admin-token (replaced when it
+	-- changes); api: POST /admin/v1/tokens
+	origin     TEXT    NOT NULL DEFAULT 'start' CHECK (origin IN ('start', 'flag', 'api'))
 ) WITHOUT ROWID;
 
 CREATE TABLE users (
@@ -321,3 +324,15 @@ CREATE TABLE channel_mutes (
 	PRIMARY KEY (user_pk, conversation_pk)
 ) WITHOUT ROWID;
 CREATE INDEX channel_mutes_conversation ON channel_mutes (conversation_pk);
+-- webhooks: an app's subscriptions of a URL to its events. The secret is
+-- kept in clear: it signs every delivery. Deliveries live in memory only.
+CREATE TABLE webhooks (
+	pk         INTEGER PRIMARY KEY,
+	app_pk     INTEGER NOT NULL REFERENCES apps (pk) ON DELETE CASCADE,
+	id         TEXT    NOT NULL,
+	url        TEXT    NOT NULL,
+	types      TEXT,   -- comma-separated event types; NULL: every type but typing
+	secret     TEXT    NOT NULL,
+	created_at INTEGER NOT NULL,
+	UNIQUE (app_pk, id)
+);

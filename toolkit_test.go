@@ -94,12 +94,12 @@ func TestToolkitFlags(t *testing.T) {
 		{"Env", nil, map[string]string{"PARLEY_JOURNAL": "7", "PARLEY_MAX_MESSAGES": "8", "PARLEY_MAX_AGE": "1h"}, 7, 8, time.Hour},
 	}
 	for _, bad := range [][]string{{"--journal", "many"}, {"--max-messages", "-3"}, {"--max-age", "soon"}} {
-		if _, err := parseArgs(bad, func(string) string { return "" }); err == nil {
+		if _, err := parseServe(&cliEnv{getenv: func(string) string { return "" }}, bad); err == nil {
 			t.Errorf("%v: accepted", bad)
 		}
 	}
 	for _, tt := range tests {
-		m, err := parseArgs(tt.args, func(k string) string { return tt.env[k] })
+		m, err := parseServe(&cliEnv{getenv: func(k string) string { return tt.env[k] }}, tt.args)
 		if err != nil {
 			t.Fatalf("%s: %v", tt.name, err)
 		}

@@ -89,7 +89,7 @@ func attachmentJSON(k int) json.RawMessage {
 		`"name":"photo-%d.jpg","mimeType":"image/jpeg","extension":"jpg","size":%d}`, k, k, 40000+k%1000))
 }
 
-// The fixture document (DESIGN.md), as admin.DecodeFixtures reads it.
+// The fixture document (docs/domain.md), as admin.DecodeFixtures reads it.
 type (
 	fixtureDoc struct {
 		Apps []fixtureApp `json:"apps"`

@@ -41,15 +41,19 @@ type Config struct {
 	Users         int
 	ScaleMessages []int
 	StartupRuns   int
-	Auth          string // "bearer" or "basic"
-	Client        string // "net/http" or "raw"
-	MaxRequests   int    // per client and step
-	Bin           string // a prebuilt binary; "" builds one
-	Profile       string // folder for CPU profiles of the server; "" takes none
-	JSON          bool
-	Save          string // also write the JSON report here
-	Keep          bool
-	Quick         bool
+	// The fanout scenario: WebSocket subscribers of one conversation, and
+	// the messages per second sent to it.
+	FanoutSubscribers int
+	FanoutRate        float64
+	Auth              string // "bearer" or "basic"
+	Client            string // "net/http" or "raw"
+	MaxRequests       int    // per client and step
+	Bin               string // a prebuilt binary; "" builds one
+	Profile           string // folder for CPU profiles of the server; "" takes none
+	JSON              bool
+	Save              string // also write the JSON report here
+	Keep              bool
+	Quick             bool
 }
 
 func main() {
@@ -85,7 +89,7 @@ func main() {
 func parseFlags(args []string) (*Config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var c Config
-	scenario := fs.String("scenario", "all", "comma-separated: send, history, mixed, unread, startup, scale, or all")
+	scenario := fs.String("scenario", "all", "comma-separated: send, history, mixed, unread, startup, scale, fanout, or all")
 	conns := fs.String("c", "16,64,256", "comma-separated concurrencies (virtual clients, one keep-alive connection each)")
 	scale := fs.String("scale-messages", "10000,1000000", "stored messages of the scale scenario's runs (the first is the baseline)")
 	fs.DurationVar(&c.Duration, "duration", 5*time.Second, "measured time of each scenario and concurrency")
@@ -94,6 +98,8 @@ func parseFlags(args []string) (*Config, error) {
 	fs.IntVar(&c.Messages, "messages", 10000, "messages stored before the load starts")
 	fs.IntVar(&c.Users, "users", 256, "users (each with a token); conversations have 4 members, each user is in 2")
 	fs.IntVar(&c.StartupRuns, "startup-runs", 20, "starts of the startup measurement (the median is reported)")
+	fs.IntVar(&c.FanoutSubscribers, "fanout-subscribers", 1000, "WebSocket subscribers of the fanout scenario, all in one conversation")
+	fs.Float64Var(&c.FanoutRate, "fanout-rate", 50, "messages per second the fanout scenario sends to the conversation")
 	fs.StringVar(&c.Auth, "auth", "bearer", "client credentials: bearer (user token) or basic (app secret + User-Id)")
 	fs.StringVar(&c.Client, "client", "net/http", "load client: net/http (a shared http.Transport) or raw (hand-written HTTP/1.1, far less client CPU)")
 	fs.IntVar(&c.MaxRequests, "max-requests", 2_000_000, "bound on the requests of one client in one step")
@@ -130,8 +136,8 @@ func parseFlags(args []string) (*Config, error) {
 		switch s {
 		case "all":
 			c.Scenarios = append(c.Scenarios, scenarios...)
-			c.Scenarios = append(c.Scenarios, "startup", "scale")
-		case "send", "history", "mixed", "unread", "startup", "scale":
+			c.Scenarios = append(c.Scenarios, "startup", "scale", "fanout")
+		case "send", "history", "mixed", "unread", "startup", "scale", "fanout":
 			c.Scenarios = append(c.Scenarios, s)
 		default:
 			return nil, fmt.Errorf("unknown scenario %q", s)
@@ -161,6 +167,11 @@ func parseFlags(args []string) (*Config, error) {
 		return nil, errors.New("-messages must be in [0, 50000000]")
 	case c.StartupRuns < 1 || c.StartupRuns > 1000:
 		return nil, errors.New("-startup-runs must be in [1, 1000]")
+	case c.FanoutSubscribers < 1 || c.FanoutSubscribers > 1000:
+		// A fixture conversation takes at most 1,000 members at once.
+		return nil, errors.New("-fanout-subscribers must be in [1, 1000]")
+	case c.FanoutRate <= 0 || c.FanoutRate > 1000:
+		return nil, errors.New("-fanout-rate must be in (0, 1000]")
 	case c.MaxRequests < 1:
 		return nil, errors.New("-max-requests must be positive")
 	}

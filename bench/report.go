@@ -23,6 +23,7 @@ type Report struct {
 	Results  []*Result `json:"results"`
 	Startup  *Startup  `json:"startup,omitempty"`
 	Scale    *Scale    `json:"scale,omitempty"`
+	Fanout   *Fanout   `json:"fanout,omitempty"`
 	Targets  []Target  `json:"targets"`
 	Notes    []string  `json:"notes,omitempty"`
 	Seconds  float64   `json:"seconds"` // the whole run
@@ -337,6 +338,15 @@ func (r *Report) print(w io.Writer) {
 				run.Send.Throughput, run.Send.Latency.P50MS, run.Send.Latency.P99MS)
 		}
 		fmt.Fprintf(w, "  history p50 ratio: %.2fx\n\n", sc.HistoryP50Ratio)
+	}
+	if fo := r.Fanout; fo != nil {
+		fmt.Fprintf(w, "fanout (%d WebSocket subscribers of one conversation, %d messages at %.0f/s):\n", fo.Subscribers, fo.Messages, fo.RatePerSec)
+		fmt.Fprintf(w, "  send-to-receipt p50 %.2f ms  p90 %.2f ms  p99 %.2f ms  max %.2f ms  (the send alone p50 %.2f ms)\n",
+			fo.P50MS, fo.P90MS, fo.P99MS, fo.MaxMS, fo.SendP50MS)
+		fmt.Fprintf(w, "  receipts %d, missing %d, streams ended early %d; cpu server %.2f client %.2f other %.2f\n",
+			fo.Receipts, fo.Missing, fo.Closed, fo.ServerCPU, fo.ClientCPU, fo.OtherCPU)
+		fmt.Fprintf(w, "  server RSS %.0f MB before the streams, %.0f MB with them open and idle: %.1f KB per idle connection; peak %.0f MB while sending (%.1fs to open them)\n\n",
+			fo.RSSBeforeMB, fo.RSSIdleMB, fo.KBPerConn, fo.RSSPeakMB, fo.ConnectSeconds)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)

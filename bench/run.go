@@ -75,6 +75,10 @@ func run(ctx context.Context, cfg *Config) (*Report, error) {
 			if rep.Startup, err = b.startup(ctx); err != nil {
 				return rep, fmt.Errorf("startup: %w", err)
 			}
+		case "fanout":
+			if rep.Fanout, err = b.fanout(ctx); err != nil {
+				return rep, fmt.Errorf("fanout: %w", err)
+			}
 		case "scale":
 			if rep.Scale, err = b.scale(ctx, rep); err != nil {
 				return rep, fmt.Errorf("scale: %w", err)

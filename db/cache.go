@@ -2,6 +2,7 @@ package db
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"parley/server/core"
 )
@@ -21,6 +22,8 @@ type messageCache struct {
 	epoch uint64
 	byPK  map[int64]*core.Message
 	max   int
+
+	hits, misses atomic.Int64 // messages found and not found, for metrics
 }
 
 func newMessageCache(max int) *messageCache {
@@ -48,6 +51,8 @@ func (c *messageCache) get(pks []int64) ([]*core.Message, []int64) {
 			misses = append(misses, pk)
 		}
 	}
+	c.hits.Add(int64(len(pks) - len(misses)))
+	c.misses.Add(int64(len(misses)))
 	return found, misses
 }
 

@@ -42,6 +42,9 @@ type Options struct {
 	// CachedMessages bounds the message cache of history pages (0: 20,000;
 	// negative: no cache).
 	CachedMessages int
+	// OnBatch, when set, is told the size of every group-committed batch
+	// (by the writer goroutine: it must be quick).
+	OnBatch func(writes int)
 }
 
 // DB is an open database. It implements core.Store: Read runs on one of the
@@ -51,6 +54,7 @@ type DB struct {
 	writer  *sqlx.DB
 	readers *sqlx.DB // the writer itself for an in-memory database
 	memory  bool
+	path    string
 
 	// The pinned connections, each in a channel while no one uses it. An
 	// in-memory database has one connection, and both are the same channel.
@@ -80,6 +84,8 @@ type DB struct {
 	// batches counts the transactions the writer goroutine committed or
 	// tried to (tests read it to see writes grouped).
 	batches atomic.Int64
+	pending atomic.Int64     // Write calls not yet answered (metrics)
+	onBatch func(writes int) // Options.OnBatch
 
 	writes    chan *request // unbuffered: a write is either taken or refused
 	quit      chan struct{}
@@ -121,6 +127,8 @@ func open(ctx context.Context, opts Options) (db *DB, err error) {
 		creds:    core.NewCredentialCache(),
 		convKeys: map[convName]convKey{},
 		memory:   opts.Path == Memory,
+		path:     opts.Path,
+		onBatch:  opts.OnBatch,
 		writes:   make(chan *request),
 		quit:     make(chan struct{}),
 

@@ -129,6 +129,8 @@ func TestQueryPlans(t *testing.T) {
 			func() error { _, err := tx.ChannelAccesses([]int64{f.Conv.PK, 99}); return err },
 			func() error { _, err := tx.MemberRoles([]int64{f.Conv.PK, 99}); return err },
 			func() error { _, err := tx.MutedAmong(f.Bob.PK, []int64{f.Conv.PK, 99}); return err },
+			func() error { _, err := tx.MemberKeys(f.Conv.PK); return err },
+			func() error { _, err := tx.MessageAudience(f.Conv.PK, m.PK); return err },
 			// files
 			func() error { _, err := tx.FileByID(f.App.PK, "f1"); return err },
 			func() error { _, err := tx.BlobKeysInUse([]string{"k"}); return err },

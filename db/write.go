@@ -31,6 +31,8 @@ func (db *DB) Write(ctx context.Context, fn func(core.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	db.pending.Add(1)
+	defer db.pending.Add(-1)
 	req := &request{ctx: ctx, fn: fn, answer: make(chan error, 1)}
 	select {
 	case db.writes <- req:
@@ -69,6 +71,9 @@ func (db *DB) run() {
 		c := <-db.writeConn // for :memory:, waits for the Reads in progress
 		db.batches.Add(1)
 		db.commit(c, batch)
+		if db.onBatch != nil {
+			db.onBatch(len(batch))
+		}
 		db.writeConn <- c
 		clear(batch) // let the requests be collected
 	}

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -105,7 +106,7 @@ func Start(tb testing.TB, opts ...Option) *Server {
 			tb.Fatalf("parleytest: fixtures: %v", err)
 		}
 	}
-	srv := httptest.NewServer(server.New(svc, server.Options{Journal: journal.New(cfg.journal, 0)}))
+	srv := httptest.NewServer(server.New(svc, server.Options{Logger: slog.New(slog.DiscardHandler), Journal: journal.New(cfg.journal, 0)}))
 	tb.Cleanup(srv.Close)
 	return &Server{URL: srv.URL, Service: svc, tb: tb, fixtures: cfg.fixtures, client: srv.Client()}
 }

@@ -10,7 +10,7 @@ import (
 	"testing"
 )
 
-// TestDependencyDirection guards DESIGN.md's walls: dialects and the admin
+// TestDependencyDirection guards the walls of docs/architecture.md: dialects and the admin
 // API reach storage only through the core, and the core imports the
 // standard library alone (no transport, no JSON, no SQL, no afero).
 func TestDependencyDirection(t *testing.T) {
@@ -42,7 +42,7 @@ func TestDependencyDirection(t *testing.T) {
 			for _, imp := range f.Imports {
 				p, _ := strconv.Unquote(imp.Path.Value)
 				if !rule.allowed(p) {
-					t.Errorf("%s imports %s, which DESIGN.md forbids there", path, p)
+					t.Errorf("%s imports %s, which docs/architecture.md forbids there", path, p)
 				}
 			}
 			return nil

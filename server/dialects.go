@@ -7,6 +7,7 @@ import (
 	"parley/server/dialect/appnet"
 	"parley/server/dialect/channelize"
 	"parley/server/dialect/sceyt"
+	"parley/server/realtime"
 )
 
 // Dialect is one wire dialect the server mounts.
@@ -21,13 +22,17 @@ type Dialect struct {
 	// Prefix+"openapi.json". Its paths name the routes in the journal and
 	// in fault rules, and a test holds it to the router.
 	OpenAPI []byte
+	// RenderMessage renders a message in the dialect's wire shape for the
+	// event stream (GET /events?dialect=Name); nil: the dialect has none.
+	RenderMessage realtime.MessageRenderer
 }
 
 // Dialects lists every wire dialect, one line each: a new dialect adds its
 // line here.
 func Dialects() []Dialect {
 	return []Dialect{
-		{Name: "channelize", Prefix: "/v2/", New: channelize.New, WriteError: channelize.WriteStatus, OpenAPI: channelize.OpenAPI},
+		{Name: "channelize", Prefix: "/v2/", New: channelize.New, WriteError: channelize.WriteStatus, OpenAPI: channelize.OpenAPI,
+			RenderMessage: channelize.RenderMessage},
 		{Name: "sceyt", Prefix: "/v1/", New: sceyt.New, WriteError: sceyt.WriteStatus, OpenAPI: sceyt.OpenAPI},
 		{Name: "appnet", Prefix: "/stream/0/", New: appnet.New, WriteError: appnet.WriteStatus, OpenAPI: appnet.OpenAPI},
 	}
@@ -42,4 +47,25 @@ func mountDialects(mux *http.ServeMux, svc *core.Service) {
 			mux.Handle("GET "+d.Prefix+"openapi.json", serveDocument(d.OpenAPI))
 		}
 	}
+}
+
+// eventRenderers are the dialects' message renderers for the event stream
+// (GET /events?dialect=NAME), by name.
+func eventRenderers() map[string]realtime.MessageRenderer {
+	out := make(map[string]realtime.MessageRenderer)
+	for _, d := range Dialects() {
+		if d.RenderMessage != nil {
+			out[d.Name] = d.RenderMessage
+		}
+	}
+	return out
+}
+
+// dialects names the dialect of each ServeMux pattern, for the request log
+// and the metrics (add a line with each mount above).
+var dialects = map[string]string{
+	"/admin/v1/": "admin",
+	"/v2/":       "channelize",
+	"/v1/":       "sceyt",
+	"/stream/0/": "appnet",
 }

@@ -12,7 +12,7 @@ import (
 // answers 500 exactly as that dialect writes its own 500s.
 func TestPanicAnswersInDialectShape(t *testing.T) {
 	t.Parallel()
-	boom := recoverer(slog.New(slog.NewTextHandler(io.Discard, nil)), http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+	boom := (&server{log: slog.New(slog.NewTextHandler(io.Discard, nil))}).recoverer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("boom")
 	}))
 	for _, d := range Dialects() {

@@ -1,6 +1,8 @@
 // Package server assembles Parley's HTTP surface: the shared middleware
-// (recover, request log, journal and faults, body limit) in front of the prefix table that
-// routes each request to its dialect or to Parley's own API.
+// (request log and metrics, recover, CORS, request journal and faults,
+// body limits, client address) in
+// front of the prefix table that routes each request to its dialect or to
+// Parley's own API.
 package server
 
 import (
@@ -13,19 +15,72 @@ import (
 	"parley/server/admin"
 	"parley/server/core"
 	"parley/server/fault"
+	"parley/server/httpx"
 	"parley/server/journal"
+	"parley/server/metrics"
+	"parley/server/realtime"
 )
 
-// Options configure the handler.
+// Options configure the handler. Zero values get the defaults.
 type Options struct {
-	Logger       *slog.Logger
-	MaxBodyBytes int64 // request bodies past this are refused; 0: 8 MiB
+	Logger *slog.Logger
+	// MaxBodyBytes bounds a JSON (or any non-multipart) request body
+	// (default 1 MiB); MaxUploadBytes a multipart upload (default the
+	// core's upload limit plus 1 MiB for the form); MaxAdminBodyBytes a
+	// body to /admin/v1 (fixture documents; default 256 MiB).
+	MaxBodyBytes      int64
+	MaxUploadBytes    int64
+	MaxAdminBodyBytes int64
+	// UploadTimeout is how long a multipart upload may take to arrive
+	// (default 1 hour); other bodies have the http.Server's ReadTimeout.
+	UploadTimeout time.Duration
+	// CORSOrigins lists the origins a browser may call from ("*": any);
+	// empty: no cross-origin calls.
+	CORSOrigins []string
+	// Metrics, when set, are fed and served at /metrics.
+	Metrics *metrics.Metrics
+	// Version is served at /version.
+	Version Version
 	// Ready reports whether the server may take traffic (for /readyz).
 	Ready func() bool
 	// Journal keeps recent requests per app (nil: off, and free).
 	Journal *journal.Journal
 	// Faults holds the fault rules the admin API adds (nil: a new set).
 	Faults *fault.Set
+	// Hub serves GET /events when not nil: the hub the core publishes to.
+	Hub *realtime.Hub
+	// EventHeartbeat is how often an idle event stream is pinged (25 s
+	// when 0).
+	EventHeartbeat time.Duration
+}
+
+// Version names the running build.
+type Version struct {
+	Version string `json:"version"`
+	Commit  string `json:"commit"`
+	Go      string `json:"go"`
+}
+
+// dialectOf returns the dialect of a matched ServeMux pattern: its name
+// in the dialects table, else the pattern's first segment ("GET /healthz"
+// → "healthz"), "none" when nothing matched.
+func dialectOf(pattern string) string {
+	if _, path, ok := strings.Cut(pattern, " "); ok {
+		pattern = path
+	}
+	if d, ok := dialects[pattern]; ok {
+		return d
+	}
+	if pattern == "" {
+		return "none"
+	}
+	first, _, _ := strings.Cut(strings.Trim(pattern, "/"), "/")
+	return first
+}
+
+type server struct {
+	o   Options
+	log *slog.Logger
 }
 
 // New returns the whole HTTP surface of Parley over one core service.
@@ -34,16 +89,34 @@ func New(svc *core.Service, o Options) http.Handler {
 		o.Logger = slog.Default()
 	}
 	if o.MaxBodyBytes == 0 {
-		o.MaxBodyBytes = 8 << 20
+		o.MaxBodyBytes = 1 << 20
+	}
+	if o.MaxUploadBytes == 0 {
+		o.MaxUploadBytes = svc.Limits().MaxUploadBytes + 1<<20
+	}
+	if o.MaxAdminBodyBytes == 0 {
+		o.MaxAdminBodyBytes = 256 << 20
+	}
+	if o.UploadTimeout == 0 {
+		o.UploadTimeout = time.Hour
 	}
 	if o.Faults == nil {
 		o.Faults = fault.NewSet()
 	}
+	s := &server{o: o, log: o.Logger}
 	mux := http.NewServeMux()
-	// The prefix table (DESIGN.md): one dialect or API per prefix.
+	// The prefix table (docs/architecture.md): one dialect or API per prefix.
 	mux.Handle("/admin/v1/", admin.New(svc, admin.Tools{Journal: o.Journal, Faults: o.Faults}))
 	mux.Handle("GET /admin/v1/openapi.json", serveDocument(admin.OpenAPI))
 	mountDialects(mux, svc)
+	if o.Hub != nil {
+		mux.Handle("/events", realtime.NewHandler(svc, o.Hub, realtime.HandlerOptions{
+			Renderers: eventRenderers(), Heartbeat: o.EventHeartbeat, Logger: o.Logger,
+		}))
+	}
+	mux.HandleFunc("GET /livez", func(w http.ResponseWriter, _ *http.Request) {
+		writeStatus(w, http.StatusOK, "alive")
+	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		writeStatus(w, http.StatusOK, "ok")
 	})
@@ -54,87 +127,38 @@ func New(svc *core.Service, o Options) http.Handler {
 		}
 		writeStatus(w, http.StatusOK, "ready")
 	})
-	// Uploads stream a file of up to the core's upload limit, plus the
-	// multipart framing and form fields around it.
-	maxUpload := max(o.MaxBodyBytes, svc.Limits().MaxUploadBytes+1<<20)
-	observe := newObserver(svc, o.Journal, o.Faults).wrap
-	return recoverer(o.Logger, logRequests(o.Logger, observe(limitBody(o.MaxBodyBytes, maxUpload, mux))))
+	mux.HandleFunc("GET /version", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(o.Version)
+	})
+	if o.Metrics != nil {
+		mux.Handle("GET /metrics", o.Metrics.Handler())
+	}
+
+	// The middleware, outermost first: every request passes each in this
+	// order before the prefix table. Add a layer by adding a line.
+	chain := []func(http.Handler) http.Handler{
+		s.observe,   // request info, then one log line and the metrics
+		s.recoverer, // a panic becomes a logged 500
+		s.cors,      // preflights answered, CORS headers set
+		newObserver(svc, o.Journal, o.Faults).wrap, // the request journal and fault rules
+		s.limitBody,  // body limits by route kind
+		s.clientAddr, // the client's address, for rate limits
+	}
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mux.ServeHTTP(w, r)
+		httpx.InfoOf(r.Context()).Pattern = r.Pattern // the ServeMux set it on this copy of r
+	})
+	for i := len(chain) - 1; i >= 0; i-- {
+		h = chain[i](h)
+	}
+	return h
 }
 
 func writeStatus(w http.ResponseWriter, status int, text string) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]string{"status": text})
-}
-
-// recoverer turns a handler panic into a logged 500 instead of a dropped
-// connection.
-func recoverer(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer func() {
-			if v := recover(); v != nil {
-				if v == http.ErrAbortHandler {
-					panic(v)
-				}
-				log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-				writePanic(w, r)
-			}
-		}()
-		next.ServeHTTP(w, r)
-	})
-}
-
-// writePanic answers a panicked request with a 500 in the shape of the
-// dialect whose prefix the path has (Parley's own shape elsewhere).
-func writePanic(w http.ResponseWriter, r *http.Request) {
-	for _, d := range Dialects() {
-		if strings.HasPrefix(r.URL.Path, d.Prefix) && d.WriteError != nil {
-			d.WriteError(w, http.StatusInternalServerError, "internal error")
-			return
-		}
-	}
-	writeStatus(w, http.StatusInternalServerError, "internal error")
-}
-
-// statusRecorder remembers the status a handler wrote.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-// logRequests logs each request at debug level, and 5xx answers at error
-// level (debug logging stays off the hot path unless asked for).
-func logRequests(log *slog.Logger, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(rec, r)
-		level := slog.LevelDebug
-		if rec.status >= 500 {
-			level = slog.LevelError
-		}
-		if log.Enabled(r.Context(), level) {
-			log.Log(r.Context(), level, "request", "method", r.Method, "path", r.URL.Path, "status", rec.status, "dur", time.Since(start))
-		}
-	})
-}
-
-// limitBody caps request bodies: those that carry files (uploads, read as
-// streams) at maxUpload, others (decoded in memory) at max.
-func limitBody(max, maxUpload int64, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		limit := max
-		if isFileBody(r.Header.Get("Content-Type")) {
-			limit = maxUpload
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, limit)
-		next.ServeHTTP(w, r)
-	})
 }
 
 // isFileBody reports whether a body of this Content-Type carries a file:

@@ -1,5 +1,5 @@
 // Package admin is Parley's own API at /admin/v1: apps, users, tokens,
-// teams, conversations, members, fixtures and resets. Every call needs the
+// teams, conversations, members, webhooks, fixtures and resets. Every call needs the
 // admin token (Authorization: Bearer TOKEN).
 package admin
 
@@ -38,8 +38,12 @@ func New(svc *core.Service, tools Tools) http.Handler {
 		{"GET", "/admin/v1/apps/:app", a.inApp(a.getApp)},
 		{"DELETE", "/admin/v1/apps/:app", a.deleteApp},
 		{"POST", "/admin/v1/apps/:app/reset", a.resetApp},
+		{"POST", "/admin/v1/apps/:app/rotate-secret", a.rotateSecret},
 		{"POST", "/admin/v1/reset", a.resetAll},
 		{"POST", "/admin/v1/fixtures", a.loadFixtures},
+		{"GET", "/admin/v1/tokens", a.listAdminTokens},
+		{"POST", "/admin/v1/tokens", a.createAdminToken},
+		{"DELETE", "/admin/v1/tokens/:token", a.revokeAdminToken},
 		{"GET", "/admin/v1/apps/:app/users", a.inApp(a.listUsers)},
 		{"POST", "/admin/v1/apps/:app/users", a.inApp(a.createUser)},
 		{"GET", "/admin/v1/apps/:app/users/:user", a.inApp(a.getUser)},
@@ -54,6 +58,10 @@ func New(svc *core.Service, tools Tools) http.Handler {
 		{"GET", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.listMembers)},
 		{"POST", "/admin/v1/apps/:app/conversations/:conv/members", a.inApp(a.addMembers)},
 		{"DELETE", "/admin/v1/apps/:app/conversations/:conv/members/:user", a.inApp(a.removeMember)},
+		{"GET", "/admin/v1/apps/:app/webhooks", a.inApp(a.listWebhooks)},
+		{"POST", "/admin/v1/apps/:app/webhooks", a.inApp(a.createWebhook)},
+		{"DELETE", "/admin/v1/apps/:app/webhooks/:webhook", a.inApp(a.deleteWebhook)},
+		{"GET", "/admin/v1/apps/:app/webhooks/:webhook/deliveries", a.inApp(a.listDeliveries)},
 
 		// The test toolkit: inspect and wait, journal, faults, retention.
 		{"GET", "/admin/v1/apps/:app/messages", a.inApp(a.listMessages)},
@@ -71,13 +79,13 @@ func New(svc *core.Service, tools Tools) http.Handler {
 		{"GET", "/admin/v1/apps/:app/retention", a.inApp(a.getRetention)},
 		{"PUT", "/admin/v1/apps/:app/retention", a.inApp(a.setRetention)},
 	} {
-		r.Handle(rt.method, rt.path, a.wrap(rt.h))
+		r.Handle(rt.method, rt.path, a.wrap(rt.path, rt.h))
 	}
-	r.NotFound = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		writeError(w, core.Errorf(core.ENOTFOUND, "no such admin endpoint"))
+	r.NotFound = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		writeError(w, req, core.Errorf(core.ENOTFOUND, "no such admin endpoint"))
 	})
-	r.MethodNotAllowed = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-		writeError(w, &core.Error{Code: "method", Message: "method not allowed"})
+	r.MethodNotAllowed = http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		writeError(w, req, &core.Error{Code: "method", Message: "method not allowed"})
 	})
 	return r
 }
@@ -89,15 +97,16 @@ type api struct {
 
 // wrap proves the admin token, acting in the app the path names (if any),
 // runs the handler and writes its error.
-func (a *api) wrap(h handler) httprouter.Handle {
+func (a *api) wrap(route string, h handler) httprouter.Handle {
 	return func(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
+		httpx.InfoOf(r.Context()).Route = route
 		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		c, err := a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredAdmin, Secret: token, AppID: p.ByName("app")})
 		if err == nil {
 			err = h(w, r, c, p)
 		}
 		if err != nil {
-			writeError(w, err)
+			writeError(w, r, err)
 		}
 	}
 }
@@ -113,6 +122,7 @@ func (a *api) inApp(h handler) handler {
 		if c.App() == nil {
 			return core.Errorf(core.ENOTFOUND, "app not found")
 		}
+		httpx.InfoOf(r.Context()).App = c.App().ID
 		return h(w, r, c, p)
 	}
 }

@@ -1,7 +1,6 @@
 package admin
 
 import (
-	"log/slog"
 	"net/http"
 
 	"parley/server/core"
@@ -16,6 +15,7 @@ var statuses = map[string]int{
 	core.ENOTFOUND:        http.StatusNotFound,
 	core.ECONFLICT:        http.StatusConflict,
 	core.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	core.ERATELIMIT:       http.StatusTooManyRequests,
 	core.EUNSUPPORTED:     http.StatusUnsupportedMediaType,
 	core.EINTERNAL:        http.StatusInternalServerError,
 	"method":              http.StatusMethodNotAllowed,
@@ -30,10 +30,10 @@ type wireError struct {
 }
 
 // writeError writes err as {"error": {"code", "message", "field"}}.
-func writeError(w http.ResponseWriter, err error) {
+func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := core.ErrorCode(err)
 	if code == core.EINTERNAL {
-		slog.Error("admin: internal error", "err", err)
+		httpx.InternalError(r, err)
 	}
 	status, ok := statuses[code]
 	if !ok {
@@ -41,5 +41,6 @@ func writeError(w http.ResponseWriter, err error) {
 	}
 	var body wireError
 	body.Error.Code, body.Error.Message, body.Error.Field = code, core.ErrorMessage(err), core.ErrorField(err)
+	httpx.RetryAfter(w, err)
 	httpx.WriteJSON(w, status, body)
 }

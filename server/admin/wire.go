@@ -166,7 +166,7 @@ func (m messageIn) core() (core.SendInput, error) {
 	return si, nil
 }
 
-// fixturesIn is the fixture document of DESIGN.md.
+// fixturesIn is the fixture document (docs/domain.md).
 type fixturesIn struct {
 	Apps []struct {
 		ID            string           `json:"id"`
@@ -237,7 +237,7 @@ func Attachment(raw json.RawMessage) (core.Attachment, error) {
 	return core.Attachment{ID: a.ID, Type: a.Type, Name: a.Name, MimeType: a.MimeType, URL: a.URL, Size: a.Size, Data: data}, nil
 }
 
-// DecodeFixtures reads a fixture document (DESIGN.md). Unknown fields are
+// DecodeFixtures reads a fixture document (docs/domain.md). Unknown fields are
 // refused so that typos in fixtures surface at once.
 func DecodeFixtures(data []byte) (core.Fixtures, error) {
 	var in fixturesIn

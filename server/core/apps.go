@@ -62,7 +62,8 @@ func (s *Service) DeleteApp(ctx context.Context, c *Caller, id string) error {
 	if err := allow(c, actAdmin, nil); err != nil {
 		return err
 	}
-	defer s.auth.reset() // credentials may have changed
+	defer s.auth.reset()       // credentials may have changed
+	defer s.hooks.invalidate() // webhooks go with their app
 	return s.write(ctx, func(tx Tx) error {
 		app, err := tx.AppByID(id)
 		if err != nil {
@@ -78,7 +79,8 @@ func (s *Service) ResetApp(ctx context.Context, c *Caller, id string) (*App, err
 	if err := allow(c, actAdmin, nil); err != nil {
 		return nil, err
 	}
-	defer s.auth.reset() // credentials may have changed
+	defer s.auth.reset()       // credentials may have changed
+	defer s.hooks.invalidate() // webhooks go with their app
 	var app *App
 	err := s.write(ctx, func(tx Tx) error {
 		old, err := tx.AppByID(id)
@@ -99,7 +101,8 @@ func (s *Service) ResetAll(ctx context.Context, c *Caller) error {
 	if err := allow(c, actAdmin, nil); err != nil {
 		return err
 	}
-	defer s.auth.reset() // credentials may have changed
+	defer s.auth.reset()       // credentials may have changed
+	defer s.hooks.invalidate() // webhooks go with their app
 	return s.write(ctx, func(tx Tx) error {
 		apps, err := tx.ListApps()
 		if err != nil {

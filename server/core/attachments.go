@@ -78,7 +78,7 @@ func (s *Service) SendMessageWithFiles(ctx context.Context, c *Caller, in SendIn
 	if err != nil {
 		return nil, nil, err
 	}
-	s.publish(s.messageEvent(ctx, EventMessageCreated, c, conv, m))
+	s.publishMessage(ctx, EventMessageCreated, c, conv, m)
 	return m, files, nil
 }
 
@@ -139,6 +139,6 @@ func (s *Service) DeleteAttachments(ctx context.Context, c *Caller, messageID st
 		return nil, err
 	}
 	s.dropUnused(ctx, keys)
-	s.publish(s.messageEvent(ctx, EventMessageUpdated, c, conv, m))
+	s.publishMessage(ctx, EventMessageUpdated, c, conv, m)
 	return m, nil
 }

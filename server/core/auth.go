@@ -317,32 +317,6 @@ func (s *Service) authAdmin(ctx context.Context, app *App, token string) (*Calle
 	return &Caller{app: app, trusted: app != nil, admin: true}, nil
 }
 
-// EnsureAdminToken stores token as an admin token. With an empty token it
-// creates one when none exists yet and returns it (created is true); the
-// caller prints it once.
-func (s *Service) EnsureAdminToken(ctx context.Context, token string) (string, bool, error) {
-	created := false
-	err := s.write(ctx, func(tx Tx) error {
-		if token != "" {
-			ok, err := tx.AdminTokenExists(HashSecret(token))
-			if err != nil || ok {
-				return err
-			}
-			return tx.InsertAdminToken(HashSecret(token), s.Now())
-		}
-		n, err := tx.CountAdminTokens()
-		if err != nil || n > 0 {
-			return err
-		}
-		token, created = s.token(), true
-		return tx.InsertAdminToken(HashSecret(token), s.Now())
-	})
-	if err != nil {
-		return "", false, err
-	}
-	return token, created, nil
-}
-
 // IssuedToken is a freshly issued user token; Token is shown once.
 type IssuedToken struct {
 	Token     string
@@ -355,6 +329,9 @@ type IssuedToken struct {
 // the app (CredNone) or is the app itself.
 func (s *Service) Login(ctx context.Context, c *Caller, login, password string) (*IssuedToken, error) {
 	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	if err := s.rateLimit(ctx, c.app, "login "+login); err != nil {
 		return nil, err
 	}
 	noteSecret(ctx, password)
@@ -378,6 +355,9 @@ func (s *Service) IssueToken(ctx context.Context, c *Caller, userID, token strin
 		return nil, err
 	}
 	if err := s.checkID("userId", userID); err != nil {
+		return nil, err
+	}
+	if err := s.rateLimit(ctx, c.app, userID); err != nil {
 		return nil, err
 	}
 	u, err := s.userByID(ctx, c.app, userID)

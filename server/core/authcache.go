@@ -3,6 +3,7 @@ package core
 import (
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -24,6 +25,8 @@ type CredentialCache struct {
 	users     map[string]*User     // by app PK and user id
 	passwords map[string]*User     // by hash of app, login and password
 	admins    map[string]bool      // admin token hashes
+
+	hits, misses atomic.Int64 // look-ups answered and not, for metrics
 }
 
 type authEntry struct {
@@ -78,6 +81,11 @@ func get[V any](c *CredentialCache, m *map[string]V, key string) (V, bool) {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
 	v, ok := (*m)[key]
+	if ok {
+		c.hits.Add(1)
+	} else {
+		c.misses.Add(1)
+	}
 	return v, ok
 }
 

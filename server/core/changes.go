@@ -80,7 +80,7 @@ func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in Edit
 	if err != nil {
 		return nil, err
 	}
-	s.publish(s.messageEvent(ctx, EventMessageUpdated, c, conv, m))
+	s.publishMessage(ctx, EventMessageUpdated, c, conv, m)
 	return m, nil
 }
 
@@ -93,7 +93,8 @@ func (s *Service) DeleteForMe(ctx context.Context, c *Caller, ids []string) erro
 	if err := s.checkIDs("messageIds", ids, false); err != nil {
 		return err
 	}
-	return s.write(ctx, func(tx Tx) error {
+	var events []Event
+	err := s.write(ctx, func(tx Tx) error {
 		now := s.Now()
 		for _, id := range dedupe(ids) {
 			m, conv, _, err := s.visibleMessage(tx, c, id)
@@ -106,9 +107,17 @@ func (s *Service) DeleteForMe(ctx context.Context, c *Caller, ids []string) erro
 			if err := tx.HideMessage(m.PK, c.user.PK, now); err != nil {
 				return err
 			}
+			e := s.newEvent(EventMessageHidden, c, conv)
+			e.Message, e.UserID, e.Audience = m, c.user.ID, []int64{c.user.PK}
+			events = append(events, e)
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	s.publish(events...) // a hidden copy concerns its user alone
+	return nil
 }
 
 // Recall deletes messages for everyone: their sender or a conversation
@@ -149,7 +158,7 @@ func (s *Service) Recall(ctx context.Context, c *Caller, ids []string) ([]*Messa
 		return nil, err
 	}
 	for i, m := range recalled {
-		s.publish(s.messageEvent(ctx, EventMessageDeleted, c, convs[i], m))
+		s.publishMessage(ctx, EventMessageDeleted, c, convs[i], m)
 	}
 	return recalled, nil
 }
@@ -171,6 +180,7 @@ func (s *Service) setPinned(ctx context.Context, c *Caller, id string, pinned bo
 	}
 	var m *Message
 	var conv *Conversation
+	changed := false
 	err := s.write(ctx, func(tx Tx) (err error) {
 		var me *Member
 		if m, conv, me, err = s.visibleMessage(tx, c, id); err != nil {
@@ -182,16 +192,17 @@ func (s *Service) setPinned(ctx context.Context, c *Caller, id string, pinned bo
 		if m.Pinned == pinned {
 			return nil
 		}
+		changed = true
 		m.Pinned, m.UpdatedAt = pinned, s.Now()
 		return tx.UpdateMessage(m)
 	})
-	if err != nil {
-		return nil, err
+	if err != nil || !changed {
+		return m, err // pinning a pinned message changes nothing: no event
 	}
 	kind := EventMessageUnpinned
 	if pinned {
 		kind = EventMessagePinned
 	}
-	s.publish(s.messageEvent(ctx, kind, c, conv, m))
+	s.publishMessage(ctx, kind, c, conv, m)
 	return m, nil
 }

@@ -61,13 +61,18 @@ func (s *Service) UpdateConversation(ctx context.Context, c *Caller, id string, 
 		}
 		return s.decorate(tx, c, []*Conversation{conv})
 	})
-	return conv, err
+	if err != nil {
+		return nil, err
+	}
+	s.publishToMembers(ctx, conv, s.newEvent(EventConversationUpdated, c, conv))
+	return conv, nil
 }
 
 // DeleteConversation removes a conversation with its messages: its owner,
 // or the app.
 func (s *Service) DeleteConversation(ctx context.Context, c *Caller, id string) error {
-	return s.write(ctx, func(tx Tx) error {
+	var e Event
+	err := s.write(ctx, func(tx Tx) error {
 		conv, me, err := s.conversation(tx, c, id)
 		if err != nil {
 			return err
@@ -75,6 +80,16 @@ func (s *Service) DeleteConversation(ctx context.Context, c *Caller, id string) 
 		if err := allow(c, actDeleteConversation, &standing{conv: conv, me: me}); err != nil {
 			return err
 		}
+		// The members go with it: its audience is read before.
+		e = s.newEvent(EventConversationDeleted, c, conv)
+		if e.Audience, err = tx.MemberKeys(conv.PK); err != nil {
+			return err
+		}
 		return tx.DeleteConversation(conv.PK)
 	})
+	if err != nil {
+		return err
+	}
+	s.publish(e)
+	return nil
 }

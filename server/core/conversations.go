@@ -45,7 +45,7 @@ func (s *Service) CreateConversation(ctx context.Context, c *Caller, in Conversa
 		return nil, false, err
 	}
 	if created {
-		s.publish(Event{Type: EventConversationCreated, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
+		s.publishToMembers(ctx, conv, s.newEvent(EventConversationCreated, c, conv))
 	}
 	return conv, created, nil
 }

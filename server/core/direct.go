@@ -29,7 +29,7 @@ func (s *Service) OpenDirect(ctx context.Context, c *Caller, userIDs []string) (
 		return nil, false, err
 	}
 	if created {
-		s.publish(Event{Type: EventConversationCreated, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
+		s.publishToMembers(ctx, conv, s.newEvent(EventConversationCreated, c, conv))
 	}
 	return conv, created, nil
 }

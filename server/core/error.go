@@ -14,6 +14,7 @@ const (
 	ENOTFOUND        = "not_found"       // no such thing (or not visible)
 	ECONFLICT        = "conflict"        // clashes with what is stored
 	ETOOLARGE        = "too_large"       // over a size limit
+	ERATELIMIT       = "rate_limited"    // too many attempts; RetryAfter says when to try again
 	EUNSUPPORTED     = "unsupported"     // a body of a media type the route does not take
 	EINTERNAL        = "internal"        // our fault; text never reaches a client
 )

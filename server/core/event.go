@@ -14,6 +14,7 @@ const (
 	EventMessageUnpinned     = "message.unpinned"
 	EventConversationCreated = "conversation.created"
 	EventConversationUpdated = "conversation.updated"
+	EventConversationDeleted = "conversation.deleted"
 	EventConversationRead    = "conversation.read"
 	EventMemberAdded         = "member.added"
 	EventMemberRemoved       = "member.removed"
@@ -25,7 +26,7 @@ const (
 var EventTypes = []string{
 	EventMessageCreated, EventMessageUpdated, EventMessageDeleted, EventMessageHidden,
 	EventReactionAdded, EventReactionRemoved, EventMessagePinned, EventMessageUnpinned,
-	EventConversationCreated, EventConversationUpdated, EventConversationRead,
+	EventConversationCreated, EventConversationUpdated, EventConversationDeleted, EventConversationRead,
 	EventMemberAdded, EventMemberRemoved, EventTypingStarted, EventTypingStopped,
 }
 

@@ -5,7 +5,7 @@ import (
 	"fmt"
 )
 
-// Fixtures is the document DESIGN.md describes: apps with their users
+// Fixtures is the document docs/domain.md describes: apps with their users
 // (verbatim tokens and passwords), teams, conversations and messages.
 type Fixtures struct {
 	Apps []FixtureApp

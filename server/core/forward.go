@@ -105,7 +105,7 @@ func (s *Service) Forward(ctx context.Context, c *Caller, messageIDs []string, t
 		return nil, err
 	}
 	for i, m := range sent {
-		s.publish(s.messageEvent(ctx, EventMessageCreated, c, convs[i], m))
+		s.publishMessage(ctx, EventMessageCreated, c, convs[i], m)
 	}
 	return sent, nil
 }
@@ -171,28 +171,7 @@ func (s *Service) Broadcast(ctx context.Context, c *Caller, in SendInput, to Tar
 		return nil, err
 	}
 	for i, m := range sent {
-		s.publish(s.messageEvent(ctx, EventMessageCreated, c, convs[i], m))
+		s.publishMessage(ctx, EventMessageCreated, c, convs[i], m)
 	}
 	return sent, nil
-}
-
-// messageEvent describes a change to a message for the members who see it:
-// a recipients-only message reaches its sender and recipients alone.
-func (s *Service) messageEvent(ctx context.Context, kind string, c *Caller, conv *Conversation, m *Message) Event {
-	e := Event{Type: kind, AppPK: conv.AppPK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), Message: m}
-	if len(m.Recipients) == 0 {
-		return e
-	}
-	e.Audience = []int64{m.OwnerPK}
-	err := s.read(ctx, func(tx Tx) error {
-		users, err := tx.UsersByIDs(conv.AppPK, m.Recipients)
-		for _, u := range users {
-			e.Audience = append(e.Audience, u.PK)
-		}
-		return err
-	})
-	if err != nil {
-		s.log.WarnContext(ctx, "event audience", "err", err)
-	}
-	return e
 }

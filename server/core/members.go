@@ -34,6 +34,7 @@ func (s *Service) AddMembers(ctx context.Context, c *Caller, convID string, in [
 		return nil, err
 	}
 	var added []*Member
+	var joined []Event
 	var conv *Conversation
 	err = s.write(ctx, func(tx Tx) error {
 		var err error
@@ -81,15 +82,18 @@ func (s *Service) AddMembers(ctx context.Context, c *Caller, convID string, in [
 				return err
 			}
 			added = append(added, mem)
+			if existing == nil { // a role change is no member.added
+				e := s.newEvent(EventMemberAdded, c, conv)
+				e.UserID = u.ID
+				joined = append(joined, e)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, m := range added {
-		s.publish(Event{Type: EventMemberAdded, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), UserID: m.User.ID})
-	}
+	s.publishToMembers(ctx, conv, joined...)
 	return added, nil
 }
 
@@ -177,9 +181,10 @@ func (s *Service) SetRole(ctx context.Context, c *Caller, convID, userID string,
 	if !role.Valid() {
 		return Invalidf("role", "unknown role %q", role)
 	}
-	return s.write(ctx, func(tx Tx) error {
-		conv, err := tx.ConversationByID(c.app.PK, convID)
-		if err != nil {
+	var conv *Conversation
+	changed := false
+	err := s.write(ctx, func(tx Tx) (err error) {
+		if conv, err = tx.ConversationByID(c.app.PK, convID); err != nil {
 			return err
 		}
 		me, err := s.membership(tx, c, conv)
@@ -206,8 +211,17 @@ func (s *Service) SetRole(ctx context.Context, c *Caller, convID, userID string,
 				return err
 			}
 		}
+		changed = true
 		return tx.UpsertMember(target)
 	})
+	if err != nil || !changed {
+		return err
+	}
+	// A role is part of what members see of the conversation.
+	e := s.newEvent(EventConversationUpdated, c, conv)
+	e.UserID = userID
+	s.publishToMembers(ctx, conv, e)
+	return nil
 }
 
 // RemoveMembers removes users from a conversation: admins remove others,
@@ -220,7 +234,7 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 		return err
 	}
 	var conv *Conversation
-	var removed []string
+	var removed []Event
 	err := s.write(ctx, func(tx Tx) error {
 		var err error
 		conv, err = tx.ConversationByID(c.app.PK, convID)
@@ -248,16 +262,17 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 			if err := tx.RemoveMember(conv.PK, u.PK); err != nil {
 				return err
 			}
-			removed = append(removed, u.ID)
+			// The removed member learns of it, besides those who stay.
+			e := s.newEvent(EventMemberRemoved, c, conv)
+			e.UserID, e.Audience = u.ID, []int64{u.PK}
+			removed = append(removed, e)
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, id := range removed {
-		s.publish(Event{Type: EventMemberRemoved, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c), UserID: id})
-	}
+	s.publishToMembers(ctx, conv, removed...)
 	return nil
 }
 

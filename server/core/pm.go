@@ -44,8 +44,8 @@ func (s *Service) SendPrivate(ctx context.Context, c *Caller, destinations []str
 		return nil, err
 	}
 	if created {
-		s.publish(Event{Type: EventConversationCreated, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID, ActorID: actorID(c)})
+		s.publishToMembers(ctx, conv, s.newEvent(EventConversationCreated, c, conv))
 	}
-	s.publish(s.messageEvent(ctx, EventMessageCreated, c, conv, m))
+	s.publishMessage(ctx, EventMessageCreated, c, conv, m)
 	return m, nil
 }

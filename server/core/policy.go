@@ -50,6 +50,7 @@ const (
 	actUpload                           // upload a file
 	actSeeFile                          // see standing.file and its bytes
 	actDeleteFile                       // delete standing.file
+	actManageWebhooks                   // register, list and remove the app's webhooks
 	actInspect                          // search every message of an app, bound what it keeps: Parley's admin only
 )
 
@@ -197,7 +198,7 @@ func allow(c *Caller, a action, st *standing) error {
 			return nil
 		}
 		return forbidden("no user to list conversations for")
-	case actCreateUser, actDeleteUser, actIssueToken, actCreateTeam:
+	case actCreateUser, actDeleteUser, actIssueToken, actCreateTeam, actManageWebhooks:
 		if appWide(c) {
 			return nil
 		}
@@ -295,6 +296,7 @@ func actingUser(c *Caller, what string) error {
 // appOnly names what only the app itself does, for its refusals.
 var appOnly = map[action]string{
 	actCreateUser: "create users", actDeleteUser: "delete users", actIssueToken: "issue tokens", actCreateTeam: "create teams",
+	actManageWebhooks: "manage webhooks",
 }
 
 // manages reports whether a membership administers its conversation.

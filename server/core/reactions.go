@@ -64,9 +64,7 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 	if add {
 		kind = EventReactionAdded
 	}
-	e := s.messageEvent(ctx, kind, c, conv, m)
-	e.Reaction, e.UserID = name, c.user.ID
-	s.publish(e)
+	s.publishMessage(ctx, kind, c, conv, m, func(e *Event) { e.Reaction, e.UserID = name, c.user.ID })
 	return nil
 }
 

@@ -65,8 +65,10 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 	if err != nil || !moved {
 		return err
 	}
-	s.publish(Event{Type: EventConversationRead, AppPK: c.app.PK, ConversationPK: conv.PK, ConversationID: conv.ID,
-		ActorID: c.user.ID, UserID: c.user.ID, Audience: []int64{c.user.PK}})
+	// Members see each other's read positions (read receipts).
+	e := s.newEvent(EventConversationRead, c, conv)
+	e.UserID = c.user.ID
+	s.publishToMembers(ctx, conv, e)
 	return nil
 }
 

@@ -273,7 +273,7 @@ func TestEventsAfterCommit(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	app := env.Caller("demo", "").App()
-	sub := env.Hub.Subscribe(realtime.Filter{AppPK: app.PK}, 16)
+	sub := env.Hub.Subscribe(&core.Watch{App: app}, realtime.SubscribeOptions{Buffer: 16})
 	defer sub.Close()
 	_, _, err := env.Service.SendMessage(ctx, env.Caller("demo", "dave"), core.SendInput{ConversationID: "general", Body: "no"})
 	wantCode(t, err, core.ENOTFOUND)

@@ -120,7 +120,8 @@ func (s *Service) SendMessage(ctx context.Context, c *Caller, in SendInput) (m *
 		return nil, false, err
 	}
 	if created {
-		s.publish(s.messageEvent(ctx, EventMessageCreated, c, conv, m))
+		s.publishMessage(ctx, EventMessageCreated, c, conv, m)
+		s.stopTyping(conv.PK, c.user.PK)
 	}
 	return m, created, nil
 }

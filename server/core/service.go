@@ -67,11 +67,13 @@ type Service struct {
 	log    *slog.Logger
 	limits Limits
 	auth   *CredentialCache
-	watch  watchers  // waiters of WaitMessages
-	prune  retention // retention bounds (retention.go)
+	watch  watchers     // waiters of WaitMessages
+	prune  retention    // retention bounds (retention.go)
+	rate   *rateLimiter // nil: no rate limits
 	// passwords hashes and checks user passwords.
 	passwords *passwords
 	typing    *typingState
+	hooks     *hookIndex
 	blobMu    blobLock    // files: blob commits and removals
 	slots     uploadSlots // files: uploads reserved for a later PUT
 }
@@ -86,6 +88,8 @@ type Options struct {
 	NewToken  func() string
 	Logger    *slog.Logger
 	Limits    *Limits
+	// RateLimits, when set, bound credential calls from the network.
+	RateLimits *RateLimits
 	// PasswordIterations is the PBKDF2 work factor of new password hashes;
 	// 0: DefaultPasswordIterations. Throwaway instances may lower it.
 	PasswordIterations int
@@ -95,6 +99,8 @@ type Options struct {
 	// AfterFunc schedules f after d (time.AfterFunc when nil); tests give
 	// one they fire themselves.
 	AfterFunc func(d time.Duration, f func()) Timer
+	// Webhooks delivers events to the apps' webhooks (none when nil).
+	Webhooks Deliverer
 }
 
 // NewService returns a Service over the given store.
@@ -112,6 +118,9 @@ func NewService(o Options) *Service {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	if o.RateLimits != nil {
+		s.rate = newRateLimiter(*o.RateLimits)
+	}
 	if o.Limits != nil {
 		s.limits = *o.Limits
 	}
@@ -122,6 +131,7 @@ func NewService(o Options) *Service {
 		o.AfterFunc = afterFunc
 	}
 	s.typing = newTypingState(o.TypingTTL, o.AfterFunc, s.Now, s.publish)
+	s.hooks = &hookIndex{deliverer: o.Webhooks}
 	return s
 }
 
@@ -132,10 +142,11 @@ func (s *Service) Limits() Limits { return s.limits }
 // store keeps.
 func (s *Service) Now() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
-// publish hands committed events to the publisher.
+// publish hands committed events to the publisher and the webhooks.
 func (s *Service) publish(events ...Event) {
 	for _, e := range events {
 		s.pub.Publish(e)
+		s.hooks.deliver(s, e)
 		s.watch.notify(e.AppPK)
 	}
 }

@@ -50,6 +50,15 @@ type Tx interface {
 	AdminTokenExists(hash string) (bool, error)
 	CountAdminTokens() (int, error)
 
+	// Admin tokens by origin, and key rotation (ops).
+	InsertAdminTokenFrom(t *AdminToken, hash string) error
+	ListAdminTokens() ([]*AdminToken, error)
+	// DeleteAdminToken removes the token whose hash starts with id.
+	DeleteAdminToken(id string) error
+	// DeleteAdminTokensFrom removes the origin's tokens except keepHash's.
+	DeleteAdminTokensFrom(origin, keepHash string) error
+	UpdateAppSecret(appPK int64, secretHash string) error
+
 	// Users and their credentials.
 	InsertUser(u *User, passwordHash string) error // sets PK; ID defaults to PK in decimal
 	UpdateUser(u *User) error
@@ -173,6 +182,13 @@ type Tx interface {
 	// MessageAudience returns the members' user keys but those who hid the
 	// message for themselves.
 	MessageAudience(convPK, messagePK int64) ([]int64, error)
+
+	// Webhooks (realtime).
+	InsertWebhook(w *Webhook) error // sets PK; ID defaults to PK in decimal
+	WebhookByID(appPK int64, id string) (*Webhook, error)
+	ListWebhooks(appPK int64) ([]*Webhook, error) // oldest first
+	AllWebhooks() ([]*Webhook, error)             // of every app
+	DeleteWebhook(appPK int64, id string) error
 
 	// Files.
 	InsertFile(f *File) error // sets PK; ID defaults to PK in decimal

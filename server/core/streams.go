@@ -303,7 +303,7 @@ func (s *Service) DeleteOwnMessage(ctx context.Context, c *Caller, convID, id st
 		return nil, err
 	}
 	if changed {
-		s.publish(s.messageEvent(ctx, EventMessageDeleted, c, conv, m))
+		s.publishMessage(ctx, EventMessageDeleted, c, conv, m)
 	}
 	return m, nil
 }

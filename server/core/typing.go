@@ -39,12 +39,16 @@ func (s *Service) setTyping(ctx context.Context, c *Caller, conversationID strin
 	if err := c.inApp(); err != nil {
 		return err
 	}
+	if c.user == nil {
+		return needUser("typing")
+	}
 	var e Event
 	err := s.read(ctx, func(tx Tx) error {
 		conv, me, err := s.conversation(tx, c, conversationID)
 		if err != nil {
 			return err
 		}
+		// Who may post may say they are typing.
 		if err := allow(c, actPost, &standing{conv: conv, me: me}); err != nil {
 			return err
 		}

@@ -178,6 +178,14 @@ func RawObject(field string, raw json.RawMessage) ([]byte, error) {
 	return []byte(s), nil
 }
 
+// RetryAfter sets the Retry-After header (whole seconds) when err is a
+// core rate limit; each dialect's error writer calls it before writing.
+func RetryAfter(w http.ResponseWriter, err error) {
+	if d := core.RetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d.Seconds())))
+	}
+}
+
 // Page reads skip and limit from the query, with the given default limit
 // (0: the core's).
 func Page(r *http.Request, defLimit int) (core.Page, error) {

@@ -1,71 +1,70 @@
 package realtime
 
 import (
-	"slices"
 	"sync"
 
 	"parley/server/core"
 )
 
-// Filter selects the events a subscription receives.
-type Filter struct {
-	// AppPK is the app whose events are delivered; no other app's ever are.
-	AppPK int64
-	// UserPK, when not 0, limits delivery to events whose Audience is empty
-	// or contains it. 0 receives every event of the app (admin streams).
-	// Which users may see an event is the core's decision, expressed by the
-	// Audience it fills; the hub only applies it.
-	UserPK int64
-	// Match, when not nil, must also accept the event. It runs on the
-	// publisher's goroutine, so it must be quick and must not block.
-	Match func(core.Event) bool
-}
-
-func (f Filter) match(e core.Event) bool {
-	if e.AppPK != f.AppPK {
-		return false
-	}
-	if f.UserPK != 0 && len(e.Audience) > 0 && !slices.Contains(e.Audience, f.UserPK) {
-		return false
-	}
-	return f.Match == nil || f.Match(e)
-}
+// Reasons a subscription ends other than by its own Close.
+const (
+	// ReasonSlow: the subscriber fell a full buffer behind and events were
+	// lost; it should reconnect and catch up from the database.
+	ReasonSlow = "slow consumer: fell a full buffer behind"
+	// ReasonShutdown: the server is shutting down.
+	ReasonShutdown = "server shutting down"
+)
 
 // Subscription is one subscriber's stream of events. C is closed when the
 // subscription ends: by Close, by Hub.Close, or by the hub dropping a
-// subscriber that fell a full buffer behind (then Dropped reports true, and
-// the client should reconnect and catch up from the database).
+// subscriber that fell a full buffer behind; Reason then says why.
 type Subscription struct {
-	// C yields the matching events in the order each publisher sent them.
-	C <-chan core.Event
+	// C yields the events the watch sees, in id order.
+	C <-chan *Event
+	// Reset is set when a resumption asked for events the hub no longer
+	// knows: the client must reload what it shows before the live events.
+	Reset bool
+	// LastID is the id of the last event published before the
+	// subscription began: a client reloading after a reset resumes there.
+	LastID uint64
 
-	hub    *Hub
-	filter Filter
+	hub   *Hub
+	watch *core.Watch
 
-	mu      sync.Mutex // guards ch against a send after close
-	ch      chan core.Event
-	closed  bool
-	dropped bool
+	mu     sync.Mutex // guards ch against a send after close
+	ch     chan *Event
+	closed bool
+	reason string
 }
 
 // Close ends the subscription and closes C. It is safe to call more than
 // once and concurrently with Publish.
 func (s *Subscription) Close() {
-	s.close(false)
+	s.closeWith("")
 	s.hub.remove(s)
 }
 
-// Dropped reports whether the hub ended the subscription because its buffer
-// was full, meaning events were lost.
-func (s *Subscription) Dropped() bool {
+// Reason says why the hub ended the subscription: ReasonSlow or
+// ReasonShutdown; "" while it lives or when its owner closed it.
+func (s *Subscription) Reason() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.dropped
+	return s.reason
+}
+
+// Dropped reports whether the hub ended the subscription because its
+// buffer was full, meaning events were lost.
+func (s *Subscription) Dropped() bool { return s.Reason() == ReasonSlow }
+
+// narrowedTo reports whether e is in the watch's conversation, if any.
+// The app and the audience were matched by how the hub found s.
+func (s *Subscription) narrowedTo(e *Event) bool {
+	return s.watch.ConversationPK == 0 || s.watch.ConversationPK == e.ConversationPK
 }
 
 // send offers e without waiting. It reports false when this send found the
 // buffer full and dropped the subscription, which the hub must then forget.
-func (s *Subscription) send(e core.Event) bool {
+func (s *Subscription) send(e *Event) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -75,21 +74,21 @@ func (s *Subscription) send(e core.Event) bool {
 	case s.ch <- e:
 		return true
 	default:
-		s.closeLocked(true)
+		s.closeLocked(ReasonSlow)
 		return false
 	}
 }
 
-func (s *Subscription) close(dropped bool) {
+func (s *Subscription) closeWith(reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.closeLocked(dropped)
+	s.closeLocked(reason)
 }
 
-func (s *Subscription) closeLocked(dropped bool) {
+func (s *Subscription) closeLocked(reason string) {
 	if s.closed {
 		return
 	}
-	s.closed, s.dropped = true, dropped
+	s.closed, s.reason = true, reason
 	close(s.ch)
 }

@@ -2,6 +2,7 @@ package testenv
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"os"
 	"os/exec"
@@ -29,7 +30,9 @@ func Binary(tb testing.TB) string {
 			return
 		}
 		built.path = filepath.Join(built.dir, "parley")
+		// Built as the Dockerfile builds it: static, without cgo.
 		cmd := exec.Command("go", "build", "-o", built.path, ".")
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		cmd.Dir = RepoRoot()
 		built.out, built.err = cmd.CombinedOutput()
 	})
@@ -48,7 +51,7 @@ type Process struct {
 
 // StartBinary starts the real binary with args (run from the repository
 // root), reads the "listening on http://HOST:PORT" line, and kills the
-// process at cleanup.
+// process at cleanup. Its log is shown only if the test fails.
 func StartBinary(tb testing.TB, args ...string) *Process {
 	tb.Helper()
 	cmd := exec.Command(Binary(tb), args...)
@@ -57,13 +60,17 @@ func StartBinary(tb testing.TB, args ...string) *Process {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	cmd.Stderr = os.Stderr
+	var log lockedBuffer
+	cmd.Stderr = &log
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("testenv: start: %v", err)
 	}
 	tb.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
+		if tb.Failed() {
+			tb.Logf("testenv: the server's log:\n%s", log.String())
+		}
 	})
 	r := bufio.NewReader(stdout)
 	line, err := r.ReadString('\n')
@@ -72,7 +79,37 @@ func StartBinary(tb testing.TB, args ...string) *Process {
 	}
 	url, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on ")
 	if !ok || !strings.HasPrefix(url, "http://127.0.0.1:") {
-		tb.Fatalf("testenv: first line: got %q, want \"listening on http://127.0.0.1:PORT\"", line)
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		tb.Fatalf("testenv: first line: got %q, want \"listening on http://127.0.0.1:PORT\"; log:\n%s", line, log.String())
 	}
 	return &Process{URL: url, Cmd: cmd, Stdout: r}
+}
+
+// Run runs the real binary with args (from the repository root) to its
+// end and returns what it printed (stdout and stderr) and its exit error.
+func Run(tb testing.TB, args ...string) (string, error) {
+	tb.Helper()
+	cmd := exec.Command(Binary(tb), args...)
+	cmd.Dir = RepoRoot()
+	out, err := cmd.CombinedOutput()
+	return string(out), err
+}
+
+// lockedBuffer collects a process's output for the test's log.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -99,6 +100,12 @@ func WithService(edit func(*core.Options)) Option {
 	return func(c *config) { c.service = append(c.service, edit) }
 }
 
+// WithRateLimits turns the core's rate limits on (the test clock stands
+// still, so an emptied bucket stays empty).
+func WithRateLimits(l core.RateLimits) Option {
+	return WithService(func(o *core.Options) { o.RateLimits = &l })
+}
+
 // New starts an instance with testdata/fixtures.json loaded.
 func New(tb testing.TB, opts ...Option) *Env {
 	tb.Helper()
@@ -149,8 +156,12 @@ func New(tb testing.TB, opts ...Option) *Env {
 			tb.Fatalf("testenv: load %s: %v", cfg.fixtures, err)
 		}
 	}
-	srv := httptest.NewServer(server.New(svc, server.Options{Journal: journal.New(cfg.journal, 0)}))
+	// Request lines would drown a failing test's own output.
+	srv := httptest.NewServer(server.New(svc, server.Options{Logger: slog.New(slog.DiscardHandler), Hub: hub, Journal: journal.New(cfg.journal, 0)}))
 	tb.Cleanup(srv.Close)
+	// Cleanups run last first: closing the hub ends event streams a test
+	// left open, which the server's Close would wait for.
+	tb.Cleanup(hub.Close)
 	return &Env{TB: tb, DB: store, Service: svc, Hub: hub, Clock: clock, Fs: cfg.fs, Server: srv, URL: srv.URL}
 }
 

@@ -27,6 +27,7 @@ var errorStatus = map[string]int{
 	core.ECONFLICT:        http.StatusBadRequest,
 	core.ETOOLARGE:        http.StatusRequestEntityTooLarge,
 	core.EUNSUPPORTED:     http.StatusUnsupportedMediaType,
+	core.ERATELIMIT:       http.StatusTooManyRequests,
 	core.EINTERNAL:        http.StatusInternalServerError,
 	codeNoRoute:           http.StatusNotFound,
 	codeMethod:            http.StatusMethodNotAllowed,

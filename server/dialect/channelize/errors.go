@@ -2,7 +2,6 @@ package channelize
 
 import (
 	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -31,6 +30,7 @@ var errorTable = map[string]wireStatus{
 	core.ENOTFOUND:        {http.StatusNotFound, "Error", "MODEL_NOT_FOUND"},
 	core.ECONFLICT:        {http.StatusConflict, "Error", "CONFLICT"},
 	core.ETOOLARGE:        {http.StatusRequestEntityTooLarge, "Error", "PAYLOAD_TOO_LARGE"},
+	core.ERATELIMIT:       {http.StatusTooManyRequests, "Error", "TOO_MANY_REQUESTS"},
 	core.EUNSUPPORTED:     {http.StatusUnsupportedMediaType, "Error", "UNSUPPORTED_MEDIA_TYPE"},
 	core.EINTERNAL:        {http.StatusInternalServerError, "Error", "INTERNAL_SERVER_ERROR"},
 	codeMethod:            {http.StatusMethodNotAllowed, "Error", "METHOD_NOT_ALLOWED"},
@@ -84,7 +84,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	body := wireErrorBody{StatusCode: ws.status, Name: ws.name, Code: ws.code, Message: "internal error"}
 	if code == core.EINTERNAL {
-		slog.ErrorContext(r.Context(), "channelize: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		httpx.InternalError(r, err)
 	} else {
 		body.Message = core.ErrorMessage(err)
 	}
@@ -98,6 +98,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &coded) {
 		body.Code = coded.code
 	}
+	httpx.RetryAfter(w, err)
 	httpx.WriteJSON(w, ws.status, wireError{body})
 }
 

@@ -15,7 +15,7 @@ import (
 // ignored (the SDK sends its own, such as isGroup on send); wrong types are
 // refused by httpx.DecodeJSON with the field's name.
 
-// sendIn is the body of POST /v2/messages/send (seed 001), and of
+// sendIn is the body of POST /v2/messages/send (Channelize's Messages docs), and of
 // broadcast with its targets.
 type sendIn struct {
 	ID                 string            `json:"id"`
@@ -78,7 +78,7 @@ func (in *sendIn) core() (core.SendInput, error) {
 
 // parseAttachment reads one attachment: a free JSON object with a string
 // type. The whole object is kept verbatim; the keys the core reads are
-// taken when they have the seed's types.
+// taken when they have the documented types.
 func parseAttachment(field string, raw json.RawMessage) (core.Attachment, error) {
 	data, err := httpx.RawObject(field, raw)
 	if err != nil {

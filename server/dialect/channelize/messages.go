@@ -11,7 +11,7 @@ import (
 	"parley/server/httpx"
 )
 
-// Seed 001: the messages of a conversation and what users do with them.
+// Channelize's Messages docs: the messages of a conversation and what users do with them.
 
 func (a *api) listMessages(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
 	q, err := messageQuery(r, true)
@@ -38,7 +38,7 @@ func (a *api) countMessages(w http.ResponseWriter, r *http.Request, c *core.Call
 	return nil
 }
 
-// messageQuery reads seed 001's filters; paged adds sort, limit (default
+// messageQuery reads the documented filters; paged adds sort, limit (default
 // 50) and skip. Recall tombstones are listed (isDeleted: true), as
 // Channelize clients show "message deleted" in their place.
 func messageQuery(r *http.Request, paged bool) (core.MessageQuery, error) {
@@ -71,7 +71,7 @@ func messageQuery(r *http.Request, paged bool) (core.MessageQuery, error) {
 }
 
 // queryList reads a multi-valued filter in both forms clients send:
-// comma-separated (ids=a,b, the seed's) and repeated with brackets
+// comma-separated (ids=a,b, as documented) and repeated with brackets
 // (ids[]=a&ids[]=b, axios's).
 func queryList(v url.Values, name string) []string {
 	var out []string

@@ -1,4 +1,4 @@
-// Package channelize speaks the Channelize.io Application API v2 (seed 001)
+// Package channelize speaks the Channelize.io Application API v2
 // at /v2/: it parses Channelize requests, makes one core call and writes the
 // answer in Channelize's wire format. Every rule is the core's.
 package channelize
@@ -33,6 +33,7 @@ func (a *api) routes() []route {
 		{"POST", "/v2/conversations/:id/add_members", authUser, a.addMembers},
 		{"POST", "/v2/conversations/:id/remove_members", authUser, a.removeMembers},
 		{"PUT", "/v2/conversations/:id/mark_as_read", authUser, a.markAsRead},
+		{"POST", "/v2/conversations/:id/send_typing_status", authUser, a.sendTypingStatus},
 		{"GET", "/v2/conversations/:id/messages", authUser, a.listMessages},
 		{"GET", "/v2/conversations/:id/messages/count", authUser, a.countMessages},
 
@@ -95,8 +96,11 @@ type route struct {
 func (a *api) wrap(rt route) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		p := httprouter.ParamsFromContext(r.Context())
+		info := httpx.InfoOf(r.Context())
+		info.Route = rt.path
 		c, err := a.authenticate(r, rt.auth)
 		if err == nil {
+			info.App = c.App().ID
 			err = rt.h(w, r, c, p)
 		}
 		if err != nil {

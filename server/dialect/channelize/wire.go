@@ -90,7 +90,7 @@ func toWireToken(t *core.IssuedToken) wireToken {
 	return wireToken{ID: t.Token, TTL: ttl, Created: wireTime(t.CreatedAt), UserID: t.User.ID, User: toWireUser(t.User, true)}
 }
 
-// wireMessage is seed 001's message object. Every key is always present.
+// wireMessage is Channelize's documented message object. Every key is always present.
 type wireMessage struct {
 	ID                 string              `json:"id"`
 	ConversationID     string              `json:"conversationId"`

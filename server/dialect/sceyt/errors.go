@@ -1,7 +1,6 @@
 package sceyt
 
 import (
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -26,6 +25,7 @@ var errorTable = map[string]struct {
 	core.ECONFLICT:        {http.StatusConflict, "conflict"},
 	core.ETOOLARGE:        {http.StatusRequestEntityTooLarge, "too_large"},
 	core.EUNSUPPORTED:     {http.StatusUnsupportedMediaType, "unsupported_media_type"},
+	core.ERATELIMIT:       {http.StatusTooManyRequests, "too_many_requests"},
 	core.EINTERNAL:        {http.StatusInternalServerError, "internal_error"},
 	codeMethod:            {http.StatusMethodNotAllowed, "method_not_allowed"},
 }
@@ -63,7 +63,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	body := wireError{Code: t.status, Error: t.name, Message: "internal error"}
 	if code == core.EINTERNAL {
-		slog.ErrorContext(r.Context(), "sceyt: internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+		httpx.InternalError(r, err)
 	} else {
 		body.Message = core.ErrorMessage(err)
 	}
@@ -73,6 +73,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 			body.Field = f
 		}
 	}
+	httpx.RetryAfter(w, err)
 	httpx.WriteJSON(w, t.status, body)
 }
 
