@@ -198,9 +198,10 @@ func (t *tx) loadDetails(msgs []*core.Message, rows []messageRow) error {
 			MessagePK int64  `db:"message_pk"`
 			Name      string `db:"name"`
 			UserID    string `db:"user_id"`
+			CreatedAt int64  `db:"created_at"`
 		}
 		if err := t.selIn(&rs, `
-			SELECT r.message_pk, r.name, u.id AS user_id
+			SELECT r.message_pk, r.name, u.id AS user_id, r.created_at
 			FROM reactions r JOIN users u ON u.pk = r.user_pk
 			WHERE r.message_pk IN (?) ORDER BY r.message_pk, r.created_at, r.pk`, withReactions); err != nil {
 			return fmt.Errorf("load reactions: %w", err)
@@ -217,6 +218,7 @@ func (t *tx) loadDetails(msgs []*core.Message, rows []messageRow) error {
 			}
 			m.Reactions[g].Count++
 			m.Reactions[g].UserIDs = append(m.Reactions[g].UserIDs, r.UserID)
+			m.Reactions[g].Times = append(m.Reactions[g].Times, fromMS(r.CreatedAt))
 		}
 	}
 	if len(withRecipients) > 0 {

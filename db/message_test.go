@@ -91,8 +91,8 @@ func TestInsertMessage(t *testing.T) {
 			{"MentionUser", got.Mentions[0].User.Username, "alice_h"},
 			{"Recipients", got.Recipients, []string{"alice", "carol"}},
 			{"Reactions", got.Reactions, []core.ReactionGroup{
-				{Name: "like", Count: 2, UserIDs: []string{"carol", "bob"}},
-				{Name: "wow", Count: 1, UserIDs: []string{"alice"}},
+				{Name: "like", Count: 2, UserIDs: []string{"carol", "bob"}, Times: []time.Time{t0, t0}},
+				{Name: "wow", Count: 1, UserIDs: []string{"alice"}, Times: []time.Time{t0}},
 			}},
 		} {
 			if !reflect.DeepEqual(c.got, c.want) {

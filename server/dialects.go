@@ -6,6 +6,7 @@ import (
 	"parley/server/core"
 	"parley/server/dialect/appnet"
 	"parley/server/dialect/channelize"
+	"parley/server/dialect/cowork"
 	"parley/server/dialect/sceyt"
 	"parley/server/realtime"
 )
@@ -41,6 +42,8 @@ func Dialects() []Dialect {
 // mountDialects adds each wire dialect under its prefix, with its OpenAPI
 // document beside it.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
+	// CoWork joins the table once its OpenAPI document is written.
+	mux.Handle("/api/cowork/", cowork.New(svc))
 	for _, d := range Dialects() {
 		mux.Handle(d.Prefix, d.New(svc))
 		if d.OpenAPI != nil {

@@ -62,6 +62,9 @@ func New(svc *core.Service, tools Tools) http.Handler {
 		{"POST", "/admin/v1/apps/:app/webhooks", a.inApp(a.createWebhook)},
 		{"DELETE", "/admin/v1/apps/:app/webhooks/:webhook", a.inApp(a.deleteWebhook)},
 		{"GET", "/admin/v1/apps/:app/webhooks/:webhook/deliveries", a.inApp(a.listDeliveries)},
+		{"PUT", "/admin/v1/apps/:app/teams/:team/members/:user", a.inApp(a.setTeamRole)},
+		{"GET", "/admin/v1/apps/:app/messages/:msg/revisions", a.inApp(a.listRevisions)},
+		{"GET", "/admin/v1/apps/:app/search", a.inApp(a.search)},
 
 		// The test toolkit: inspect and wait, journal, faults, retention.
 		{"GET", "/admin/v1/apps/:app/messages", a.inApp(a.listMessages)},

@@ -31,7 +31,7 @@ func (a *api) createTeam(w http.ResponseWriter, r *http.Request, c *core.Caller,
 	if err := httpx.DecodeJSON(r, &in, true, false); err != nil {
 		return err
 	}
-	t, err := a.svc.CreateTeam(r.Context(), c, core.TeamInput{ID: in.ID, Name: in.Name, Members: in.Members})
+	t, err := a.svc.CreateTeam(r.Context(), c, core.TeamInput{ID: in.ID, Name: in.Name, Members: in.Members, Admins: in.Admins})
 	if err != nil {
 		return err
 	}

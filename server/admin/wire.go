@@ -74,6 +74,7 @@ type teamIn struct {
 	ID      string   `json:"id"`
 	Name    string   `json:"name"`
 	Members []string `json:"members"`
+	Admins  []string `json:"admins"` // members who administer the team
 }
 
 type wireMember struct {
@@ -192,7 +193,7 @@ func (in fixturesIn) core() (core.Fixtures, error) {
 			fa.Users = append(fa.Users, core.FixtureUser{UserInput: ui, Token: u.Token})
 		}
 		for _, t := range a.Teams {
-			fa.Teams = append(fa.Teams, core.TeamInput{ID: t.ID, Name: t.Name, Members: t.Members})
+			fa.Teams = append(fa.Teams, core.TeamInput{ID: t.ID, Name: t.Name, Members: t.Members, Admins: t.Admins})
 		}
 		for _, c := range a.Conversations {
 			ci, err := c.core()

@@ -49,3 +49,11 @@ type Team struct {
 	Name      string
 	CreatedAt time.Time
 }
+
+// TeamMember is a user's membership of a team: owners and admins
+// administer the team and its channels.
+type TeamMember struct {
+	UserPK int64
+	User   *User
+	Role   Role
+}

@@ -299,6 +299,7 @@ type TeamInput struct {
 	ID      string
 	Name    string
 	Members []string // user ids
+	Admins  []string // user ids of the team's admins (members too)
 }
 
 // CreateTeam creates a team of the trusted caller's app.
@@ -306,11 +307,15 @@ func (s *Service) CreateTeam(ctx context.Context, c *Caller, in TeamInput) (*Tea
 	if err := c.inApp(); err != nil {
 		return nil, err
 	}
-	if err := allow(c, actCreateTeam, nil); err != nil {
-		return nil, err
-	}
 	var t *Team
 	err := s.write(ctx, func(tx Tx) (err error) {
+		if err := s.mayCreateTeam(tx, c); err != nil {
+			return err
+		}
+		if !appWide(c) {
+			// A user who administers a team creates one and administers it.
+			in.Admins = append(in.Admins, c.user.ID)
+		}
 		t, err = s.createTeam(tx, c.app, in)
 		return err
 	})
@@ -337,6 +342,18 @@ func (s *Service) createTeam(tx Tx, app *App, in TeamInput) (*Team, error) {
 			return nil, notFoundAs(err, Invalidf("members", "unknown user %q", id))
 		}
 		if err := tx.AddTeamMember(t.PK, u.PK, RoleMember); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.checkIDs("admins", in.Admins, true); err != nil {
+		return nil, err
+	}
+	for _, id := range dedupe(in.Admins) {
+		u, err := tx.UserByID(app.PK, id)
+		if err != nil {
+			return nil, notFoundAs(err, Invalidf("admins", "unknown user %q", id))
+		}
+		if err := tx.AddTeamMember(t.PK, u.PK, RoleAdmin); err != nil {
 			return nil, err
 		}
 	}

@@ -66,8 +66,10 @@ func (s *Service) SendMessageWithFiles(ctx context.Context, c *Caller, in SendIn
 	files, err := s.storeUploads(ctx, uploads, func(tx Tx, files []*File) (err error) {
 		send := in
 		send.Attachments = append([]Attachment(nil), in.Attachments...)
-		for _, f := range files {
-			send.Attachments = append(send.Attachments, FileAttachment(f))
+		for i, f := range files {
+			a := FileAttachment(f)
+			a.Data = uploads[i].data
+			send.Attachments = append(send.Attachments, a)
 		}
 		conv, m, created, err = s.send(tx, c, send)
 		if err == nil && !created {

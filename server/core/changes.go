@@ -44,6 +44,11 @@ func (s *Service) EditMessage(ctx context.Context, c *Caller, id string, in Edit
 		if err := allow(c, actEdit, &standing{conv: conv, msg: m}); err != nil {
 			return err
 		}
+		if in.Body != nil && *in.Body != m.Body {
+			if err := s.keepRevision(tx, c, m); err != nil {
+				return err
+			}
+		}
 		if in.Body != nil {
 			m.Body = *in.Body
 		}

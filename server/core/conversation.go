@@ -83,6 +83,12 @@ type Member struct {
 	JoinedAt       time.Time
 	LastReadPK     int64     // messages with PK <= LastReadPK are read
 	LastReadAt     time.Time // when the read position last moved
+	// TeamRole is the user's role in the conversation's team ("" outside
+	// teams or when not a team member): team admins manage its channels.
+	TeamRole Role
+	// Inherited marks a membership that comes from the team, in a channel
+	// without a member list of its own; it has no row and no read position.
+	Inherited bool
 }
 
 // ConversationFilter selects conversations for a list.

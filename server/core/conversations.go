@@ -205,9 +205,15 @@ func (s *Service) openDirect(tx Tx, c *Caller, otherID string) (*Conversation, *
 	me := conv.Me
 	if me == nil {
 		me, err = tx.Member(conv.PK, c.user.PK)
+		if ErrorCode(err) == ENOTFOUND {
+			// The caller had left: opening it again brings them back.
+			me = &Member{ConversationPK: conv.PK, UserPK: c.user.PK, User: c.user, Role: RoleMember, JoinedAt: s.Now()}
+			err = tx.UpsertMember(me)
+		}
 		if err != nil {
 			return nil, nil, err
 		}
+		conv.Me = me
 	}
 	return conv, me, nil
 }
@@ -231,6 +237,9 @@ func (s *Service) conversation(tx Tx, c *Caller, id string) (*Conversation, *Mem
 		return nil, nil, err
 	}
 	if err := loadAccess(tx, conv); err != nil {
+		return nil, nil, err
+	}
+	if me, err = s.teamMembership(tx, c, conv, me); err != nil {
 		return nil, nil, err
 	}
 	if err := allow(c, actRead, &standing{conv: conv, me: me}); err != nil {

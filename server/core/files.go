@@ -35,6 +35,7 @@ type PendingUpload struct {
 	file  File
 	blob  StagedBlob
 	thumb StagedBlob // nil unless the file is an image with a thumbnail
+	data  []byte     // the client's description of the attachment (Describe)
 }
 
 // File returns what the upload will be stored as (no PK or ID yet).

@@ -11,12 +11,15 @@ func (s *Service) membership(tx Tx, c *Caller, conv *Conversation) (*Member, err
 	}
 	me, err := tx.Member(conv.PK, c.user.PK)
 	if ErrorCode(err) == ENOTFOUND {
-		return nil, nil
+		me, err = nil, nil
 	}
-	if err == nil {
+	if err != nil {
+		return nil, err
+	}
+	if me != nil {
 		conv.Me = me
 	}
-	return me, err
+	return s.teamMembership(tx, c, conv, me)
 }
 
 // AddMembers adds users to a conversation: admins add anyone; anyone may
@@ -267,6 +270,10 @@ func (s *Service) RemoveMembers(ctx context.Context, c *Caller, convID string, u
 			e.UserID, e.Audience = u.ID, []int64{u.PK}
 			removed = append(removed, e)
 		}
+		if conv.Kind == KindDirect && conv.MemberCount <= len(removed) {
+			// A direct conversation lasts until both have left it.
+			return tx.DeleteConversation(conv.PK)
+		}
 		return nil
 	})
 	if err != nil {
@@ -309,8 +316,12 @@ func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p P
 	return list, err
 }
 
-// listMembers reads one page of a conversation's members.
+// listMembers reads one page of a conversation's members (its team's, for
+// a channel that inherits them).
 func (s *Service) listMembers(tx Tx, conv *Conversation, p Page) (List[*Member], error) {
+	if inherited, ok, err := s.inheritedMembers(tx, conv, p); ok || err != nil {
+		return inherited, err // a team channel without a member list of its own
+	}
 	members, err := tx.ListMembers(conv.PK, more(p))
 	return listOf(members, p), err
 }

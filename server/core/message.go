@@ -99,7 +99,8 @@ type Mention struct {
 type ReactionGroup struct {
 	Name    string
 	Count   int
-	UserIDs []string // in reaction order
+	UserIDs []string    // in reaction order
+	Times   []time.Time // when each of UserIDs reacted
 }
 
 // Reaction is one user's reaction of one name to a message.

@@ -52,6 +52,9 @@ const (
 	actDeleteFile                       // delete standing.file
 	actManageWebhooks                   // register, list and remove the app's webhooks
 	actInspect                          // search every message of an app, bound what it keeps: Parley's admin only
+	actInherit                          // count as a member of a channel that takes its team's members
+	actSeeTeam                          // see a team and its channels
+	actAdministerTeam                   // manage a team: its name, members and channels, bot messages
 )
 
 // Standing is the one input of the policy besides the caller and action:
@@ -72,6 +75,10 @@ type standing struct {
 	machine  bool    // with actPost: the message is machine-only
 	file     *File   // the file acted on
 	attached bool    // with actSeeFile: the caller sees a message attaching file
+	// teamMembers is how many members the team has (0: open to every user);
+	// administers is how many teams the caller administers.
+	teamMembers int
+	administers int
 }
 
 // appWide reports whether the caller acts as the app itself.
@@ -198,7 +205,30 @@ func allow(c *Caller, a action, st *standing) error {
 			return nil
 		}
 		return forbidden("no user to list conversations for")
-	case actCreateUser, actDeleteUser, actIssueToken, actCreateTeam, actManageWebhooks:
+	case actCreateTeam:
+		// The app, or a user who administers a team already (the creator
+		// becomes the new team's admin).
+		if appWide(c) || (c.user != nil && st.administers > 0) {
+			return nil
+		}
+		return forbidden("only team admins may create teams")
+	case actInherit:
+		if c.user != nil && inheritedMember(st.teamRole, st.teamMembers) {
+			return nil
+		}
+		return Errorf(ENOTFOUND, "conversation not found")
+	case actSeeTeam:
+		// A team one may not see answers as if it did not exist.
+		if appWide(c) || inheritedMember(st.teamRole, st.teamMembers) {
+			return nil
+		}
+		return Errorf(ENOTFOUND, "team not found")
+	case actAdministerTeam:
+		if appWide(c) || st.teamRole.CanManage() {
+			return nil
+		}
+		return forbidden("only team admins may do this")
+	case actCreateUser, actDeleteUser, actIssueToken, actManageWebhooks:
 		if appWide(c) {
 			return nil
 		}
@@ -299,8 +329,11 @@ var appOnly = map[action]string{
 	actManageWebhooks: "manage webhooks",
 }
 
-// manages reports whether a membership administers its conversation.
-func manages(me *Member) bool { return me != nil && me.Role.CanManage() }
+// manages reports whether a membership administers its conversation: as
+// its admin, or as an admin of its team who is a member (team admins read
+// and manage a channel only as its members: the channel's privacy holds
+// against them).
+func manages(me *Member) bool { return me != nil && (me.Role.CanManage() || me.TeamRole.CanManage()) }
 
 // canRead decides whether the caller sees the conversation and its messages.
 // A conversation the caller may not even discover answers as if it did not
@@ -401,4 +434,43 @@ func readMoves(from, to int64, reset bool) bool {
 // users do not.
 func CanSeeEmail(c *Caller, u *User) bool {
 	return c.trusted || (c.user != nil && c.user.PK == u.PK)
+}
+
+// canUpload decides whether the caller may upload a file: any user of the
+// app, or the app itself.
+func canUpload(c *Caller) error {
+	if c.user == nil && !appWide(c) {
+		return Errorf(EUNAUTHENTICATED, "uploading a file needs a user or the app's secret")
+	}
+	return nil
+}
+
+// canSeeFile decides whether the caller sees a file: the app itself, its
+// uploader, and whoever sees a message that attaches it (attached).
+func canSeeFile(c *Caller, f *File, attached bool) error {
+	if appWide(c) || attached || (c.user != nil && f.OwnerPK == c.user.PK) {
+		return nil
+	}
+	return Errorf(ENOTFOUND, "file not found")
+}
+
+// canDeleteFile decides whether the caller may delete a file: its uploader
+// or the app.
+func canDeleteFile(c *Caller, f *File) error {
+	if appWide(c) || (c.user != nil && f.OwnerPK == c.user.PK) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "only the uploader may delete a file")
+}
+
+// Teams. A team's members see the team; a team without members is open to
+// every user of the app. A team channel either has its own member list or
+// inherits its team's members (and so is open to all when the team is).
+// Team owners and admins administer the team and its channels.
+
+// inheritedMember decides whether a user belongs to a team (or to a channel
+// that inherits its team's members), from the user's team role ("" when
+// not a team member) and the team's member count.
+func inheritedMember(teamRole Role, teamMembers int) bool {
+	return teamRole != "" || teamMembers == 0
 }

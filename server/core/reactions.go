@@ -26,6 +26,7 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 	if err := c.inApp(); err != nil {
 		return err
 	}
+	name = NormalizeReaction(name)
 	if err := s.checkReaction(name); err != nil {
 		return err
 	}
@@ -71,6 +72,7 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 // ListReactions lists the users who reacted to a message with one name, in
 // reaction order; cursors are the users' ids.
 func (s *Service) ListReactions(ctx context.Context, c *Caller, messageID, name string, p Page) (List[*User], error) {
+	name = NormalizeReaction(name)
 	if err := c.inApp(); err != nil {
 		return List[*User]{}, err
 	}

@@ -142,6 +142,11 @@ func (s *Service) send(tx Tx, c *Caller, in SendInput) (*Conversation, *Message,
 	if err := allow(c, actPost, &standing{conv: conv, me: me, machine: in.MachineOnly}); err != nil {
 		return nil, nil, false, err
 	}
+	return s.sendTo(tx, c, conv, in)
+}
+
+// sendTo stores a message in a conversation the caller may post to.
+func (s *Service) sendTo(tx Tx, c *Caller, conv *Conversation, in SendInput) (*Conversation, *Message, bool, error) {
 	if in.ID != "" {
 		old, err := tx.MessageByID(c.app.PK, in.ID)
 		if err == nil {
@@ -233,6 +238,15 @@ func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Membe
 		if role != "" {
 			me = &Member{ConversationPK: pk, UserPK: c.user.PK, User: c.user, Role: role}
 			conv.Me = me
+		} else if kind != KindDirect {
+			// Not on the member list: a team channel may still take the
+			// caller in from its team (the rare path; load it whole).
+			if conv, err = tx.ConversationByPK(c.app.PK, pk); err != nil {
+				return nil, nil, err
+			}
+			if me, err = s.teamMembership(tx, c, conv, nil); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	if err := allow(c, actRead, &standing{conv: conv, me: me}); err != nil {

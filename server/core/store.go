@@ -199,4 +199,37 @@ type Tx interface {
 	// FileVisibleTo reports whether the user sees a message attaching the file.
 	FileVisibleTo(filePK, userPK int64) (bool, error)
 	FileAttachmentCount(filePK int64) (int, error)
+
+	// Team roles, team channels and member inheritance (cowork).
+	TeamByPK(pk int64) (*Team, error)
+	UpdateTeam(t *Team) error // name
+	// TeamRole returns the user's role in the team ("" when not a member)
+	// and how many members the team has (0: open to every user of the app).
+	TeamRole(teamPK, userPK int64) (Role, int, error)
+	// TeamsOf lists the app's teams the user belongs to or that have no
+	// members, oldest first; userPK 0 lists every team.
+	TeamsOf(appPK, userPK int64) ([]*Team, error)
+	// TeamsAdministeredBy lists the teams where the user is owner or admin.
+	TeamsAdministeredBy(userPK int64) ([]*Team, error)
+	ListTeamMemberRoles(teamPK int64) ([]TeamMember, error) // with User, oldest user first
+	RemoveTeamMember(teamPK, userPK int64) error
+	// TeamChannel returns what a team channel adds to its conversation
+	// (the zero ChannelInfo when nothing was stored).
+	TeamChannel(convPK int64) (ChannelInfo, error)
+	SetTeamChannel(convPK int64, info ChannelInfo) error
+	// ListTeamChannels lists the team's conversations, oldest first: with
+	// userPK, only those the user is a member of or that inherit the
+	// team's members; with 0, all of them.
+	ListTeamChannels(teamPK, userPK int64) ([]*TeamChannel, error)
+
+	// Edit history.
+	InsertRevision(r *Revision) error                   // sets PK
+	ListRevisions(messagePK int64) ([]*Revision, error) // oldest first
+
+	// Search: visible messages whose text matches, newest first.
+	FullTextSearch(f SearchFilter) ([]*Message, error)
+	// SearchScope lists the conversations of the app the user might read:
+	// the user's, the open ones, and the team channels that inherit their
+	// team's members; the policy decides on each.
+	SearchScope(appPK, userPK int64) ([]ScopeEntry, error)
 }
