@@ -205,6 +205,7 @@ CREATE TABLE messages (
 	attachment_count     INTEGER NOT NULL DEFAULT 0,
 	mention_count        INTEGER NOT NULL DEFAULT 0,
 	reaction_count       INTEGER NOT NULL DEFAULT 0,
+	flag_count           INTEGER NOT NULL DEFAULT 0, -- kept by the message_flags triggers
 	-- created_at may be the client's claim (kept as data, never orders
 	-- anything); received_at is the server's clock when it stored the row,
 	-- which "read up to a time" follows.
@@ -392,3 +393,19 @@ CREATE TABLE webhooks (
 	created_at INTEGER NOT NULL,
 	UNIQUE (app_pk, id)
 );
+-- flags: users report messages to the conversation's moderators (Amity's
+-- flag, unflag, clearFlags). One flag per user and message.
+CREATE TABLE message_flags (
+	message_pk INTEGER NOT NULL REFERENCES messages (pk) ON DELETE CASCADE,
+	user_pk    INTEGER NOT NULL REFERENCES users (pk) ON DELETE CASCADE,
+	created_at INTEGER NOT NULL,
+	PRIMARY KEY (message_pk, user_pk)
+) WITHOUT ROWID;
+CREATE INDEX message_flags_user ON message_flags (user_pk);
+
+CREATE TRIGGER message_flags_count_insert AFTER INSERT ON message_flags BEGIN
+	UPDATE messages SET flag_count = flag_count + 1 WHERE pk = NEW.message_pk;
+END;
+CREATE TRIGGER message_flags_count_delete AFTER DELETE ON message_flags BEGIN
+	UPDATE messages SET flag_count = flag_count - 1 WHERE pk = OLD.message_pk;
+END;

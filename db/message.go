@@ -44,6 +44,7 @@ type messageRow struct {
 	AttachmentCount    int            `db:"attachment_count"`
 	MentionCount       int            `db:"mention_count"`
 	ReactionCount      int            `db:"reaction_count"`
+	FlagCount          int            `db:"flag_count"`
 	CreatedAt          int64          `db:"created_at"`
 	ReceivedAt         int64          `db:"received_at"`
 	UpdatedAt          int64          `db:"updated_at"`
@@ -61,7 +62,7 @@ var messageFrom = `
 		m.thread_root_pk, m.reply_count,
 		IFNULL(m.forwarded_from_pk, 0) AS forwarded_from_pk, IFNULL(fw.id, '') AS forwarded_from_id,
 		m.show_in_conversation, m.pinned, m.encrypted, m.machine_only,
-		m.has_recipients, m.attachment_count, m.mention_count, m.reaction_count,
+		m.has_recipients, m.attachment_count, m.mention_count, m.reaction_count, m.flag_count,
 		m.created_at, m.received_at, m.updated_at, m.edited_at, m.deleted_at
 	FROM messages m
 	JOIN conversations c ON c.pk = m.conversation_pk
@@ -82,7 +83,7 @@ func (r *messageRow) message() (*core.Message, error) {
 		ReplyCount: r.ReplyCount, ForwardedFromPK: r.ForwardedFromPK, ForwardedFromID: r.ForwardedFromID,
 		ShowInConversation: r.ShowInConversation, Pinned: r.Pinned, Encrypted: r.Encrypted,
 		MachineOnly: r.MachineOnly, CreatedAt: fromMS(r.CreatedAt), ReceivedAt: fromMS(r.ReceivedAt), UpdatedAt: fromMS(r.UpdatedAt),
-		EditedAt: fromOptMS(r.EditedAt), DeletedAt: fromOptMS(r.DeletedAt),
+		EditedAt: fromOptMS(r.EditedAt), DeletedAt: fromOptMS(r.DeletedAt), FlagCount: r.FlagCount,
 	}, nil
 }
 

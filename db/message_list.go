@@ -65,9 +65,10 @@ func messageWhere(f core.MessageFilter, keyset bool) ([]string, []any) {
 	if f.Pinned != nil {
 		where = append(where, `m.pinned = `+literal(*f.Pinned))
 	}
-	if !f.IncludeDeleted {
+	if !f.IncludeDeleted && !f.DeletedOnly {
 		where = append(where, `m.deleted_at IS NULL`)
 	}
+	where, args = tagTerms(f.TagFilter, where, args)
 	if f.ViewerPK != 0 {
 		// A message with recipients is seen by its owner and them only; a
 		// message the viewer hid is not seen by the viewer.

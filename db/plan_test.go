@@ -57,6 +57,9 @@ func TestQueryPlans(t *testing.T) {
 		"IDsAndKeys":      func(f *core.MessageFilter) { f.IDs = []string{"m1", core.KeyRef(1)} },
 		"OwnersAndKeys":   func(f *core.MessageFilter) { f.OwnerIDs = []string{"alice", core.KeyRef(2)} },
 		"TopLevel":        func(f *core.MessageFilter) { f.TopLevelOnly = true; f.ShowInConv = &yes },
+		// Amity's filters
+		"Flagged":     func(f *core.MessageFilter) { f.Flagged = &yes },
+		"DeletedOnly": func(f *core.MessageFilter) { f.DeletedOnly = true },
 	}
 	for name, edit := range filters {
 		mf := base
@@ -149,6 +152,12 @@ func TestQueryPlans(t *testing.T) {
 			func() error { _, err := tx.TeamsAdministeredBy(f.Bob.PK); return err },
 			func() error { _, err := tx.ListTeamMemberRoles(1); return err },
 			func() error { _, err := tx.ListRevisions(m.PK); return err },
+			// Amity: reactors, segments, flags
+			func() error { _, err := tx.ListReactors(m.PK, "", core.Page{Limit: 5}); return err },
+			func() error { _, err := tx.ListReactors(m.PK, "like", core.Page{Skip: 5, Limit: 5}); return err },
+			func() error { _, err := tx.MessageSeqs(f.App.PK, []int64{m.PK, 99}); return err },
+			func() error { _, err := tx.MessagePKBySeq(f.Conv.PK, 1); return err },
+			func() error { _, err := tx.IsFlagged(m.PK, f.Bob.PK); return err },
 		} {
 			if err := step(); err != nil && core.ErrorCode(err) != core.ENOTFOUND {
 				return err

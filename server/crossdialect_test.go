@@ -65,6 +65,23 @@ var readers = []reader{
 			}
 			return out
 		}},
+	{"amity", "GET", "/api/v3/messages?channelId=general",
+		[]string{"Authorization: Bearer alice-token"},
+		func(t *testing.T, body []byte) []line {
+			var out []line
+			for _, m := range decodeInto[struct {
+				Messages []struct {
+					MessageID string `json:"messageId"`
+					UserID    string `json:"userId"`
+					Data      struct {
+						Text string `json:"text"`
+					} `json:"data"`
+				} `json:"messages"`
+			}](t, body).Messages {
+				out = append(out, line{m.MessageID, m.UserID, m.Data.Text})
+			}
+			return out
+		}},
 }
 
 // TestCrossDialect reads the same conversation through every dialect: the

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"parley/server/core"
+	"parley/server/dialect/amity"
 	"parley/server/dialect/appnet"
 	"parley/server/dialect/channelize"
 	"parley/server/dialect/cowork"
@@ -42,8 +43,10 @@ func Dialects() []Dialect {
 // mountDialects adds each wire dialect under its prefix, with its OpenAPI
 // document beside it.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
-	// CoWork joins the table once its OpenAPI document is written.
+	// CoWork and Amity join the table once their OpenAPI documents are
+	// written.
 	mux.Handle("/api/cowork/", cowork.New(svc))
+	mux.Handle("/api/", amity.New(svc))
 	for _, d := range Dialects() {
 		mux.Handle(d.Prefix, d.New(svc))
 		if d.OpenAPI != nil {

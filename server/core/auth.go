@@ -31,6 +31,9 @@ const (
 	CredPassword
 	// CredAdmin is Parley's admin token.
 	CredAdmin
+	// CredBearer is a user token or else the app's secret key (Amity's
+	// bearer, which is either).
+	CredBearer
 	// CredAppToken is the app's secret key sent as a plain bearer token
 	// (App.net's app access token): it proves the app, but the caller it
 	// gives is not trusted and acts as no user, so it sees what the public
@@ -105,6 +108,12 @@ func (s *Service) authenticate(ctx context.Context, cr Credential) (*Caller, err
 		c, err = s.authPassword(ctx, app, cr.Login, cr.Secret)
 	case CredAdmin:
 		c, err = s.authAdmin(ctx, app, cr.Secret)
+	case CredBearer:
+		if c, err = s.authToken(ctx, app, cr.Secret); ErrorCode(err) == EUNAUTHENTICATED {
+			if sc, serr := s.authSecret(ctx, app, cr.Secret); serr == nil {
+				c, err = sc, nil
+			}
+		}
 	case CredAppToken:
 		if c, err = s.authSecret(ctx, app, cr.Secret); err == nil {
 			c = &Caller{app: c.app}

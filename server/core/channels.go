@@ -93,3 +93,123 @@ func (s *Service) DeleteConversation(ctx context.Context, c *Caller, id string) 
 	s.publish(e)
 	return nil
 }
+
+// checkUpdate validates a description (OpenDistinct's).
+func (s *Service) checkUpdate(in ConversationUpdate) error {
+	if in.Title != nil {
+		if err := checkText("title", *in.Title, s.limits.NameLength); err != nil {
+			return err
+		}
+	}
+	if in.AvatarURL != nil {
+		if err := checkText("avatarUrl", *in.AvatarURL, 2048); err != nil {
+			return err
+		}
+	}
+	return s.checkJSON("metadata", in.Metadata)
+}
+
+// ConversationsByIDs returns the conversations among ids that the caller
+// may read, in the order asked; others are left out.
+func (s *Service) ConversationsByIDs(ctx context.Context, c *Caller, ids []string) ([]*Conversation, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	if err := s.checkIDs("channelIds", ids, false); err != nil {
+		return nil, err
+	}
+	var convs []*Conversation
+	err := s.read(ctx, func(tx Tx) error {
+		for _, id := range dedupe(ids) {
+			conv, _, err := s.conversation(tx, c, id)
+			switch ErrorCode(err) {
+			case "":
+				convs = append(convs, conv)
+			case ENOTFOUND, EFORBIDDEN:
+			default:
+				return err
+			}
+		}
+		return s.decorate(tx, c, convs)
+	})
+	return convs, err
+}
+
+// JoinConversation adds the caller to a conversation anyone may join (or
+// one they manage) and returns it as the caller now sees it. Joining twice
+// is not an error.
+func (s *Service) JoinConversation(ctx context.Context, c *Caller, id string) (*Conversation, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	var conv *Conversation
+	joined := false
+	err := s.write(ctx, func(tx Tx) error {
+		var err error
+		if conv, err = tx.ConversationByID(c.app.PK, id); err != nil {
+			return err
+		}
+		me, err := s.membership(tx, c, conv)
+		if err != nil {
+			return err
+		}
+		if me == nil {
+			if err := allow(c, actJoin, &standing{conv: conv, role: RoleMember, newcomer: true}); err != nil {
+				return err
+			}
+			me = &Member{ConversationPK: conv.PK, UserPK: c.user.PK, User: c.user, Role: RoleMember, JoinedAt: s.Now()}
+			if err := tx.UpsertMember(me); err != nil {
+				return err
+			}
+			conv.Me, conv.MemberCount, joined = me, conv.MemberCount+1, true
+		}
+		return s.decorate(tx, c, []*Conversation{conv})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if joined {
+		e := s.newEvent(EventMemberAdded, c, conv)
+		e.UserID = c.user.ID
+		s.publishToMembers(ctx, conv, e)
+	}
+	return conv, nil
+}
+
+// OpenDistinct is OpenDirect (the caller and userIDs, found again by the
+// set) that gives a new conversation a description; a found one keeps
+// its own.
+func (s *Service) OpenDistinct(ctx context.Context, c *Caller, userIDs []string, in ConversationUpdate) (conv *Conversation, created bool, err error) {
+	if err := c.inApp(); err != nil {
+		return nil, false, err
+	}
+	if err := allow(c, actCreateConversation, &standing{conv: &Conversation{Kind: KindDirect}}); err != nil {
+		return nil, false, err
+	}
+	if err := s.checkIDs("userIds", userIDs, c.user != nil); err != nil {
+		return nil, false, err
+	}
+	if err := s.checkUpdate(in); err != nil {
+		return nil, false, err
+	}
+	err = s.write(ctx, func(tx Tx) (err error) {
+		if conv, created, err = s.openDirectSet(tx, c, userIDs); err != nil || !created {
+			return err
+		}
+		if in.Title != nil {
+			conv.Title = *in.Title
+		}
+		if in.AvatarURL != nil {
+			conv.AvatarURL = *in.AvatarURL
+		}
+		conv.Metadata = in.Metadata
+		return tx.UpdateConversation(conv)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	if created {
+		s.publishToMembers(ctx, conv, s.newEvent(EventConversationCreated, c, conv))
+	}
+	return conv, created, nil
+}

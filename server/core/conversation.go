@@ -71,7 +71,8 @@ type Conversation struct {
 	// Access is the channel's access lists: always filled for a
 	// KindChannel conversation read through the service (the policy needs
 	// it), and for every kind by the channel calls.
-	Access *Access
+	Access  *Access
+	LastSeq int64 // the newest message's Seq: how many messages the conversation has had
 }
 
 // Member is one user's membership of a conversation, with its read position.
@@ -89,6 +90,7 @@ type Member struct {
 	// Inherited marks a membership that comes from the team, in a channel
 	// without a member list of its own; it has no row and no read position.
 	Inherited bool
+	ReadSeq   int64 // the Seq of the message at the read position (filled by reads that show it)
 }
 
 // ConversationFilter selects conversations for a list.

@@ -327,7 +327,7 @@ func (s *Service) decorate(tx Tx, c *Caller, convs []*Conversation) error {
 		conv.LastMessage = last[conv.LastMessagePK]
 		conv.Unread = unread[conv.PK]
 	}
-	return nil
+	return s.fillSegments(tx, c, convs)
 }
 
 // ConversationQuery pages through the caller's conversations.

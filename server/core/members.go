@@ -310,8 +310,10 @@ func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p P
 		if err != nil {
 			return err
 		}
-		list, err = s.listMembers(tx, conv, p)
-		return err
+		if list, err = s.listMembers(tx, conv, p); err != nil {
+			return err
+		}
+		return s.fillReadSeqs(tx, c, list.Items)
 	})
 	return list, err
 }

@@ -67,6 +67,7 @@ type Message struct {
 	UpdatedAt          time.Time
 	EditedAt           time.Time // zero: never edited
 	DeletedAt          time.Time // zero: not recalled; else a tombstone
+	FlagCount          int       // users who flagged it for the moderators
 }
 
 // Deleted reports whether the message was recalled for everyone.
@@ -132,6 +133,7 @@ type MessageFilter struct {
 	Ascending       bool
 	Skip            int
 	Limit           int
+	TagFilter
 }
 
 // NoViewer is MessageFilter.ViewerPK for a reader who is no user (an

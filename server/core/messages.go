@@ -67,12 +67,13 @@ type MessageQuery struct {
 	Pinned          *bool
 	IncludeDeleted  bool
 	Page            Page
+	TagFilter
 }
 
 func (s *Service) messageFilter(tx Tx, c *Caller, convID string, q MessageQuery, paged bool) (MessageFilter, error) {
 	f := MessageFilter{AppPK: c.app.PK, IDs: q.IDs, Types: q.Types, CustomTypes: q.CustomTypes, AttachmentTypes: q.AttachmentTypes,
 		OwnerIDs: q.OwnerIDs, TopLevelOnly: q.TopLevelOnly, ShowInConv: q.ShowInConv, Pinned: q.Pinned, IncludeDeleted: q.IncludeDeleted,
-		Ascending: q.Page.Reverse}
+		Ascending: q.Page.Reverse, TagFilter: q.TagFilter}
 	for _, t := range q.Types {
 		if !t.Valid() {
 			return f, Invalidf("types", "unknown message type %q", t)
@@ -98,6 +99,9 @@ func (s *Service) messageFilter(tx Tx, c *Caller, convID string, q MessageQuery,
 		return f, err
 	}
 	f.ConversationPK = conv.PK
+	if err := s.seqBounds(tx, &f); err != nil {
+		return f, err
+	}
 	switch {
 	case c.user != nil:
 		f.ViewerPK = c.user.PK

@@ -55,6 +55,8 @@ const (
 	actInherit                          // count as a member of a channel that takes its team's members
 	actSeeTeam                          // see a team and its channels
 	actAdministerTeam                   // manage a team: its name, members and channels, bot messages
+	actFlag                             // flag or unflag a message for moderators
+	actClearFlags                       // clear every flag of a message
 )
 
 // Standing is the one input of the policy besides the caller and action:
@@ -184,7 +186,7 @@ func allow(c *Caller, a action, st *standing) error {
 			return needUser("marking read")
 		}
 		if st.me == nil {
-			return forbidden("not a member of this conversation")
+			return ErrNotMember
 		}
 		return nil
 	case actCreateConversation:
@@ -279,6 +281,16 @@ func allow(c *Caller, a action, st *standing) error {
 			return nil
 		}
 		return forbidden("only the owner may delete a conversation")
+	case actFlag:
+		if c.user == nil {
+			return needUser("flagging")
+		}
+		return nil
+	case actClearFlags:
+		if appWide(c) || manages(st.me) {
+			return nil
+		}
+		return forbidden("only conversation moderators may clear flags")
 	case actUpload:
 		if c.user == nil && !appWide(c) {
 			return needUser("uploading a file")
@@ -348,10 +360,14 @@ func canRead(c *Caller, st *standing) error {
 	case st.me != nil, st.conv.Kind == KindOpen:
 		return nil
 	case st.conv.Kind == KindPublic:
-		return forbidden("not a member of this conversation; join it first")
+		return ErrNotMember
 	}
 	return Errorf(ENOTFOUND, "conversation not found")
 }
+
+// ErrNotMember refuses a caller who is not a member where membership is
+// needed (dialects with a code of their own for it test for it).
+var ErrNotMember = Errorf(EFORBIDDEN, "not a member of this conversation; join it first")
 
 // canGrant decides whether the caller may give a member a role. One owner
 // per conversation: a conversation that has an owner gets no second one,

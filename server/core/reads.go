@@ -9,6 +9,7 @@ import (
 // when both are empty).
 type ReadInput struct {
 	MessageID string
+	Seq       int64 // up to the message with this Seq (Amity's readToSegment)
 	At        time.Time
 	// Reset lets the position move back (App.net's reset_read_id); without
 	// it a position behind the current one changes nothing.
@@ -35,7 +36,11 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 		now := s.Now()
 		at := now
 		var pk int64
-		if in.MessageID != "" {
+		if in.Seq > 0 {
+			if pk, err = s.pkBySeq(tx, conv, in.Seq); err != nil {
+				return err
+			}
+		} else if in.MessageID != "" {
 			m, _, _, err := s.visibleMessage(tx, c, in.MessageID)
 			if err != nil {
 				return err

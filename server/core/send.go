@@ -258,6 +258,7 @@ func (s *Service) postTarget(tx Tx, c *Caller, id string) (*Conversation, *Membe
 // resolveMentions fills the mentioned users, refusing unknown ones.
 func (s *Service) resolveMentions(tx Tx, app *App, m *Message, in []Mention) error {
 	if len(in) == 0 {
+		m.Mentions = nil // an edit may take every mention away
 		return nil
 	}
 	ids := make([]string, len(in))

@@ -232,4 +232,20 @@ type Tx interface {
 	// the user's, the open ones, and the team channels that inherit their
 	// team's members; the policy decides on each.
 	SearchScope(appPK, userPK int64) ([]ScopeEntry, error)
+	// Sessions (Amity): a revoked token is gone; ENOTFOUND when unknown.
+	DeleteToken(hash string) error
+	// Reactors (Amity): a message's reactions with users and times, in
+	// reaction order; name "" lists every name.
+	ListReactors(messagePK int64, name string, p Page) ([]Reactor, error)
+	// Segments (Amity): the Seq of each of the app's messages among pks
+	// (unknown keys are left out), and the key of a conversation's message
+	// with a Seq (ENOTFOUND when none).
+	MessageSeqs(appPK int64, pks []int64) (map[int64]int64, error)
+	MessagePKBySeq(convPK, seq int64) (int64, error)
+	// Flags (Amity moderation): one per user and message; Message.FlagCount
+	// counts them. Adding twice or removing what is not there is no error.
+	AddFlag(messagePK, userPK int64, at time.Time) error
+	RemoveFlag(messagePK, userPK int64) error
+	ClearFlags(messagePK int64) error
+	IsFlagged(messagePK, userPK int64) (bool, error)
 }

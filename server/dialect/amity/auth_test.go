@@ -1,0 +1,58 @@
+package amity_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"parley/server/testenv"
+)
+
+// TestSessionExpires: an access token lives 30 days, as Amity's.
+func TestSessionExpires(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	resp, body := env.Do("POST", "/api/v5/sessions", `{"userId": "erin", "deviceId": "d1"}`, "x-api-key: demo-public")
+	var s struct{ AccessToken, IssuedAt, ExpiresAt string }
+	if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &s) != nil {
+		t.Fatalf("session: %d %s", resp.StatusCode, body)
+	}
+	issued, _ := time.Parse(time.RFC3339, s.IssuedAt)
+	expires, _ := time.Parse(time.RFC3339, s.ExpiresAt)
+	if got := expires.Sub(issued); got != 30*24*time.Hour {
+		t.Errorf("token lives %v, want 30 days", got)
+	}
+	for _, tc := range []struct {
+		after time.Duration
+		want  int
+	}{{0, http.StatusOK}, {30*24*time.Hour - time.Second, http.StatusOK}, {time.Second, http.StatusUnauthorized}} {
+		env.Clock.Advance(tc.after)
+		if resp, body := env.Do("GET", "/api/v3/sessions", "", "Authorization: Bearer "+s.AccessToken); resp.StatusCode != tc.want {
+			t.Errorf("after %v more: %d %s, want %d", tc.after, resp.StatusCode, body, tc.want)
+		}
+	}
+}
+
+// TestAdminContext: the app's secret key as a bearer token acts as the app
+// in any channel of it, and in no other app.
+func TestAdminContext(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	for _, tc := range []struct{ method, path, body string }{
+		{"GET", "/api/v3/messages?channelId=lobby", ""},           // not a member of anything
+		{"GET", "/api/v3/channels/general/users", ""},             // members of any channel
+		{"PUT", "/api/v3/channels/lobby", `{"displayName": "L"}`}, // manage any channel
+		{"DELETE", "/api/v3/messages/m3", ""},                     // delete any message
+	} {
+		resp, body := env.Do(tc.method, tc.path, tc.body, "Authorization: Bearer demo-secret")
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s %s as the app: %d %s", tc.method, tc.path, resp.StatusCode, body)
+		}
+	}
+	resp, body := env.Do("GET", "/api/v3/messages?channelId=lobby", "", "Authorization: Bearer not-the-secret")
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "400100") {
+		t.Errorf("a wrong secret: %d %s, want 401 with code 400100", resp.StatusCode, body)
+	}
+}
