@@ -35,6 +35,7 @@ func Dialects() []Dialect {
 	return []Dialect{
 		{Name: "channelize", Prefix: "/v2/", New: channelize.New, WriteError: channelize.WriteStatus, OpenAPI: channelize.OpenAPI,
 			RenderMessage: channelize.RenderMessage},
+		{Name: "sceyt", Prefix: "/v1/", New: sceyt.New, WriteError: sceyt.WriteStatus, OpenAPI: sceyt.OpenAPI},
 		{Name: "appnet", Prefix: "/stream/0/", New: appnet.New, WriteError: appnet.WriteStatus, OpenAPI: appnet.OpenAPI},
 	}
 }
@@ -42,9 +43,8 @@ func Dialects() []Dialect {
 // mountDialects adds each wire dialect under its prefix, with its OpenAPI
 // document beside it.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
-	// Sceyt, CoWork and Amity join the table once their OpenAPI documents
-	// are written.
-	mux.Handle("/v1/", sceyt.New(svc))
+	// CoWork and Amity join the table once their OpenAPI documents are
+	// written.
 	mux.Handle("/api/cowork/", cowork.New(svc))
 	mux.Handle("/api/", amity.New(svc))
 	for _, d := range Dialects() {

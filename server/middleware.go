@@ -107,11 +107,23 @@ func (s *server) recoverer(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.ErrorContext(r.Context(), "panic", "method", r.Method, "path", r.URL.Path, "panic", v)
-				http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
+				writePanic(w, r)
 			}
 		}()
 		next.ServeHTTP(w, r)
 	})
+}
+
+// writePanic answers a panicked request with a 500 in the shape of the
+// dialect whose prefix the path has (Parley's own shape elsewhere).
+func writePanic(w http.ResponseWriter, r *http.Request) {
+	for _, d := range Dialects() {
+		if strings.HasPrefix(r.URL.Path, d.Prefix) && d.WriteError != nil {
+			d.WriteError(w, http.StatusInternalServerError, "internal error")
+			return
+		}
+	}
+	writeStatus(w, http.StatusInternalServerError, "internal error")
 }
 
 // cors lets browser apps on the listed origins call every route: it answers
