@@ -317,3 +317,88 @@ func (s *Service) LeaveDirect(ctx context.Context, c *Caller, userID string) err
 	}
 	return s.Leave(ctx, c, convID)
 }
+
+// TeamInput creates a team.
+type TeamInput struct {
+	ID      string
+	Name    string
+	Members []string // user ids
+	Admins  []string // user ids of the team's admins (members too)
+}
+
+// CreateTeam creates a team of the trusted caller's app.
+func (s *Service) CreateTeam(ctx context.Context, c *Caller, in TeamInput) (*Team, error) {
+	if err := c.inApp(); err != nil {
+		return nil, err
+	}
+	var t *Team
+	err := s.write(ctx, func(tx Tx) (err error) {
+		if err := s.mayCreateTeam(tx, c); err != nil {
+			return err
+		}
+		if !appWide(c) {
+			// A user who administers a team creates one and administers it.
+			in.Admins = append(in.Admins, c.user.ID)
+		}
+		t, err = s.createTeam(tx, c.app, in)
+		return err
+	})
+	return t, err
+}
+
+func (s *Service) createTeam(tx Tx, app *App, in TeamInput) (*Team, error) {
+	if err := s.checkNewID("id", in.ID); err != nil {
+		return nil, err
+	}
+	if err := checkText("name", in.Name, s.limits.NameLength); err != nil {
+		return nil, err
+	}
+	if err := s.checkIDs("members", in.Members, true); err != nil {
+		return nil, err
+	}
+	t := &Team{AppPK: app.PK, ID: in.ID, Name: in.Name, CreatedAt: s.Now()}
+	if err := tx.InsertTeam(t); err != nil {
+		return nil, err
+	}
+	for _, id := range dedupe(in.Members) {
+		u, err := tx.UserByID(app.PK, id)
+		if err != nil {
+			return nil, notFoundAs(err, Invalidf("members", "unknown user %q", id))
+		}
+		if err := tx.AddTeamMember(t.PK, u.PK, RoleMember); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.checkIDs("admins", in.Admins, true); err != nil {
+		return nil, err
+	}
+	for _, id := range dedupe(in.Admins) {
+		u, err := tx.UserByID(app.PK, id)
+		if err != nil {
+			return nil, notFoundAs(err, Invalidf("admins", "unknown user %q", id))
+		}
+		if err := tx.AddTeamMember(t.PK, u.PK, RoleAdmin); err != nil {
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+// ListTeams lists the teams of the caller's app, oldest first; cursors are
+// teams' ids.
+func (s *Service) ListTeams(ctx context.Context, c *Caller, p Page) (List[*Team], error) {
+	if err := c.inApp(); err != nil {
+		return List[*Team]{}, err
+	}
+	p, err := s.page(p)
+	if err != nil {
+		return List[*Team]{}, err
+	}
+	var list List[*Team]
+	err = s.read(ctx, func(tx Tx) error {
+		teams, err := tx.ListTeams(c.app.PK, more(p))
+		list = listOf(teams, p)
+		return err
+	})
+	return list, err
+}
