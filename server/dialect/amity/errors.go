@@ -32,6 +32,7 @@ var errorTable = map[string]wireStatus{
 	core.ECONFLICT:        {http.StatusConflict, 400000, ""},
 	core.ETOOLARGE:        {http.StatusRequestEntityTooLarge, 400000, ""},
 	core.EUNSUPPORTED:     {http.StatusUnsupportedMediaType, 400000, ""},
+	core.ERATELIMIT:       {http.StatusTooManyRequests, 400311, ""},
 	core.EINTERNAL:        {http.StatusInternalServerError, 500000, "Unexpected error."},
 	codeMethod:            {http.StatusMethodNotAllowed, 400000, ""},
 }
@@ -86,5 +87,6 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &coded) {
 		body.Code, body.Message = coded.code, coded.message
 	}
+	httpx.RetryAfter(w, err)
 	httpx.WriteJSON(w, ws.status, body)
 }

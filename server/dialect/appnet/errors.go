@@ -8,6 +8,7 @@ import (
 	"regexp"
 
 	"parley/server/core"
+	"parley/server/httpx"
 )
 
 // Error codes that only this dialect's routing produces.
@@ -117,6 +118,7 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if own {
 		m.ErrorSlug = s.slug
 	}
+	httpx.RetryAfter(w, err)
 	writeEnvelope(w, r, status, struct {
 		Meta errorMeta `json:"meta"`
 	}{m}, nil)

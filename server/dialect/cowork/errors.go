@@ -20,6 +20,8 @@ var statusTable = map[string]int{
 	core.ENOTFOUND:        http.StatusNotFound,
 	core.ECONFLICT:        http.StatusConflict,
 	core.ETOOLARGE:        http.StatusRequestEntityTooLarge,
+	core.EUNSUPPORTED:     http.StatusUnsupportedMediaType,
+	core.ERATELIMIT:       http.StatusTooManyRequests,
 	core.EINTERNAL:        http.StatusInternalServerError,
 	codeMethod:            http.StatusMethodNotAllowed,
 }
@@ -69,5 +71,6 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Basic realm="CoWork", charset="UTF-8"`)
 	}
+	httpx.RetryAfter(w, err)
 	httpx.WriteJSON(w, status, body)
 }
