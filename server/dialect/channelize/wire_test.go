@@ -5,14 +5,11 @@ import (
 	"errors"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"parley/db"
 	"parley/server/core"
 )
 
@@ -101,106 +98,6 @@ func TestToWireAttachmentKeepsBytes(t *testing.T) {
 	}
 	if got := string(toWireAttachment(core.Attachment{Type: "file"})); got != `{"type":"file"}` {
 		t.Errorf("no data: got %s", got)
-	}
-}
-
-// callers returns real callers of the fixture app (only the core makes
-// them): alice, bob, alice acting through the app's secret, and the app.
-func callers(t *testing.T) (asAlice, asBob, appAsAlice, asApp *core.Caller) {
-	ctx := t.Context()
-	store, err := db.Open(ctx, db.Options{Path: db.Memory, Schema: schemaSQL(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	svc := core.NewService(core.Options{Store: store, PasswordIterations: core.EphemeralPasswordIterations})
-	err = svc.LoadFixtures(ctx, svc.StartupCaller(), core.Fixtures{Apps: []core.FixtureApp{{AppInput: core.AppInput{ID: "demo", PublicKey: "demo-public", SecretKey: "demo-secret"},
-		Users: []core.FixtureUser{
-			{UserInput: core.UserInput{ID: "alice", Email: "alice@example.test"}, Token: "alice-token"},
-			{UserInput: core.UserInput{ID: "bob"}, Token: "bob-token"}}}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	get := func(cr core.Credential) *core.Caller {
-		cr.PublicKey = "demo-public"
-		c, err := svc.Authenticate(ctx, cr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return c
-	}
-	return get(core.Credential{Kind: core.CredToken, Secret: "alice-token"}),
-		get(core.Credential{Kind: core.CredToken, Secret: "bob-token"}),
-		get(core.Credential{Kind: core.CredSecret, Secret: "demo-secret", ActAs: "alice"}),
-		get(core.Credential{Kind: core.CredSecret, Secret: "demo-secret"})
-}
-
-func TestToWireConversation(t *testing.T) {
-	asAlice, asBob, _, asApp := callers(t)
-	alice := asAlice.User()
-	me := &core.Member{UserPK: alice.PK, User: alice, Role: core.RoleOwner, LastReadAt: t0}
-	for _, tc := range []struct {
-		name    string
-		conv    *core.Conversation
-		members []*core.Member
-		caller  *core.Caller
-		want    map[string]any // the keys checked
-	}{
-		{"DirectNoRead", &core.Conversation{ID: "d", Kind: core.KindDirect, MemberCount: 2}, nil, asBob,
-			map[string]any{"type": "private", "isGroup": false, "lastReadAt": map[string]any{}, "isAdmin": false, "lastMessage": map[string]any{}}},
-		{"GroupOwner", &core.Conversation{ID: "g", Kind: core.KindGroup, Title: "G", OwnerID: "alice", Me: me, CreatedAt: t0, UpdatedAt: t0},
-			nil, asAlice,
-			map[string]any{"type": "private", "isGroup": true, "isAdmin": true, "ownerId": "alice", "title": "G",
-				"lastReadAt": map[string]any{"alice": "2020-01-29T05:29:43.233Z"}}},
-		{"PublicApp", &core.Conversation{ID: "p", Kind: core.KindPublic}, nil, asApp,
-			map[string]any{"type": "public", "isGroup": true, "ownerId": nil, "metaData": map[string]any{}, "customType": nil}},
-		{"OpenWithMembers", &core.Conversation{ID: "o", Kind: core.KindOpen}, []*core.Member{me, {User: bob, Role: core.RoleMember, JoinedAt: t0}},
-			asBob,
-			map[string]any{"type": "open", "lastReadAt": map[string]any{"alice": "2020-01-29T05:29:43.233Z"}}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := asJSON(t, toWireConversation(tc.conv, tc.members, tc.caller)).(map[string]any)
-			for k, want := range tc.want {
-				if !reflect.DeepEqual(got[k], want) {
-					t.Errorf("%s: got %#v, want %#v", k, got[k], want)
-				}
-			}
-			if _, ok := got["members"]; ok != (tc.members != nil) {
-				t.Errorf("members present: %v, want %v", ok, tc.members != nil)
-			}
-			if cfg := got["config"].(map[string]any); cfg["typing_events"] != true || cfg["read_events"] != true {
-				t.Errorf("config: %v", cfg)
-			}
-		})
-	}
-}
-
-func TestToWireUserEmail(t *testing.T) {
-	asAlice, asBob, appAsAlice, asApp := callers(t)
-	alice, bob := asAlice.User(), asBob.User()
-	for _, tc := range []struct {
-		name   string
-		caller *core.Caller
-		u      *core.User
-		want   any // nil: no email key
-	}{
-		{"Self", asAlice, alice, "alice@example.test"},
-		{"App", asApp, alice, "alice@example.test"},
-		{"AppNoEmail", appAsAlice, bob, "null"},
-		{"Other", asBob, alice, nil},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := asJSON(t, toWireUser(tc.u, seesEmail(tc.caller, tc.u))).(map[string]any)
-			email, ok := got["email"]
-			switch {
-			case tc.want == nil && ok:
-				t.Errorf("email shown: %v", email)
-			case tc.want == "null" && (!ok || email != nil):
-				t.Errorf("email: got %v (present %v), want null", email, ok)
-			case tc.want != nil && tc.want != "null" && email != tc.want:
-				t.Errorf("email: got %v, want %v", email, tc.want)
-			}
-		})
 	}
 }
 
@@ -321,13 +218,4 @@ func TestWriteError(t *testing.T) {
 			}
 		})
 	}
-}
-
-// schemaSQL reads the repository's schema (go:embed cannot reach ../).
-func schemaSQL(t *testing.T) string {
-	data, err := os.ReadFile(filepath.Join("..", "..", "..", "schema.sql"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
 }
