@@ -1,6 +1,8 @@
--- Parley's one schema. db.Open applies it to a database whose
--- PRAGMA user_version is 0 and then sets user_version to 1, in one
--- transaction; later changes bump user_version and live in db.Open.
+-- Parley's one schema. db.Open applies it to a new database (PRAGMA
+-- user_version 0) and sets user_version to the current version, in one
+-- transaction. A database of an earlier version is upgraded: the steps of
+-- db/migrate.go, then this file again with every CREATE made IF NOT
+-- EXISTS. A change here needs a step there (see its comment).
 --
 -- Conventions:
 --   * every table has an INTEGER PRIMARY KEY "pk" (the rowid: ordering and

@@ -127,8 +127,8 @@ func TestOpen(t *testing.T) {
 		if err := raw.Get(&mode, `PRAGMA journal_mode`); err != nil {
 			t.Fatal(err)
 		}
-		if version != 1 || mode != "wal" {
-			t.Errorf("user_version, journal_mode = %d, %q; want 1, wal", version, mode)
+		if version != db.SchemaVersion || mode != "wal" {
+			t.Errorf("user_version, journal_mode = %d, %q; want %d, wal", version, mode, db.SchemaVersion)
 		}
 	})
 	t.Run("ErrNewerSchema", func(t *testing.T) {

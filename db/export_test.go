@@ -39,3 +39,6 @@ func BulkMessages(tb testing.TB, d *DB, appPK, convPK, ownerPK int64, n int, at 
 		tb.Fatal(err)
 	}
 }
+
+// SchemaVersion is the PRAGMA user_version that schema.sql produces.
+const SchemaVersion = schemaVersion
