@@ -411,3 +411,12 @@ END;
 CREATE TRIGGER message_flags_count_delete AFTER DELETE ON message_flags BEGIN
 	UPDATE messages SET flag_count = flag_count - 1 WHERE pk = OLD.message_pk;
 END;
+
+-- retention: an app's own bounds on what it keeps (the admin API's
+-- PUT /admin/v1/apps/{app}/retention). An app without a row follows the
+-- instance's --max-messages and --max-age; 0 leaves that bound off.
+CREATE TABLE app_retention (
+	app_pk       INTEGER PRIMARY KEY REFERENCES apps (pk) ON DELETE CASCADE,
+	max_messages INTEGER NOT NULL DEFAULT 0 CHECK (max_messages >= 0),
+	max_age_ms   INTEGER NOT NULL DEFAULT 0 CHECK (max_age_ms >= 0)
+);

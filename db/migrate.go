@@ -25,6 +25,7 @@ import (
 // upgrade does not end with what schema.sql makes.
 var upgrades = [...]func(ctx context.Context, tx *sqlx.Tx) error{
 	from1,
+	nil, // 2 to 3: app_retention
 }
 
 // schemaVersion is the PRAGMA user_version that schema.sql produces.

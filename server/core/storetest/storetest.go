@@ -50,6 +50,7 @@ func Run(t *testing.T, open func(t *testing.T) core.Store) {
 		{"ChangesAreSeen", testChangesAreSeen},
 		{"Files", testFiles},
 		{"DeleteApp", testDeleteApp},
+		{"AppRetention", testAppRetention},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
