@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -10,7 +9,6 @@ import (
 	"os"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -54,25 +52,7 @@ type running struct {
 	URL   string
 	Main  *Main
 	Lines []string // what it printed after the listening line
-	Log   *syncBuffer
-}
-
-// syncBuffer is a bytes.Buffer safe to write from the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	Log   *testenv.LockedBuffer
 }
 
 // startMain runs Main in-process with the serve command line args and
@@ -84,7 +64,7 @@ func startMain(t *testing.T, args ...string) *running {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
+	logs := &testenv.LockedBuffer{}
 	m.Stderr = logs
 	pr, pw := io.Pipe()
 	m.Stdout = pw
