@@ -40,5 +40,8 @@ func BulkMessages(tb testing.TB, d *DB, appPK, convPK, ownerPK int64, n int, at 
 	}
 }
 
+// SchemaText returns ../schema.sql.
+var SchemaText = schemaText
+
 // SchemaVersion is the PRAGMA user_version that schema.sql produces.
 const SchemaVersion = schemaVersion
