@@ -44,6 +44,9 @@ func (s *Service) teamMembership(tx Tx, c *Caller, conv *Conversation, me *Membe
 		return nil, err
 	}
 	me = &Member{ConversationPK: conv.PK, UserPK: c.user.PK, User: c.user, Role: RoleMember, TeamRole: role, Inherited: true}
+	if me.LastReadPK, me.LastReadAt, err = tx.InheritedRead(conv.PK, c.user.PK); err != nil {
+		return nil, err
+	}
 	conv.Me = me
 	return me, nil
 }
