@@ -26,6 +26,7 @@ import (
 var upgrades = [...]func(ctx context.Context, tx *sqlx.Tx) error{
 	from1,
 	nil, // 2 to 3: app_retention
+	nil, // 3 to 4: team_channel_reads
 }
 
 // schemaVersion is the PRAGMA user_version that schema.sql produces.
