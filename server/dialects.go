@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"parley/server/core"
 	"parley/server/dialect/amity"
@@ -37,16 +38,32 @@ func Dialects() []Dialect {
 			RenderMessage: channelize.RenderMessage},
 		{Name: "sceyt", Prefix: "/v1/", New: sceyt.New, WriteError: sceyt.WriteStatus, OpenAPI: sceyt.OpenAPI},
 		{Name: "appnet", Prefix: "/stream/0/", New: appnet.New, WriteError: appnet.WriteStatus, OpenAPI: appnet.OpenAPI},
+		// Amity's prefix holds CoWork's (/api/cowork/): a path goes to the
+		// dialect of the longest prefix it has (dialectFor), as ServeMux
+		// routes it.
+		{Name: "amity", Prefix: "/api/", New: amity.New, WriteError: amity.WriteStatus, OpenAPI: amity.OpenAPI},
 	}
+}
+
+// dialectFor returns the index in ds of the dialect a request path goes
+// to: the one with the longest prefix of the path, as ServeMux chooses
+// among the mounts (so /api/cowork/… is CoWork's, the rest of /api/
+// Amity's); -1 when none.
+func dialectFor(ds []Dialect, path string) int {
+	best := -1
+	for i, d := range ds {
+		if strings.HasPrefix(path, d.Prefix) && (best < 0 || len(d.Prefix) > len(ds[best].Prefix)) {
+			best = i
+		}
+	}
+	return best
 }
 
 // mountDialects adds each wire dialect under its prefix, with its OpenAPI
 // document beside it.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
-	// CoWork and Amity join the table once their OpenAPI documents are
-	// written.
+	// CoWork joins the table once its OpenAPI document is written.
 	mux.Handle("/api/cowork/", cowork.New(svc))
-	mux.Handle("/api/", amity.New(svc))
 	for _, d := range Dialects() {
 		mux.Handle(d.Prefix, d.New(svc))
 		if d.OpenAPI != nil {
@@ -74,4 +91,5 @@ var dialects = map[string]string{
 	"/v2/":       "channelize",
 	"/v1/":       "sceyt",
 	"/stream/0/": "appnet",
+	"/api/":      "amity",
 }

@@ -71,6 +71,27 @@ func bearer64(token string) string {
 func base64Std(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
 
 var isolationDialects = map[string]isoDialect{
+	"amity": {
+		callers: map[string]isoCaller{
+			// olga's access token, and the other app's secret key (its
+			// admin context), naming demo's ids
+			"other-app": {headers: []string{"Authorization: Bearer olga-token", "x-api-key: other-public"}, query: amityQuery, body: map[string]any{"deviceId": "d1"}},
+			"other-key": {headers: []string{"Authorization: Bearer other-secret", "x-api-key: other-public"}, query: amityQuery, body: map[string]any{"deviceId": "d1"}},
+			// dave signs in with demo's public key too: session creation
+			// is by user id (Amity's non-secure mode), so it mints a token
+			// for the body's userId (alice) but reveals nothing of hers
+			"non-member": {headers: []string{"Authorization: Bearer dave-token", "x-api-key: demo-public"}, query: amityQuery, body: map[string]any{"deviceId": "d1"}},
+			"none":       {query: amityQuery},
+		},
+		member: isoCaller{headers: []string{"Authorization: Bearer bob-token"}, query: amityQuery},
+		skip: func(kind string, rt server.Operation) string {
+			if rt.Method == "DELETE" && rt.Path == "/api/v4/sessions" {
+				// (TestAmitySessionRevokesOwnTokenOnly tries it)
+				return "it revokes the caller's own token, which the later cases need"
+			}
+			return ""
+		},
+	},
 	"appnet": {
 		callers: map[string]isoCaller{
 			"other-app":  {headers: []string{"Authorization: Bearer olga-token"}},
@@ -112,6 +133,11 @@ var isolationDialects = map[string]isoDialect{
 		},
 	},
 }
+
+// amityQuery names the vault in every query parameter an Amity list or
+// look-up takes (a route ignores the ones it does not read).
+var amityQuery = url.Values{"channelId": {"vault"}, "messageFeedId": {"vault"}, "messageIds": {"vault-m1"},
+	"channelIds": {"vault"}, "referenceId": {"vault-m1"}, "referenceType": {"message"}}
 
 // isoParam guesses a path parameter's value from its name and the segment
 // before it: conversations and channels are the vault, messages its

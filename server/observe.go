@@ -43,12 +43,15 @@ func newObserver(svc *core.Service, j *journal.Journal, f *fault.Set) *observer 
 }
 
 func (o *observer) dialect(path string) *observed {
+	// The longest prefix wins, as in dialectFor.
+	var best *observed
 	for i := range o.dialects {
-		if strings.HasPrefix(path, o.dialects[i].Prefix) {
-			return &o.dialects[i]
+		d := &o.dialects[i]
+		if strings.HasPrefix(path, d.Prefix) && (best == nil || len(d.Prefix) > len(best.Prefix)) {
+			best = d
 		}
 	}
-	return nil
+	return best
 }
 
 // untraced paths are Parley's own: never journaled nor faulted.

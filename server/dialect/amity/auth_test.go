@@ -56,3 +56,18 @@ func TestAdminContext(t *testing.T) {
 		t.Errorf("a wrong secret: %d %s, want 401 with code 400100", resp.StatusCode, body)
 	}
 }
+
+// TestAmitySessionRevokesOwnTokenOnly: DELETE /api/v4/sessions revokes the
+// token it carries and no other user's.
+func TestAmitySessionRevokesOwnTokenOnly(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	if resp, body := env.Do("DELETE", "/api/v4/sessions", "", "Authorization: Bearer dave-token"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, body)
+	}
+	for token, want := range map[string]int{"dave-token": http.StatusUnauthorized, "bob-token": http.StatusOK} {
+		if resp, body := env.Do("GET", "/api/v3/sessions", "", "Authorization: Bearer "+token); resp.StatusCode != want {
+			t.Errorf("%s after dave's revocation: %d %s, want %d", token, resp.StatusCode, body, want)
+		}
+	}
+}
