@@ -26,8 +26,12 @@ type Dialect struct {
 	// in fault rules, and a test holds it to the router.
 	OpenAPI []byte
 	// RenderMessage renders a message in the dialect's wire shape for the
-	// event stream (GET /events?dialect=Name); nil: the dialect has none.
+	// event stream (GET /events?dialect=Name) and the inspector, by the
+	// converter of the dialect's own GET of a message; nil: it has none.
 	RenderMessage realtime.MessageRenderer
+	// RenderPerViewer says RenderMessage's answer depends on the viewer
+	// (RenderContext.Viewer), so streams cannot share it.
+	RenderPerViewer bool
 }
 
 // Dialects lists every wire dialect, one line each: a new dialect adds its
@@ -38,21 +42,20 @@ func Dialects() []Dialect {
 			RenderMessage: channelize.RenderMessage},
 		{Name: "sceyt", Prefix: "/v1/", New: sceyt.New, WriteError: sceyt.WriteStatus, OpenAPI: sceyt.OpenAPI},
 		{Name: "appnet", Prefix: "/stream/0/", New: appnet.New, WriteError: appnet.WriteStatus, OpenAPI: appnet.OpenAPI},
-		// Amity's prefix holds CoWork's (/api/cowork/): a path goes to the
-		// dialect of the longest prefix it has (dialectFor), as ServeMux
-		// routes it.
+		{Name: "cowork", Prefix: "/api/cowork/", New: cowork.New, WriteError: cowork.WriteStatus, OpenAPI: cowork.OpenAPI},
+		// Amity's /api/ holds CoWork's /api/cowork/: see servingDialect.
 		{Name: "amity", Prefix: "/api/", New: amity.New, WriteError: amity.WriteStatus, OpenAPI: amity.OpenAPI},
 	}
 }
 
-// dialectFor returns the index in ds of the dialect a request path goes
-// to: the one with the longest prefix of the path, as ServeMux chooses
-// among the mounts (so /api/cowork/… is CoWork's, the rest of /api/
-// Amity's); -1 when none.
-func dialectFor(ds []Dialect, path string) int {
+// servingDialect returns the index of the dialect (of n, prefix(i) being
+// each one's prefix) that serves path, -1 for none: the longest prefix of
+// the path, as the ServeMux decides. Prefixes nest (CoWork's /api/cowork/
+// lies inside Amity's /api/), so the table's order must not decide.
+func servingDialect(path string, n int, prefix func(i int) string) int {
 	best := -1
-	for i, d := range ds {
-		if strings.HasPrefix(path, d.Prefix) && (best < 0 || len(d.Prefix) > len(ds[best].Prefix)) {
+	for i := range n {
+		if p := prefix(i); strings.HasPrefix(path, p) && (best < 0 || len(p) > len(prefix(best))) {
 			best = i
 		}
 	}
@@ -62,8 +65,6 @@ func dialectFor(ds []Dialect, path string) int {
 // mountDialects adds each wire dialect under its prefix, with its OpenAPI
 // document beside it.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
-	// CoWork joins the table once its OpenAPI document is written.
-	mux.Handle("/api/cowork/", cowork.New(svc))
 	for _, d := range Dialects() {
 		mux.Handle(d.Prefix, d.New(svc))
 		if d.OpenAPI != nil {
@@ -74,11 +75,11 @@ func mountDialects(mux *http.ServeMux, svc *core.Service) {
 
 // eventRenderers are the dialects' message renderers for the event stream
 // (GET /events?dialect=NAME), by name.
-func eventRenderers() map[string]realtime.MessageRenderer {
-	out := make(map[string]realtime.MessageRenderer)
+func eventRenderers() map[string]realtime.Renderer {
+	out := make(map[string]realtime.Renderer)
 	for _, d := range Dialects() {
 		if d.RenderMessage != nil {
-			out[d.Name] = d.RenderMessage
+			out[d.Name] = realtime.Renderer{Render: d.RenderMessage, PerViewer: d.RenderPerViewer}
 		}
 	}
 	return out
@@ -87,9 +88,10 @@ func eventRenderers() map[string]realtime.MessageRenderer {
 // dialects names the dialect of each ServeMux pattern, for the request log
 // and the metrics (add a line with each mount above).
 var dialects = map[string]string{
-	"/admin/v1/": "admin",
-	"/v2/":       "channelize",
-	"/v1/":       "sceyt",
-	"/stream/0/": "appnet",
-	"/api/":      "amity",
+	"/admin/v1/":   "admin",
+	"/v2/":         "channelize",
+	"/v1/":         "sceyt",
+	"/stream/0/":   "appnet",
+	"/api/cowork/": "cowork",
+	"/api/":        "amity",
 }

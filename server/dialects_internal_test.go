@@ -1,48 +1,56 @@
 package server
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
-// TestDialectForLongestPrefix: a path goes to the dialect of the longest
-// prefix it has, as ServeMux routes it, whatever the table's order: Amity
-// owns /api/ and CoWork /api/cowork/ inside it.
-func TestDialectForLongestPrefix(t *testing.T) {
+// TestServingDialectNestedPrefixes: a path is named by the dialect with
+// the longest prefix of it, whatever the table's order: CoWork's
+// /api/cowork/ lies inside Amity's /api/.
+func TestServingDialectNestedPrefixes(t *testing.T) {
 	t.Parallel()
-	nested := []Dialect{{Name: "amity", Prefix: "/api/"}, {Name: "cowork", Prefix: "/api/cowork/"}, {Name: "channelize", Prefix: "/v2/"}}
-	reversed := []Dialect{nested[2], nested[1], nested[0]}
-	for _, ds := range [][]Dialect{nested, reversed, Dialects()} {
-		for _, tc := range []struct{ path, want string }{
-			{"/api/v3/messages", "amity"},
-			{"/api/coworkers", "amity"},
-			{"/v2/messages/send", "channelize"},
-			{"/healthz", ""},
+	table := Dialects()
+	reversed := slices.Clone(table)
+	slices.Reverse(reversed)
+	for _, ds := range [][]Dialect{table, reversed} {
+		name := func(path string) string {
+			if i := servingDialect(path, len(ds), func(i int) string { return ds[i].Prefix }); i >= 0 {
+				return ds[i].Name
+			}
+			return "none"
+		}
+		for path, want := range map[string]string{
+			"/api/cowork/teams":        "cowork",
+			"/api/cowork/":             "cowork",
+			"/api/coworkers":           "amity",
+			"/api/v3/messages":         "amity",
+			"/api/openapi.json":        "amity",
+			"/v2/conversations":        "channelize",
+			"/stream/0/channels":       "appnet",
+			"/healthz":                 "none",
+			"/api/cowork/openapi.json": "cowork",
 		} {
-			got := ""
-			if i := dialectFor(ds, tc.path); i >= 0 {
-				got = ds[i].Name
-			}
-			if got != tc.want {
-				t.Errorf("%s: %q, want %q", tc.path, got, tc.want)
+			if got := name(path); got != want {
+				t.Errorf("%s is named %s, want %s", path, got, want)
 			}
 		}
 	}
-	for _, ds := range [][]Dialect{nested, reversed} {
-		if i := dialectFor(ds, "/api/cowork/teams"); i < 0 || ds[i].Name != "cowork" {
-			t.Errorf("/api/cowork/teams: %d, want cowork", i)
-		}
-	}
-	// Every dialect of the table gets the paths under its own prefix,
-	// and the observer (journal, faults) agrees.
+}
+
+// TestEveryDialectNamedAlike: every dialect of the table gets the paths
+// under its own prefix in the journal and fault rules (the observer), and
+// the request log's name table agrees.
+func TestEveryDialectNamedAlike(t *testing.T) {
+	t.Parallel()
 	o := newObserver(nil, nil, nil)
-	for i, d := range Dialects() {
+	for _, d := range Dialects() {
 		path := d.Prefix + "x"
-		if got := dialectFor(Dialects(), path); got != i {
-			t.Errorf("%s goes to %d, want %s", path, got, d.Name)
-		}
 		if got := o.dialect(path); got == nil || got.Name != d.Name {
 			t.Errorf("the observer names %s's dialect %v, want %s", path, got, d.Name)
 		}
-		if dialects[d.Prefix] != d.Name {
-			t.Errorf("the dialects map names %s %q, want %s", d.Prefix, dialects[d.Prefix], d.Name)
+		if got := dialectOf(d.Prefix); got != d.Name {
+			t.Errorf("the request log names the mount %s %q, want %s", d.Prefix, got, d.Name)
 		}
 	}
 }

@@ -118,7 +118,7 @@ func (s *server) recoverer(next http.Handler) http.Handler {
 // dialect whose prefix the path has (Parley's own shape elsewhere).
 func writePanic(w http.ResponseWriter, r *http.Request) {
 	ds := Dialects()
-	if i := dialectFor(ds, r.URL.Path); i >= 0 && ds[i].WriteError != nil {
+	if i := servingDialect(r.URL.Path, len(ds), func(i int) string { return ds[i].Prefix }); i >= 0 && ds[i].WriteError != nil {
 		ds[i].WriteError(w, http.StatusInternalServerError, "internal error")
 		return
 	}

@@ -42,16 +42,12 @@ func newObserver(svc *core.Service, j *journal.Journal, f *fault.Set) *observer 
 	return o
 }
 
+// dialect returns the dialect serving path (see servingDialect).
 func (o *observer) dialect(path string) *observed {
-	// The longest prefix wins, as in dialectFor.
-	var best *observed
-	for i := range o.dialects {
-		d := &o.dialects[i]
-		if strings.HasPrefix(path, d.Prefix) && (best == nil || len(d.Prefix) > len(best.Prefix)) {
-			best = d
-		}
+	if i := servingDialect(path, len(o.dialects), func(i int) string { return o.dialects[i].Prefix }); i >= 0 {
+		return &o.dialects[i]
 	}
-	return best
+	return nil
 }
 
 // untraced paths are Parley's own: never journaled nor faulted.
