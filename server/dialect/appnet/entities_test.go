@@ -148,3 +148,18 @@ func TestCustomLinks(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkMessageEntities is the per-message work of every App.net read:
+// entities and HTML of a plain message and of one with a mention and a link.
+func BenchmarkMessageEntities(b *testing.B) {
+	plain := &core.Message{Body: "message 42 of c0007: the quick brown fox jumps over the lazy dog"}
+	rich := &core.Message{Body: "@bob see https://example.com/a?b=c, #go", Mentions: users("bob")}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, m := range []*core.Message{plain, rich} {
+			if html := renderHTML(m.Body, messageEntities(m)); html == "" {
+				b.Fatal("no html")
+			}
+		}
+	}
+}
