@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // App.net's rich text: the server finds mentions, hashtags and links in a
@@ -119,11 +120,14 @@ func hasPrefixFold(rs []rune, prefix string) bool {
 	return strings.EqualFold(string(rs[:len(prefix)]), prefix)
 }
 
-// equalFoldRune reports whether r and p are equal under simple Unicode case
-// folding (the rule of strings.EqualFold).
+// equalFoldRune reports whether r and the ASCII p are equal under simple
+// Unicode case folding (the rule of strings.EqualFold).
 func equalFoldRune(r, p rune) bool {
 	if r == p {
 		return true
+	}
+	if r < utf8.RuneSelf { // both ASCII: only letters fold, to each other
+		return 'A' <= r && r <= 'Z' && r+'a'-'A' == p || 'a' <= r && r <= 'z' && r-('a'-'A') == p
 	}
 	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
 		if f == p {

@@ -3,7 +3,9 @@ package appnet
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"parley/server/core"
 )
@@ -159,6 +161,19 @@ func BenchmarkMessageEntities(b *testing.B) {
 		for _, m := range []*core.Message{plain, rich} {
 			if html := renderHTML(m.Body, messageEntities(m)); html == "" {
 				b.Fatal("no html")
+			}
+		}
+	}
+}
+
+// TestEqualFoldRune holds the link scanner's rune comparison to
+// strings.EqualFold, the rule it stands for (the Kelvin sign folds to k,
+// the long s to s).
+func TestEqualFoldRune(t *testing.T) {
+	for r := rune(0); r < 0x2200; r++ {
+		for p := rune(0); p < utf8.RuneSelf; p++ {
+			if got, want := equalFoldRune(r, p), strings.EqualFold(string(r), string(p)); got != want {
+				t.Fatalf("equalFoldRune(%q, %q) = %v, want %v", r, p, got, want)
 			}
 		}
 	}
