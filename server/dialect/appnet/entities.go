@@ -65,6 +65,11 @@ func isWordRune(r rune) bool {
 // must start the text or follow a character that is not part of a word
 // (so "a@b" and "x#1" are plain text); a hashtag needs a letter.
 func scanText(text string, links bool) []span {
+	// Every entity starts at an @, a # or (a link) holds "://": most texts
+	// have none, and are answered without a rune slice.
+	if !strings.ContainsAny(text, "@#") && (!links || !strings.Contains(text, "://")) {
+		return nil
+	}
 	rs := []rune(text)
 	var out []span
 	leadingOpen := true // only whitespace and leading mentions so far
