@@ -86,3 +86,38 @@ func TestWireCheck(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkDialects times each dialect's send and history page, one
+// request after another, against an in-process server (HTTP over loopback)
+// holding a small copy of the dataset: the per-request cost of each
+// dialect without the load generator's concurrency.
+//
+//	go test -run '^$' -bench Dialects -benchtime 2s ./bench/
+func BenchmarkDialects(b *testing.B) {
+	d := dataset{users: 8, messages: 4 * 60}
+	doc, err := json.Marshal(d.fixtures(true))
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := parleytest.Start(b, parleytest.FixtureJSON(string(doc)), parleytest.Journal(0))
+	hc, tr := newHTTPClient(1)
+	defer tr.CloseIdleConnections()
+	ctx := context.Background()
+	for _, o := range []op{opHistory, opSend} {
+		for _, api := range dialectAPIs {
+			b.Run(api.name+"."+opNames[o], func(b *testing.B) {
+				sess, err := api.login(ctx, hc, p.URL, d, 3)
+				if err != nil {
+					b.Fatal(err)
+				}
+				c := &vclient{hc: hc, base: p.URL, user: 3, api: api, sess: sess}
+				b.ReportAllocs()
+				for b.Loop() {
+					if a := c.do(ctx, o); a.err != "" || a.status/100 != 2 {
+						b.Fatalf("status %d, error %q, body %s", a.status, a.err, a.body)
+					}
+				}
+			})
+		}
+	}
+}

@@ -1,7 +1,8 @@
 // Command bench is Parley's load generator. It builds the real binary, starts
 // it (in memory or on a file database in a temporary folder), loads users,
 // conversations and messages, and drives the Channelize dialect (/v2/) from
-// many keep-alive clients on 127.0.0.1, each with its own user's token:
+// many keep-alive clients on 127.0.0.1, each with its own user's token
+// (-scenario dialects drives every dialect through its own API and auth):
 //
 //	go run ./bench -scenario all           # every scenario, ~5 minutes
 //	go run ./bench -quick                  # the same, short
