@@ -53,6 +53,7 @@ type Settings struct {
 // Result is one scenario at one concurrency.
 type Result struct {
 	Scenario        string              `json:"scenario"`
+	Dialect         string              `json:"dialect,omitempty"` // the dialects scenario's steps
 	DB              string              `json:"db"`
 	Messages        int                 `json:"messages"` // stored before the step
 	Conns           int                 `json:"conns"`
@@ -278,7 +279,9 @@ func (r *Report) judge() {
 	}
 	peak, where := 0.0, ""
 	for _, x := range r.Results {
-		if x.RSSPeakMB > peak {
+		// A dialects step shares its instance with the steps before it,
+		// so its peak is theirs too: not a step's own figure.
+		if x.Dialect == "" && x.RSSPeakMB > peak {
 			peak, where = x.RSSPeakMB, fmt.Sprintf("%s c=%d %s", x.Scenario, x.Conns, x.DB)
 		}
 	}

@@ -129,7 +129,7 @@ func (b *bench) dialects(ctx context.Context, rep *Report, d dataset) error {
 					inst.stop()
 					return fmt.Errorf("%s c=%d: %w", s.scenario, c, err)
 				}
-				x.DB, x.Messages, x.SetupSeconds, x.Page = b.cfg.DB, d.messages, setup.Seconds(), page
+				x.DB, x.Messages, x.SetupSeconds, x.Page, x.Dialect = b.cfg.DB, d.messages, setup.Seconds(), page, name
 				rep.Results = append(rep.Results, x)
 				progress("%-18s c=%-4d %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  cpu server %.2f (%.0f µs/req) client %.2f other %.2f",
 					s.scenario, c, x.Throughput, x.Latency.P50MS, x.Latency.P99MS, x.ErrorCount, x.ServerCPU, x.serverMicros(), x.ClientCPU, x.OtherCPU)
