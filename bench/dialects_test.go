@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -119,5 +120,24 @@ func BenchmarkDialects(b *testing.B) {
 				}
 			})
 		}
+	}
+}
+
+func TestDialectFlags(t *testing.T) {
+	cfg, err := parseFlags([]string{"-scenario", "dialects", "-dialects", "sceyt, amity"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(cfg.Scenarios, ",") != "dialects" || strings.Join(cfg.Dialects, ",") != "sceyt,amity" {
+		t.Errorf("scenarios %v, dialects %v", cfg.Scenarios, cfg.Dialects)
+	}
+	if cfg, err = parseFlags(nil); err != nil || len(cfg.Dialects) != len(dialectAPIs) {
+		t.Errorf("default dialects %v (%v), want all %d", cfg.Dialects, err, len(dialectAPIs))
+	}
+	if _, err := parseFlags([]string{"-dialects", "irc"}); err == nil {
+		t.Error("-dialects irc: no error")
+	}
+	if all, _ := parseFlags([]string{"-scenario", "all"}); all == nil || slices.Contains(all.Scenarios, "dialects") {
+		t.Error("-scenario all includes dialects, which adds minutes to it")
 	}
 }
