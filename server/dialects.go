@@ -39,8 +39,10 @@ func Dialects() []Dialect {
 	return []Dialect{
 		{Name: "channelize", Prefix: "/v2/", New: channelize.New, WriteError: channelize.WriteStatus, OpenAPI: channelize.OpenAPI,
 			RenderMessage: channelize.RenderMessage},
-		{Name: "sceyt", Prefix: "/v1/", New: sceyt.New, WriteError: sceyt.WriteStatus, OpenAPI: sceyt.OpenAPI},
-		{Name: "appnet", Prefix: "/stream/0/", New: appnet.New, WriteError: appnet.WriteStatus, OpenAPI: appnet.OpenAPI},
+		{Name: "sceyt", Prefix: "/v1/", New: sceyt.New, WriteError: sceyt.WriteStatus, OpenAPI: sceyt.OpenAPI,
+			RenderMessage: sceyt.RenderMessage},
+		{Name: "appnet", Prefix: "/stream/0/", New: appnet.New, WriteError: appnet.WriteStatus, OpenAPI: appnet.OpenAPI,
+			RenderMessage: appnet.RenderMessage},
 	}
 }
 
@@ -68,7 +70,20 @@ func eventRenderers() map[string]realtime.Renderer {
 			out[d.Name] = realtime.Renderer{Render: d.RenderMessage, PerViewer: d.RenderPerViewer}
 		}
 	}
+	for name, r := range unlistedRenderers {
+		if _, ok := out[name]; !ok {
+			out[name] = r
+		}
+	}
 	return out
+}
+
+// unlistedRenderers are the renderers of the dialects mounted outside the
+// table (CoWork, Amity): each moves into its dialect's line when the
+// dialect joins the table.
+var unlistedRenderers = map[string]realtime.Renderer{
+	"cowork": {Render: cowork.RenderMessage},
+	"amity":  {Render: amity.RenderMessage, PerViewer: true},
 }
 
 // dialects names the dialect of each ServeMux pattern, for the request log
