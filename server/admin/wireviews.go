@@ -17,13 +17,9 @@ import (
 // reads it (per-viewer fields such as Amity's myReactions), under that
 // user's rights; without it, as the app's secret key reads it.
 func (a *api) messageWire(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	viewer := c
-	if as := r.URL.Query().Get("as"); as != "" {
-		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		var err error
-		if viewer, err = a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredAdmin, Secret: token, AppID: c.App().ID, ActAs: as}); err != nil {
-			return err
-		}
+	viewer, err := a.viewer(r, c)
+	if err != nil {
+		return err
 	}
 	m, err := a.svc.GetMessage(r.Context(), viewer, p.ByName("msg"))
 	if err != nil {
