@@ -174,3 +174,23 @@ func TestStream_UnknownDialect(t *testing.T) {
 		}
 	}
 }
+
+// Streams opened at different hosts share no encoding: each one's file
+// links name its own host.
+func TestStream_LinksNameEachStreamsHost(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	query := "?types=message.created&dialect=sceyt"
+	viaProxy := openSSE(t, env, query, "Authorization: Bearer bob-token", proxied)
+	direct := openSSE(t, env, query, "Authorization: Bearer bob-token")
+	secret := "Authorization: Bearer demo-secret"
+	f := decode(t, call(t, env, "POST", "/v1/demo/files", multipart("file", "notes.txt", "hello", "from", "alice"), secret, multipartType), "id").(string)
+	call(t, env, "POST", "/v1/demo/channels/general/messages", `{"from": "alice", "body": "notes", "attachments": [{"name": "notes.txt", "type": "file", "url": "`+
+		env.URL+`/v1/demo/files/`+f+`"}]}`, secret)
+	for base, s := range map[string]*stream{"http://proxy.example": viaProxy, env.URL: direct} {
+		m := s.nextOf(core.EventMessageCreated).message(t)
+		if url := m["attachments"].([]any)[0].(map[string]any)["url"]; url != base+"/v1/demo/files/"+f {
+			t.Errorf("stream at %s: file url %v", base, url)
+		}
+	}
+}
