@@ -46,6 +46,9 @@ func Dialects() []Dialect {
 			RenderMessage: appnet.RenderMessage},
 		{Name: "cowork", Prefix: "/api/cowork/", New: cowork.New, WriteError: cowork.WriteStatus, OpenAPI: cowork.OpenAPI,
 			RenderMessage: cowork.RenderMessage},
+		// Amity's /api/ holds CoWork's /api/cowork/: see servingDialect.
+		{Name: "amity", Prefix: "/api/", New: amity.New, WriteError: amity.WriteStatus, OpenAPI: amity.OpenAPI,
+			RenderMessage: amity.RenderMessage, RenderPerViewer: true},
 	}
 }
 
@@ -66,8 +69,6 @@ func servingDialect(path string, n int, prefix func(i int) string) int {
 // mountDialects adds each wire dialect under its prefix, with its OpenAPI
 // document beside it.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
-	// Amity joins the table once its OpenAPI document is written.
-	mux.Handle("/api/", amity.New(svc))
 	for _, d := range Dialects() {
 		mux.Handle(d.Prefix, d.New(svc))
 		if d.OpenAPI != nil {
@@ -85,19 +86,7 @@ func eventRenderers() map[string]realtime.Renderer {
 			out[d.Name] = realtime.Renderer{Render: d.RenderMessage, PerViewer: d.RenderPerViewer}
 		}
 	}
-	for name, r := range unlistedRenderers {
-		if _, ok := out[name]; !ok {
-			out[name] = r
-		}
-	}
 	return out
-}
-
-// unlistedRenderers are the renderers of the dialects mounted outside the
-// table (Amity): each moves into its dialect's line when the dialect
-// joins the table.
-var unlistedRenderers = map[string]realtime.Renderer{
-	"amity": {Render: amity.RenderMessage, PerViewer: true},
 }
 
 // dialects names the dialect of each ServeMux pattern, for the request log
@@ -108,4 +97,5 @@ var dialects = map[string]string{
 	"/v1/":         "sceyt",
 	"/stream/0/":   "appnet",
 	"/api/cowork/": "cowork",
+	"/api/":        "amity",
 }
