@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
@@ -138,8 +137,7 @@ func (a *api) sendMessage(w http.ResponseWriter, r *http.Request, c *core.Caller
 		return err
 	}
 	// The admin token acts as the sender, under the sender's own rights.
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	as, err := a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredAdmin, Secret: token, AppID: c.App().ID, ActAs: in.From})
+	as, err := a.actAs(r, c, in.From)
 	if err != nil {
 		return err
 	}
@@ -199,8 +197,14 @@ func toWireMessage(m *core.Message) wireMessage {
 	}
 	for _, a := range m.Attachments {
 		data := a.Data
-		if data == nil {
-			data, _ = json.Marshal(map[string]any{"id": a.ID, "type": a.Type, "name": a.Name, "mimeType": a.MimeType, "fileUrl": a.URL, "size": a.Size})
+		if data == nil || a.FileID != "" {
+			// An uploaded file is described by the core's fields, with
+			// the fileId its bytes are read by (GET /apps/{app}/files/{id}).
+			att := map[string]any{"id": a.ID, "type": a.Type, "name": a.Name, "mimeType": a.MimeType, "fileUrl": a.URL, "size": a.Size}
+			if a.FileID != "" {
+				att["fileId"] = a.FileID
+			}
+			data, _ = json.Marshal(att)
 		}
 		out.Attachments = append(out.Attachments, data)
 	}
