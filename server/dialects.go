@@ -25,8 +25,12 @@ type Dialect struct {
 	// in fault rules, and a test holds it to the router.
 	OpenAPI []byte
 	// RenderMessage renders a message in the dialect's wire shape for the
-	// event stream (GET /events?dialect=Name); nil: the dialect has none.
+	// event stream (GET /events?dialect=Name) and the inspector, by the
+	// converter of the dialect's own GET of a message; nil: it has none.
 	RenderMessage realtime.MessageRenderer
+	// RenderPerViewer says RenderMessage's answer depends on the viewer
+	// (RenderContext.Viewer), so streams cannot share it.
+	RenderPerViewer bool
 }
 
 // Dialects lists every wire dialect, one line each: a new dialect adds its
@@ -57,11 +61,11 @@ func mountDialects(mux *http.ServeMux, svc *core.Service) {
 
 // eventRenderers are the dialects' message renderers for the event stream
 // (GET /events?dialect=NAME), by name.
-func eventRenderers() map[string]realtime.MessageRenderer {
-	out := make(map[string]realtime.MessageRenderer)
+func eventRenderers() map[string]realtime.Renderer {
+	out := make(map[string]realtime.Renderer)
 	for _, d := range Dialects() {
 		if d.RenderMessage != nil {
-			out[d.Name] = d.RenderMessage
+			out[d.Name] = realtime.Renderer{Render: d.RenderMessage, PerViewer: d.RenderPerViewer}
 		}
 	}
 	return out
