@@ -157,6 +157,7 @@ func (a *api) sendMessage(w http.ResponseWriter, r *http.Request, c *core.Caller
 type wireMessage struct {
 	ID           string            `json:"id"`
 	Conversation string            `json:"conversation"`
+	Seq          int64             `json:"seq"` // place in the conversation: 1, 2, 3, …
 	From         string            `json:"from,omitempty"`
 	Sender       *wireUser         `json:"sender,omitempty"`
 	Dialect      string            `json:"dialect"`
@@ -187,7 +188,7 @@ type wireReaction struct {
 }
 
 func toWireMessage(m *core.Message) wireMessage {
-	out := wireMessage{ID: m.ID, Conversation: m.ConversationID, Dialect: m.Dialect, Type: string(m.Type), CustomType: m.CustomType,
+	out := wireMessage{ID: m.ID, Conversation: m.ConversationID, Seq: m.Seq, Dialect: m.Dialect, Type: string(m.Type), CustomType: m.CustomType,
 		Body: m.Body, HTML: m.HTML, Metadata: m.Metadata, Attachments: []json.RawMessage{}, Recipients: m.Recipients, Tags: m.Tags,
 		Parent: m.ParentID, ReplyCount: m.ReplyCount, ForwardedOf: m.ForwardedFromID, Pinned: m.Pinned,
 		CreatedAt: wireTime(m.CreatedAt), UpdatedAt: wireTime(m.UpdatedAt), EditedAt: wireTime(m.EditedAt), DeletedAt: wireTime(m.DeletedAt)}

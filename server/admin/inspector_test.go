@@ -107,6 +107,31 @@ func TestConversationUnread(t *testing.T) {
 			}
 		})
 	}
+	// Read positions show as the seq of the last message read, which the
+	// messages carry too.
+	_, body := env.Do("GET", "/admin/v1/apps/demo/conversations/general/members", "", auth)
+	var members []struct {
+		User       struct{ ID string }
+		ReadSeq    int64
+		LastReadAt string
+	}
+	if err := json.Unmarshal(body, &members); err != nil {
+		t.Fatalf("%v: %s", err, body)
+	}
+	reads := map[string]int64{}
+	for _, m := range members {
+		reads[m.User.ID] = m.ReadSeq
+		if (m.ReadSeq == 0) != (m.LastReadAt == "") {
+			t.Errorf("%s: readSeq %d, lastReadAt %q", m.User.ID, m.ReadSeq, m.LastReadAt)
+		}
+	}
+	if reads["alice"] != 0 || reads["bob"] != 2 || reads["carol"] != 2 {
+		t.Errorf("read positions %v; want alice 0, bob 2, carol 2", reads)
+	}
+	if _, body := env.Do("GET", "/admin/v1/apps/demo/messages/m2", "", auth); !strings.Contains(string(body), `"seq":2,`) {
+		t.Errorf("m2: %s", body)
+	}
+
 	// as= lists that user's conversations only; an unknown user is refused.
 	if rows := conversations(t, env, "?as=dave"); len(rows) != 0 {
 		t.Errorf("dave's conversations: %v", rows)

@@ -81,10 +81,15 @@ type wireMember struct {
 	User     wireUser `json:"user"`
 	Role     string   `json:"role"`
 	JoinedAt string   `json:"joinedAt"`
+	// The read position: the seq of the last message read (0: none), and
+	// when it last moved.
+	ReadSeq    int64  `json:"readSeq"`
+	LastReadAt string `json:"lastReadAt,omitempty"`
 }
 
 func toWireMember(m *core.Member) wireMember {
-	return wireMember{User: toWireUser(m.User), Role: string(m.Role), JoinedAt: wireTime(m.JoinedAt)}
+	return wireMember{User: toWireUser(m.User), Role: string(m.Role), JoinedAt: wireTime(m.JoinedAt), ReadSeq: m.ReadSeq,
+		LastReadAt: wireTime(m.LastReadAt)}
 }
 
 type memberIn struct {

@@ -255,6 +255,11 @@ func TestBrowser(t *testing.T) {
 		chromedp.Click(tid("act-react")),
 		void(chromedp.Poll[bool](`[...document.querySelectorAll('[data-testid="reactions"]')].some(e => e.textContent.includes("like 1"))`, chromedp.WithPollingTimeout(5*time.Second))),
 	)
+	run("mark read as carol",
+		chromedp.SetValue(tid("act-as"), "carol"),
+		chromedp.Click(tid("act-read")),
+		textIs(`[data-id="m2"] > `+tid("read-marker"), "✓ read up to here by carol"),
+	)
 	channelizeJSON, err := chromedp.Run(ctx, chromedp.Text(tid("wire-channelize")+" pre"))
 	if err != nil {
 		t.Fatal(err)

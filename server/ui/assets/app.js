@@ -284,7 +284,9 @@
   async function conversationView(view, app, conv) {
     const base = "/apps/" + enc(app) + "/conversations/" + enc(conv);
     const [c, membersRaw] = await Promise.all([get(base), get(base + "/members?limit=100")]);
-    const members = Array.isArray(membersRaw) ? membersRaw : membersRaw.members || membersRaw.items || [];
+    const memberList = (raw) => Array.isArray(raw) ? raw : raw.members || raw.items || [];
+    let members = memberList(membersRaw); // refreshed with the messages: read positions move
+    const membersLine = el("p", { class: "muted", "data-testid": "members" });
     let msgs = [];
     const typing = new Map();
     const list = el("ol", { class: "messages", "data-testid": "message-list", "aria-label": "Messages" });
@@ -350,6 +352,11 @@
       } }, "Download " + label));
       return box;
     }
+    // readMarker names the members whose read position is this message.
+    function readMarker(m) {
+      const who = members.filter((mm) => m.seq && mm.readSeq === m.seq).map((mm) => mm.user.id);
+      return who.length ? el("p", { class: "read-marker muted", "data-testid": "read-marker" }, "✓ read up to here by " + who.join(", ")) : null;
+    }
     function renderMessage(m, depth) {
       const atts = (m.attachments || []).map((a) => {
         const isImage = a.type === "image" || /^image\//.test(a.mimeType || "");
@@ -361,13 +368,14 @@
       return el("li", { class: "message" + (depth ? " reply" : "") + (m.deletedAt ? " deleted" : ""), "data-testid": "message", "data-id": m.id },
         el("button", { type: "button", class: "msg", "data-testid": "message-open-" + m.id, "aria-label": "Wire formats of message " + m.id, onclick: () => openWire(m.id) },
           el("span", { class: "who" }, m.sender ? (m.sender.displayName || m.from) : (m.from || "system")),
-          el("span", { class: "muted" }, " " + time(m.createdAt) + " · " + m.dialect + (m.editedAt ? " · edited" : "") + (m.deletedAt ? " · recalled" : "")),
+          el("span", { class: "muted" }, " " + time(m.createdAt) + " · #" + m.seq + " · " + m.dialect + (m.editedAt ? " · edited" : "") + (m.deletedAt ? " · recalled" : "")),
           m.pinned ? el("span", { class: "badge pin", title: "pinned" }, "📌 pinned") : null,
           el("span", { class: "body", "data-testid": "message-body" }, m.deletedAt ? "(recalled)" : m.body)),
         atts.length ? el("div", { class: "attachments" }, atts) : null,
         m.editedAt ? el("button", { type: "button", class: "link small", "data-testid": "message-history-" + m.id, "aria-label": "Edit history of message " + m.id, onclick: () => openHistory(m.id) }, "edit history") : null,
         (m.reactions || []).length ? el("p", { class: "reactions", "data-testid": "reactions" }, m.reactions.map((r) => el("span", { class: "badge", title: (r.users || []).join(", ") }, r.name + " " + r.count))) : null,
-        m.replyCount ? el("p", { class: "muted" }, m.replyCount + " replies") : null);
+        m.replyCount ? el("p", { class: "muted" }, m.replyCount + " replies") : null,
+        readMarker(m));
     }
     function draw() {
       const byParent = new Map();
@@ -378,16 +386,19 @@
       for (const m of msgs) if (!m.parent || !ids.has(m.parent)) walk(m, m.parent ? 1 : 0);
       list.replaceChildren(...(out.length ? out : [el("li", { class: "muted" }, "No messages yet.")]));
       follow();
+      const pos = (mm) => (mm.readSeq ? "read up to #" + mm.readSeq : "nothing read");
+      membersLine.textContent = "Members: " + members.map((mm) => mm.user.id + (mm.role && mm.role !== "member" ? " (" + mm.role + ")" : "") + " · " + pos(mm)).join("; ");
       const names = [...typing.keys()];
       typingLine.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are" : " is") + " typing…" : "";
     }
     let drawn = "";
     async function render() {
-      const got = await get(base + "/messages?limit=200&deleted=true");
-      const key = JSON.stringify(got);
+      const [got, mem] = await Promise.all([get(base + "/messages?limit=200&deleted=true"), get(base + "/members?limit=100")]);
+      const key = JSON.stringify([got, mem]);
       if (key === drawn) return; // unchanged: keep the nodes (focus, selection)
       drawn = key;
       msgs = got;
+      members = memberList(mem);
       draw();
       if (!histPanel.hidden && histPanel.dataset.id) openHistory(histPanel.dataset.id, true); // an edit shows at once
     }
@@ -442,7 +453,7 @@
     }
     view.replaceChildren(
       el("h1", {}, c.title || c.id, " ", el("span", { class: "muted small" }, c.kind + " · " + c.memberCount + " members")),
-      el("p", { class: "muted", "data-testid": "members" }, "Members: " + members.map((m) => m.user.id + (m.role && m.role !== "member" ? " (" + m.role + ")" : "")).join(", ")),
+      membersLine,
       el("div", { class: "conv" }, el("div", {}, list, typingLine, form, histPanel), wire));
     await render();
     const sig = abort.signal;
