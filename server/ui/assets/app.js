@@ -472,8 +472,8 @@
   }
 
   // journalWait long-polls the journal for requests after the newest one
-  // seen and calls then after each (also on a timed-out wait), while the
-  // view lives; with the journal off it falls back to a slow timer.
+  // seen and calls then when some arrive, while the view lives; when the
+  // journal does not answer (it is off) it calls then every 3 s instead.
   async function journalWait(app, then, signal) {
     const path = "/apps/" + enc(app) + "/journal";
     let after = null; // the newest request seen (0: none yet)
