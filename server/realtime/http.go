@@ -93,6 +93,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	req.own = req.render.PerViewer && watch.User != nil
 	sub := h.hub.Subscribe(watch, SubscribeOptions{Buffer: h.o.Buffer, Resume: req.resume, After: req.after})
 	defer sub.Close()
+	// The user is online while the stream is open (member lists show it).
+	defer h.svc.HoldPresence(watch)()
 	// A stream outlives the server's read and write timeouts, which are
 	// meant for requests: lift them (a hijacked WebSocket would keep them).
 	// Each write sets its own deadline instead.
