@@ -213,7 +213,7 @@
     // ?as=USER shows that user's conversations with the user's unread
     // counts; without it, every conversation with how many members have
     // unread messages. The choice is in the URL, so the view is stable.
-    const as = new URLSearchParams(location.search).get("as") || "";
+    let as = new URLSearchParams(location.search).get("as") || "";
     let drawn = "";
     const render = async () => {
       const [convs, users] = await Promise.all([get("/apps/" + enc(app) + "/conversations?limit=100" + (as ? "&as=" + enc(as) : "")), get("/apps/" + enc(app) + "/users?limit=100")]);
@@ -223,7 +223,12 @@
       const list = Array.isArray(convs) ? convs : convs.conversations || convs.items || [];
       list.sort((a, b) => (b.lastActivityAt || b.createdAt) > (a.lastActivityAt || a.createdAt) ? 1 : -1);
       const ulist = Array.isArray(users) ? users : users.users || users.items || [];
-      const unreadAs = el("select", { id: "unread-as", "data-testid": "unread-as", onchange: () => go("/ui/apps/" + enc(app) + (unreadAs.value ? "?as=" + enc(unreadAs.value) : "")) },
+      // A new choice redraws in place (a history entry, the focus kept).
+      const unreadAs = el("select", { id: "unread-as", "data-testid": "unread-as", onchange: () => {
+        as = unreadAs.value;
+        history.pushState(null, "", "/ui/apps/" + enc(app) + (as ? "?as=" + enc(as) : ""));
+        render().then(() => $("unread-as").focus()).catch((x) => toast(x.message, true));
+      } },
         el("option", { value: "" }, "every member (how many have unread)"), ulist.map((u) => el("option", { value: u.id, selected: u.id === as }, u.id)));
       const counts = (c) => {
         const um = c.unreadMembers || 0;
