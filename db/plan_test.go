@@ -99,6 +99,7 @@ func TestQueryPlans(t *testing.T) {
 			},
 			func() error { _, err := tx.UnreadTotal(f.Bob.PK); return err },
 			func() error { _, err := tx.UnreadCounts(f.Bob.PK, []int64{f.Conv.PK, 99}); return err },
+			func() error { _, err := tx.UnreadMembers([]int64{f.Conv.PK, 99}); return err },
 			func() error { _, err := tx.LatestMessagePK(f.Conv.PK, t0); return err },
 			func() error { _, err := tx.MessageByID(f.App.PK, "m1"); return err },
 			func() error { _, err := tx.MessagesByIDs(f.App.PK, []string{"m1", "m2"}); return err },

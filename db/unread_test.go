@@ -59,12 +59,15 @@ func TestUnread(t *testing.T) {
 			user                   *core.User
 			readGeneral            int64
 			general, direct, total int
+			// members of general and of dm with unread messages, after
+			// this and the earlier rows' reads
+			membersGeneral, membersDirect int
 		}{
-			{"Alice", f.Alice, 0, 3, 2, 5},     // 2, 3, 8; 9, 10
-			{"Bob", f.Bob, 0, 2, 0, 2},         // 1, 7
-			{"Carol", f.Carol, 0, 4, 0, 4},     // 1, 2, 6, 8
-			{"AliceRead", f.Alice, 3, 1, 2, 3}, // read up to 3: 8; 9, 10
-			{"CarolReadAll", f.Carol, 8, 0, 0, 0},
+			{"Alice", f.Alice, 0, 3, 2, 5, 3, 1},     // 2, 3, 8; 9, 10
+			{"Bob", f.Bob, 0, 2, 0, 2, 3, 1},         // 1, 7
+			{"Carol", f.Carol, 0, 4, 0, 4, 3, 1},     // 1, 2, 6, 8
+			{"AliceRead", f.Alice, 3, 1, 2, 3, 3, 1}, // read up to 3: 8; 9, 10
+			{"CarolReadAll", f.Carol, 8, 0, 0, 0, 2, 1},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				if tc.readGeneral != 0 {
@@ -72,9 +75,17 @@ func TestUnread(t *testing.T) {
 						return tx.SetReadPosition(f.Conv.PK, tc.user.PK, ms[tc.readGeneral-1].PK, t0)
 					})
 				}
-				g, dm, total := counts(tc.user)
-				if g != tc.general || dm != tc.direct || total != tc.total {
-					t.Errorf("unread general, dm, total = %d, %d, %d; want %d, %d, %d", g, dm, total, tc.general, tc.direct, tc.total)
+				g, direct, total := counts(tc.user)
+				if g != tc.general || direct != tc.direct || total != tc.total {
+					t.Errorf("unread general, dm, total = %d, %d, %d; want %d, %d, %d", g, direct, total, tc.general, tc.direct, tc.total)
+				}
+				var members map[int64]int
+				read(t, d, func(tx core.Tx) (err error) {
+					members, err = tx.UnreadMembers([]int64{f.Conv.PK, dm.PK, 999})
+					return err
+				})
+				if members[f.Conv.PK] != tc.membersGeneral || members[dm.PK] != tc.membersDirect || len(members) != 2 {
+					t.Errorf("unread members = %v; want general %d, dm %d", members, tc.membersGeneral, tc.membersDirect)
 				}
 			})
 		}

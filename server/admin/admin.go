@@ -69,6 +69,10 @@ func New(svc *core.Service, tools Tools) http.Handler {
 		{"PUT", "/admin/v1/apps/:app/teams/:team/members/:user", a.inApp(a.setTeamRole)},
 		{"GET", "/admin/v1/apps/:app/messages/:msg/revisions", a.inApp(a.listRevisions)},
 		{"GET", "/admin/v1/apps/:app/search", a.inApp(a.search)},
+		{"POST", "/admin/v1/apps/:app/files", a.inApp(a.uploadFile)},
+		{"GET", "/admin/v1/apps/:app/files/:file", a.inApp(a.downloadFile(false))},
+		{"GET", "/admin/v1/apps/:app/files/:file/thumbnail", a.inApp(a.downloadFile(true))},
+		{"GET", "/admin/v1/apps/:app/files/:file/info", a.inApp(a.getFileInfo)},
 
 		// The test toolkit: inspect and wait, journal, faults, retention.
 		{"GET", "/admin/v1/apps/:app/messages", a.inApp(a.listMessages)},

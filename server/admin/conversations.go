@@ -44,13 +44,31 @@ func (a *api) listConversations(w http.ResponseWriter, r *http.Request, c *core.
 	if err != nil {
 		return err
 	}
-	convs, err := a.svc.ListConversations(r.Context(), c, core.ConversationQuery{Page: pg})
+	// as=USER lists that user's conversations with the user's own unread
+	// counts (the member the inspector acts as); without it, the app's.
+	as := c
+	if user := r.URL.Query().Get("as"); user != "" {
+		if as, err = a.actAs(r, c, user); err != nil {
+			return err
+		}
+	}
+	convs, err := a.svc.ListConversations(r.Context(), as, core.ConversationQuery{Page: pg})
+	if err != nil {
+		return err
+	}
+	unreadMembers, err := a.svc.UnreadMembers(r.Context(), c, convs.Items)
 	if err != nil {
 		return err
 	}
 	out := make([]wireConversation, len(convs.Items))
 	for i, conv := range convs.Items {
 		out[i] = toWireConversation(conv)
+		n := unreadMembers[conv.ID]
+		out[i].UnreadMembers = &n
+		if as != c {
+			unread := conv.Unread
+			out[i].Unread = &unread
+		}
 	}
 	httpx.WriteJSON(w, http.StatusOK, out)
 	return nil

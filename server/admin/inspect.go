@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
@@ -138,8 +137,7 @@ func (a *api) sendMessage(w http.ResponseWriter, r *http.Request, c *core.Caller
 		return err
 	}
 	// The admin token acts as the sender, under the sender's own rights.
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	as, err := a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredAdmin, Secret: token, AppID: c.App().ID, ActAs: in.From})
+	as, err := a.actAs(r, c, in.From)
 	if err != nil {
 		return err
 	}
@@ -159,6 +157,7 @@ func (a *api) sendMessage(w http.ResponseWriter, r *http.Request, c *core.Caller
 type wireMessage struct {
 	ID           string            `json:"id"`
 	Conversation string            `json:"conversation"`
+	Seq          int64             `json:"seq"` // place in the conversation: 1, 2, 3, …
 	From         string            `json:"from,omitempty"`
 	Sender       *wireUser         `json:"sender,omitempty"`
 	Dialect      string            `json:"dialect"`
@@ -189,7 +188,7 @@ type wireReaction struct {
 }
 
 func toWireMessage(m *core.Message) wireMessage {
-	out := wireMessage{ID: m.ID, Conversation: m.ConversationID, Dialect: m.Dialect, Type: string(m.Type), CustomType: m.CustomType,
+	out := wireMessage{ID: m.ID, Conversation: m.ConversationID, Seq: m.Seq, Dialect: m.Dialect, Type: string(m.Type), CustomType: m.CustomType,
 		Body: m.Body, HTML: m.HTML, Metadata: m.Metadata, Attachments: []json.RawMessage{}, Recipients: m.Recipients, Tags: m.Tags,
 		Parent: m.ParentID, ReplyCount: m.ReplyCount, ForwardedOf: m.ForwardedFromID, Pinned: m.Pinned,
 		CreatedAt: wireTime(m.CreatedAt), UpdatedAt: wireTime(m.UpdatedAt), EditedAt: wireTime(m.EditedAt), DeletedAt: wireTime(m.DeletedAt)}
@@ -199,8 +198,14 @@ func toWireMessage(m *core.Message) wireMessage {
 	}
 	for _, a := range m.Attachments {
 		data := a.Data
-		if data == nil {
-			data, _ = json.Marshal(map[string]any{"id": a.ID, "type": a.Type, "name": a.Name, "mimeType": a.MimeType, "fileUrl": a.URL, "size": a.Size})
+		if data == nil || a.FileID != "" {
+			// An uploaded file is described by the core's fields, with
+			// the fileId its bytes are read by (GET /apps/{app}/files/{id}).
+			att := map[string]any{"id": a.ID, "type": a.Type, "name": a.Name, "mimeType": a.MimeType, "fileUrl": a.URL, "size": a.Size}
+			if a.FileID != "" {
+				att["fileId"] = a.FileID
+			}
+			data, _ = json.Marshal(att)
 		}
 		out.Attachments = append(out.Attachments, data)
 	}

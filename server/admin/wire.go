@@ -81,10 +81,15 @@ type wireMember struct {
 	User     wireUser `json:"user"`
 	Role     string   `json:"role"`
 	JoinedAt string   `json:"joinedAt"`
+	// The read position: the seq of the last message read (0: none), and
+	// when it last moved.
+	ReadSeq    int64  `json:"readSeq"`
+	LastReadAt string `json:"lastReadAt,omitempty"`
 }
 
 func toWireMember(m *core.Member) wireMember {
-	return wireMember{User: toWireUser(m.User), Role: string(m.Role), JoinedAt: wireTime(m.JoinedAt)}
+	return wireMember{User: toWireUser(m.User), Role: string(m.Role), JoinedAt: wireTime(m.JoinedAt), ReadSeq: m.ReadSeq,
+		LastReadAt: wireTime(m.LastReadAt)}
 }
 
 type memberIn struct {
@@ -102,6 +107,10 @@ type wireConversation struct {
 	MemberCount    int             `json:"memberCount"`
 	CreatedAt      string          `json:"createdAt"`
 	LastActivityAt string          `json:"lastActivityAt"`
+	// In lists only: how many members have unread messages, and (with
+	// as=USER) that user's unread messages; both stop at core.UnreadCap.
+	UnreadMembers *int `json:"unreadMembers,omitempty"`
+	Unread        *int `json:"unread,omitempty"`
 }
 
 func toWireConversation(c *core.Conversation) wireConversation {
@@ -224,6 +233,7 @@ func Attachment(raw json.RawMessage) (core.Attachment, error) {
 		MimeType string `json:"mimeType"`
 		URL      string `json:"fileUrl"`
 		Size     int64  `json:"size"`
+		FileID   string `json:"fileId"` // a file uploaded through POST /apps/{app}/files
 	}
 	data, err := httpx.RawObject("attachments", raw)
 	if err != nil {
@@ -235,7 +245,8 @@ func Attachment(raw json.RawMessage) (core.Attachment, error) {
 	if err := json.Unmarshal(data, &a); err != nil {
 		return core.Attachment{}, core.Invalidf("attachments", "attachment: %v", httpx.JSONError(err))
 	}
-	return core.Attachment{ID: a.ID, Type: a.Type, Name: a.Name, MimeType: a.MimeType, URL: a.URL, Size: a.Size, Data: data}, nil
+	return core.Attachment{ID: a.ID, Type: a.Type, Name: a.Name, MimeType: a.MimeType, URL: a.URL, Size: a.Size, FileID: a.FileID,
+		Data: data}, nil
 }
 
 // DecodeFixtures reads a fixture document (docs/domain.md). Unknown fields are

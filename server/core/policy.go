@@ -57,6 +57,7 @@ const (
 	actAdministerTeam                   // manage a team: its name, members and channels, bot messages
 	actFlag                             // flag or unflag a message for moderators
 	actClearFlags                       // clear every flag of a message
+	actSeeReadStates                    // see every member's read state of a conversation: the app itself
 )
 
 // Standing is the one input of the policy besides the caller and action:
@@ -286,6 +287,11 @@ func allow(c *Caller, a action, st *standing) error {
 			return needUser("flagging")
 		}
 		return nil
+	case actSeeReadStates:
+		if appWide(c) {
+			return nil
+		}
+		return forbidden("only the app sees every member's read state")
 	case actClearFlags:
 		if appWide(c) || manages(st.me) {
 			return nil

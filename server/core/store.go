@@ -268,4 +268,9 @@ type Tx interface {
 	RemoveFlag(messagePK, userPK int64) error
 	ClearFlags(messagePK int64) error
 	IsFlagged(messagePK, userPK int64) (bool, error)
+
+	// Unread members (the inspector): how many members of each conversation
+	// have unread messages, in one query for the page (each count stops at
+	// UnreadCap); conversations with none are left out.
+	UnreadMembers(convPKs []int64) (map[int64]int, error)
 }

@@ -39,6 +39,12 @@ func TestServesPage(t *testing.T) {
 		{"GET", "/admin/v1/apps/demo/messages/m1/wire", nil, 401, "application/json; charset=utf-8", ""},
 		{"GET", "/admin/v1/apps/demo/messages/m1/wire", []string{admin}, 200, "application/json; charset=utf-8", `"channelize"`},
 		{"GET", "/admin/v1/apps/demo/messages/nope/wire", []string{admin}, 404, "application/json; charset=utf-8", ""},
+		// The conversation list's counts, the edit history, uploaded files.
+		{"GET", "/admin/v1/apps/demo/conversations?as=carol", []string{admin}, 200, "application/json; charset=utf-8", `"unreadMembers":3,"unread":2`},
+		{"GET", "/admin/v1/apps/demo/messages/m1/revisions", nil, 401, "application/json; charset=utf-8", ""},
+		{"GET", "/admin/v1/apps/demo/messages/m1/revisions", []string{admin}, 200, "application/json; charset=utf-8", "[]"},
+		{"POST", "/admin/v1/apps/demo/files?as=bob&name=a.txt", nil, 401, "application/json; charset=utf-8", ""},
+		{"GET", "/admin/v1/apps/demo/files/nope", nil, 401, "application/json; charset=utf-8", ""},
 	} {
 		t.Run(tc.method+" "+tc.path, func(t *testing.T) {
 			resp, body := env.Do(tc.method, tc.path, "", tc.headers...)

@@ -49,6 +49,29 @@
     return { status: r.status, data };
   }
   const get = async (p, s) => (await api("GET", p, undefined, s)).data;
+  // upload sends a File's bytes as the request body (streamed by the
+  // browser) and answers the JSON reply.
+  async function upload(path, file) {
+    const r = await fetch("/admin/v1" + path, { method: "POST", body: file, signal: abort.signal,
+      headers: { Authorization: "Bearer " + token, "Content-Type": file.type || "application/octet-stream" } });
+    const data = await r.json().catch(() => null);
+    if (r.status === 401) { logout("Your token was refused."); throw new Error("unauthenticated"); }
+    if (!r.ok) throw new Error((data && data.error ? data.error.message : r.statusText) + " (" + r.status + ")");
+    return data;
+  }
+  // fileURL fetches an uploaded file's bytes (or its thumbnail) with the
+  // admin token and answers a blob: URL for them, kept for the page's life.
+  const blobs = new Map();
+  function fileURL(app, id, thumb) {
+    const path = "/admin/v1/apps/" + enc(app) + "/files/" + enc(id) + (thumb ? "/thumbnail" : "");
+    if (!blobs.has(path)) {
+      blobs.set(path, fetch(path, { headers: { Authorization: "Bearer " + token } }).then((r) => {
+        if (!r.ok) throw new Error("file " + id + ": " + r.status);
+        return r.blob();
+      }).then((b) => URL.createObjectURL(b)).catch((e) => { blobs.delete(path); throw e; }));
+    }
+    return blobs.get(path);
+  }
 
   // --- routing -----------------------------------------------------------
   function go(path) { history.pushState(null, "", path); route(); }
@@ -57,6 +80,9 @@
     if (a && !e.ctrlKey && !e.metaKey && !e.shiftKey && e.button === 0) { e.preventDefault(); go(a.getAttribute("href")); }
   });
   window.addEventListener("popstate", route);
+  // The skip link moves focus past the header without a history entry
+  // (which would re-route).
+  document.querySelector(".skip").addEventListener("click", (e) => { e.preventDefault(); $("main").focus(); });
 
   function nav(app) {
     const n = $("nav");
@@ -117,7 +143,8 @@
       else current.refresh && current.refresh();
     };
     live.onmessage = onEvent;
-    for (const t of ["message.created", "message.updated", "message.deleted", "message.new", "reaction.added", "reaction.removed",
+    for (const t of ["message.created", "message.updated", "message.deleted", "message.hidden", "message.new", "reaction.added", "reaction.removed",
+      "message.pinned", "message.unpinned", "conversation.deleted",
       "conversation.read", "read.updated", "typing.started", "typing.stopped", "conversation.created", "conversation.updated", "member.added", "member.removed"]) live.addEventListener(t, onEvent);
   }
   // pollLoop long-polls the toolkit's wait endpoint (path lists messages)
@@ -183,19 +210,40 @@
   }
 
   async function appView(view, app) {
+    // ?as=USER shows that user's conversations with the user's unread
+    // counts; without it, every conversation with how many members have
+    // unread messages. The choice is in the URL, so the view is stable.
+    let as = new URLSearchParams(location.search).get("as") || "";
+    let drawn = "";
     const render = async () => {
-      const [convs, users] = await Promise.all([get("/apps/" + enc(app) + "/conversations?limit=100"), get("/apps/" + enc(app) + "/users?limit=100")]);
+      const [convs, users] = await Promise.all([get("/apps/" + enc(app) + "/conversations?limit=100" + (as ? "&as=" + enc(as) : "")), get("/apps/" + enc(app) + "/users?limit=100")]);
+      const key = JSON.stringify([convs, users]);
+      if (key === drawn) return; // unchanged: keep the nodes (focus)
+      drawn = key;
       const list = Array.isArray(convs) ? convs : convs.conversations || convs.items || [];
       list.sort((a, b) => (b.lastActivityAt || b.createdAt) > (a.lastActivityAt || a.createdAt) ? 1 : -1);
       const ulist = Array.isArray(users) ? users : users.users || users.items || [];
+      // A new choice redraws in place (a history entry, the focus kept).
+      const unreadAs = el("select", { id: "unread-as", "data-testid": "unread-as", onchange: () => {
+        as = unreadAs.value;
+        history.pushState(null, "", "/ui/apps/" + enc(app) + (as ? "?as=" + enc(as) : ""));
+        render().then(() => $("unread-as").focus()).catch((x) => toast(x.message, true));
+      } },
+        el("option", { value: "" }, "every member (how many have unread)"), ulist.map((u) => el("option", { value: u.id, selected: u.id === as }, u.id)));
+      const counts = (c) => {
+        const um = c.unreadMembers || 0;
+        return [el("span", { class: "badge", "data-testid": "members-" + c.id, title: "members" }, c.memberCount + (c.memberCount === 1 ? " member" : " members")),
+          as ? el("span", { class: "badge" + (c.unread ? " unread" : ""), "data-testid": "unread-" + c.id, title: as + "'s unread messages" }, (c.unread >= 1000 ? "999+" : c.unread || 0) + " unread")
+            : el("span", { class: "badge" + (um ? " unread" : ""), "data-testid": "unread-members-" + c.id, title: "members with unread messages" }, um + (um === 1 ? " member has" : " members have") + " unread")];
+      };
       view.replaceChildren(
         el("h1", {}, "App " + app),
         el("div", { class: "cols" },
           el("section", { "aria-label": "Conversations" }, el("h2", {}, "Conversations"),
+            el("p", { class: "inline-field" }, el("label", { for: "unread-as" }, "Unread counts for"), unreadAs),
             el("ul", { class: "list", "data-testid": "conversation-list" }, list.map((c) =>
               el("li", {}, el("a", { href: "/ui/apps/" + enc(app) + "/conversations/" + enc(c.id), "data-link": true, "data-testid": "conversation-" + c.id }, c.title || c.id),
-                " ", el("span", { class: "badge", title: "members" }, c.memberCount + " members"),
-                c.unreadCount ? el("span", { class: "badge unread", title: "unread" }, c.unreadCount + " unread") : null,
+                " ", counts(c),
                 " ", el("span", { class: "muted" }, c.kind + " · " + time(c.lastActivityAt || c.createdAt)))))),
           el("section", { "aria-label": "Act" },
             userForm(app), conversationForm(app, ulist),
@@ -241,42 +289,98 @@
   async function conversationView(view, app, conv) {
     const base = "/apps/" + enc(app) + "/conversations/" + enc(conv);
     const [c, membersRaw] = await Promise.all([get(base), get(base + "/members?limit=100")]);
-    const members = Array.isArray(membersRaw) ? membersRaw : membersRaw.members || membersRaw.items || [];
+    const memberList = (raw) => Array.isArray(raw) ? raw : raw.members || raw.items || [];
+    let members = memberList(membersRaw); // refreshed with the messages: read positions move
+    const membersLine = el("p", { class: "muted", "data-testid": "members" });
     let msgs = [];
     const typing = new Map();
     const list = el("ol", { class: "messages", "data-testid": "message-list", "aria-label": "Messages" });
+    // The list follows new messages while it shows its end.
+    let stick = true;
+    list.addEventListener("scroll", () => { stick = list.scrollHeight - list.scrollTop - list.clientHeight < 48; });
+    const follow = () => { if (stick) list.scrollTop = list.scrollHeight; };
+    // Arrow keys (and Home, End) move between messages; Enter opens one.
+    list.addEventListener("keydown", (e) => {
+      const btns = [...list.querySelectorAll("button.msg")];
+      const i = btns.indexOf(document.activeElement);
+      if (i < 0) return;
+      const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: btns.length - 1 }[e.key];
+      if (to === undefined || !btns[to]) return;
+      e.preventDefault();
+      btns[to].focus();
+    });
     const typingLine = el("p", { class: "typing muted", "data-testid": "typing", "aria-live": "polite" });
     const wire = el("section", { class: "wire", "data-testid": "wire-panel", "aria-label": "Wire formats", hidden: true });
     const from = el("select", { id: "post-from", "data-testid": "post-from" }, members.map((m) => el("option", { value: m.user.id }, m.user.displayName || m.user.id)));
     const body = el("textarea", { id: "post-body", rows: 2, "data-testid": "post-body", required: true });
     const att = el("input", { id: "post-attachment", type: "url", "data-testid": "post-attachment", placeholder: "https://…/file.png" });
+    const file = el("input", { id: "post-file", type: "file", "data-testid": "post-file" });
     const form = el("form", { class: "card post", "data-testid": "post-form", onsubmit: async (e) => {
       e.preventDefault();
-      const m = { from: from.value, body: body.value };
+      const m = { from: from.value, body: body.value, attachments: [] };
       if (att.value) {
         const name = att.value.split("/").pop();
-        m.attachments = [{ type: /\.(png|jpe?g|gif|webp|svg)$/i.test(name) ? "image" : "file", fileUrl: att.value, name }];
+        m.attachments.push({ type: /\.(png|jpe?g|gif|webp|svg)$/i.test(name) ? "image" : "file", fileUrl: att.value, name });
       }
-      try { await api("POST", base + "/messages", m); body.value = ""; att.value = ""; await render(); } catch (x) { toast(x.message, true); }
+      try {
+        // The file goes through the core's file service as the sender,
+        // then the message attaches it by id (the core fills its name,
+        // type and size).
+        for (const f of file.files) {
+          const up = await upload("/apps/" + enc(app) + "/files?as=" + enc(from.value) + "&name=" + enc(f.name), f);
+          m.attachments.push({ fileId: up.id });
+        }
+        await api("POST", base + "/messages", m); body.value = ""; att.value = ""; file.value = ""; await render();
+      } catch (x) { toast(x.message, true); }
     } }, el("label", { for: "post-from" }, "Post as"), from, el("label", { for: "post-body" }, "Message"), body,
-      el("label", { for: "post-attachment" }, "Attachment URL (optional)"), att, el("button", { type: "submit", "data-testid": "post-submit" }, "Send"));
+      el("div", { class: "attach-row" },
+        el("span", {}, el("label", { for: "post-file" }, "Attach a file (optional)"), file),
+        el("span", {}, el("label", { for: "post-attachment" }, "or an attachment URL"), att)),
+      el("button", { type: "submit", "data-testid": "post-submit" }, "Send"));
 
+    // storedFile shows an uploaded file: an image's thumbnail (read with the
+    // admin token into a blob: URL), and a download button for any file.
+    function storedFile(a, isImage) {
+      const label = (a.name || a.fileId) + (a.size ? " (" + size(a.size) + ")" : "");
+      const box = el("div", { class: "attachment" });
+      if (isImage) {
+        const img = el("img", { alt: a.name || "image", "data-testid": "attachment-image", "data-file": a.fileId, onload: follow });
+        fileURL(app, a.fileId, true).catch(() => fileURL(app, a.fileId, false)).then((u) => { img.src = u; }, () => { img.alt = "(preview unavailable)"; });
+        box.append(img);
+      }
+      box.append(el("button", { type: "button", class: "link", "data-testid": "attachment-download", "data-file": a.fileId, onclick: async () => {
+        try {
+          const u = await fileURL(app, a.fileId, false);
+          const link = el("a", { href: u, download: a.name || a.fileId, hidden: true });
+          document.body.append(link); link.click(); link.remove();
+        } catch (x) { toast(x.message, true); }
+      } }, "Download " + label));
+      return box;
+    }
+    // readMarker names the members whose read position is this message.
+    function readMarker(m) {
+      const who = members.filter((mm) => m.seq && mm.readSeq === m.seq).map((mm) => mm.user.id);
+      return who.length ? el("p", { class: "read-marker muted", "data-testid": "read-marker" }, "✓ read up to here by " + who.join(", ")) : null;
+    }
     function renderMessage(m, depth) {
       const atts = (m.attachments || []).map((a) => {
-        const url = a.fileUrl || a.url || a.originalUrl || "";
         const isImage = a.type === "image" || /^image\//.test(a.mimeType || "");
-        return el("div", { class: "attachment" }, isImage && url ? el("img", { src: url, alt: a.name || "image", loading: "lazy" }) : null,
-          url ? el("a", { href: url, download: a.name || "", target: "_blank", rel: "noopener" }, a.name || url) : el("code", {}, JSON.stringify(a)));
+        if (a.fileId) return storedFile(a, isImage);
+        const url = a.fileUrl || a.url || a.originalUrl || "";
+        return el("div", { class: "attachment" }, isImage && url ? el("img", { src: url, alt: a.name || "image", loading: "lazy", "data-testid": "attachment-image" }) : null,
+          url ? el("a", { href: url, download: a.name || "", target: "_blank", rel: "noopener", "data-testid": "attachment-link" }, a.name || url) : el("code", {}, JSON.stringify(a)));
       });
       return el("li", { class: "message" + (depth ? " reply" : "") + (m.deletedAt ? " deleted" : ""), "data-testid": "message", "data-id": m.id },
         el("button", { type: "button", class: "msg", "data-testid": "message-open-" + m.id, "aria-label": "Wire formats of message " + m.id, onclick: () => openWire(m.id) },
           el("span", { class: "who" }, m.sender ? (m.sender.displayName || m.from) : (m.from || "system")),
-          el("span", { class: "muted" }, " " + time(m.createdAt) + " · " + m.dialect + (m.editedAt ? " · edited" : "") + (m.deletedAt ? " · recalled" : "")),
+          el("span", { class: "muted" }, " " + time(m.createdAt) + " · #" + m.seq + " · " + m.dialect + (m.editedAt ? " · edited" : "") + (m.deletedAt ? " · recalled" : "")),
           m.pinned ? el("span", { class: "badge pin", title: "pinned" }, "📌 pinned") : null,
           el("span", { class: "body", "data-testid": "message-body" }, m.deletedAt ? "(recalled)" : m.body)),
         atts.length ? el("div", { class: "attachments" }, atts) : null,
+        m.editedAt ? el("button", { type: "button", class: "link small", "data-testid": "message-history-" + m.id, "aria-label": "Edit history of message " + m.id, onclick: () => openHistory(m.id) }, "edit history") : null,
         (m.reactions || []).length ? el("p", { class: "reactions", "data-testid": "reactions" }, m.reactions.map((r) => el("span", { class: "badge", title: (r.users || []).join(", ") }, r.name + " " + r.count))) : null,
-        m.replyCount ? el("p", { class: "muted" }, m.replyCount + " replies") : null);
+        m.replyCount ? el("p", { class: "muted" }, m.replyCount + " replies") : null,
+        readMarker(m));
     }
     function draw() {
       const byParent = new Map();
@@ -286,17 +390,42 @@
       const walk = (m, d) => { out.push(renderMessage(m, d)); for (const r of byParent.get(m.id) || []) walk(r, d + 1); };
       for (const m of msgs) if (!m.parent || !ids.has(m.parent)) walk(m, m.parent ? 1 : 0);
       list.replaceChildren(...(out.length ? out : [el("li", { class: "muted" }, "No messages yet.")]));
+      follow();
+      const pos = (mm) => (mm.readSeq ? "read up to #" + mm.readSeq : "nothing read");
+      membersLine.textContent = "Members: " + members.map((mm) => mm.user.id + (mm.role && mm.role !== "member" ? " (" + mm.role + ")" : "") + " · " + pos(mm)).join("; ");
       const names = [...typing.keys()];
       typingLine.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are" : " is") + " typing…" : "";
     }
     let drawn = "";
     async function render() {
-      const got = await get(base + "/messages?limit=200&deleted=true");
-      const key = JSON.stringify(got);
+      const [got, mem] = await Promise.all([get(base + "/messages?limit=200&deleted=true"), get(base + "/members?limit=100")]);
+      const key = JSON.stringify([got, mem]);
       if (key === drawn) return; // unchanged: keep the nodes (focus, selection)
       drawn = key;
       msgs = got;
+      members = memberList(mem);
       draw();
+      if (!histPanel.hidden && histPanel.dataset.id) openHistory(histPanel.dataset.id, true); // an edit shows at once
+    }
+    // openHistory shows a message's earlier texts, oldest first, with when
+    // each was written and who replaced it, then the text it has now.
+    const histPanel = el("section", { class: "card history", "data-testid": "history-panel", "aria-label": "Edit history", hidden: true });
+    async function openHistory(id, quiet) {
+      histPanel.hidden = false;
+      histPanel.dataset.id = id;
+      try {
+        const revs = await get("/apps/" + enc(app) + "/messages/" + enc(id) + "/revisions");
+        const m = msgs.find((x) => x.id === id) || {};
+        histPanel.replaceChildren(el("h2", {}, "Edit history of " + id),
+          el("button", { type: "button", "data-testid": "history-close", onclick: () => { histPanel.hidden = true; delete histPanel.dataset.id; } }, "Close"),
+          el("ol", { class: "list revisions", "data-testid": "revisions" },
+            revs.map((r, i) => el("li", { "data-testid": "revision" }, el("span", { class: "body" }, r.body),
+              el("span", { class: "muted" }, "written " + time(r.writtenAt) + " · replaced " + time(r.replacedAt) + " by " + (r.editor || "the app")))),
+            el("li", { "data-testid": "revision-current" }, el("span", { class: "body" }, m.deletedAt ? "(recalled)" : m.body || ""),
+              el("span", { class: "muted" }, "now" + (m.editedAt ? " · since " + time(m.editedAt) : "")))),
+          ...(revs.length ? [] : [el("p", { class: "muted" }, "Never edited.")]));
+        if (!quiet) histPanel.scrollIntoView({ block: "nearest" });
+      } catch (x) { histPanel.replaceChildren(el("p", { class: "error" }, x.message)); }
     }
     // actForm acts on message id as a member: react, edit, recall, read.
     function actForm(id) {
@@ -335,8 +464,8 @@
     }
     view.replaceChildren(
       el("h1", {}, c.title || c.id, " ", el("span", { class: "muted small" }, c.kind + " · " + c.memberCount + " members")),
-      el("p", { class: "muted", "data-testid": "members" }, "Members: " + members.map((m) => m.user.id + (m.role && m.role !== "member" ? " (" + m.role + ")" : "")).join(", ")),
-      el("div", { class: "conv" }, el("div", {}, list, typingLine, form), wire));
+      membersLine,
+      el("div", { class: "conv" }, el("div", {}, list, typingLine, form, histPanel), wire));
     await render();
     const sig = abort.signal;
     current = {
@@ -353,35 +482,82 @@
     if (liveMode === "poll") current.poll();
   }
 
+  // journalWait long-polls the journal for requests after the newest one
+  // seen and calls then when some arrive, while the view lives; when the
+  // journal does not answer (it is off) it calls then every 3 s instead.
+  async function journalWait(app, then, signal) {
+    const path = "/apps/" + enc(app) + "/journal";
+    let after = null; // the newest request seen (0: none yet)
+    while (!signal.aborted) {
+      try {
+        if (after === null) {
+          const last = await get(path + "?limit=1", signal);
+          after = last.length ? last[last.length - 1].seq : 0;
+        }
+        const r = await api("GET", path + "?count=1&wait=25s" + (after ? "&after=" + after : ""), undefined, signal);
+        if (r.status === 200 && r.data.length) {
+          after = r.data[r.data.length - 1].seq;
+          await then();
+        }
+      } catch (e) {
+        if (signal.aborted) return;
+        await new Promise((ok) => setTimeout(ok, 3000));
+        try { await then(); } catch (x) { /* the view shows its own errors */ }
+      }
+    }
+  }
+
   async function journalView(view, app) {
     const f = {};
-    const filters = el("form", { class: "filters", "data-testid": "journal-filters", onsubmit: (e) => { e.preventDefault(); render(); } },
-      ["dialect", "status", "user", "route"].map((k) => { f[k] = el("input", { id: "jf-" + k, "data-testid": "journal-" + k, size: 12 }); return el("span", {}, el("label", { for: "jf-" + k }, k), f[k]); }),
+    // The filters live in the URL (?dialect=&status=&user=&route=), so a
+    // filtered journal has a stable address.
+    const q0 = new URLSearchParams(location.search);
+    const dialects = el("datalist", { id: "jf-dialects" }); // the dialects seen so far
+    const filters = el("form", { class: "filters", "data-testid": "journal-filters", onsubmit: (e) => {
+      e.preventDefault();
+      const q = Object.entries(f).filter(([, v]) => v.value).map(([k, v]) => k + "=" + enc(v.value)).join("&");
+      history.replaceState(null, "", location.pathname + (q ? "?" + q : ""));
+      render();
+    } },
+      ["dialect", "status", "user", "route"].map((k) => {
+        f[k] = el("input", { id: "jf-" + k, "data-testid": "journal-" + k, size: 12, value: q0.get(k) || "", type: k === "status" ? "number" : "text",
+          list: k === "dialect" ? "jf-dialects" : null });
+        return el("span", {}, el("label", { for: "jf-" + k }, k), f[k]);
+      }),
+      dialects,
       el("button", { type: "submit", "data-testid": "journal-apply" }, "Filter"),
       el("button", { type: "button", "data-testid": "journal-clear", onclick: async () => { await api("DELETE", "/apps/" + enc(app) + "/journal"); render(); } }, "Clear journal"));
     const table = el("div", { "data-testid": "journal-list" });
+    const opened = new Set(); // requests shown with their bodies: kept open as new ones arrive
     async function render() {
       const q = Object.entries(f).filter(([, v]) => v.value).map(([k, v]) => k + "=" + enc(v.value)).join("&");
       const rows = await get("/apps/" + enc(app) + "/journal?limit=200" + (q ? "&" + q : ""));
+      const seen = new Set([...dialects.options].map((o) => o.value));
+      for (const j of rows) if (j.dialect && !seen.has(j.dialect)) { seen.add(j.dialect); dialects.append(el("option", { value: j.dialect })); }
       table.replaceChildren(el("table", {}, el("thead", {}, el("tr", {}, ["seq", "time", "dialect", "method", "route / path", "status", "ms", "user", "fault"].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, rows.slice().reverse().map((j) => {
           const row = el("tr", { class: j.status >= 400 || j.fault ? "bad" : "" },
             el("td", {}, j.seq), el("td", {}, time(j.time)), el("td", {}, j.dialect), el("td", {}, j.method),
             el("td", {}, el("button", { type: "button", class: "link", "data-testid": "journal-open-" + j.seq, "aria-expanded": "false", onclick: (e) => {
               const open = row.nextSibling && row.nextSibling.classList.contains("detail");
-              if (open) { row.nextSibling.remove(); e.target.setAttribute("aria-expanded", "false"); return; }
+              if (open) { row.nextSibling.remove(); e.target.setAttribute("aria-expanded", "false"); opened.delete(j.seq); return; }
               e.target.setAttribute("aria-expanded", "true");
+              opened.add(j.seq);
               row.after(el("tr", { class: "detail" }, el("td", { colspan: 9 }, el("div", { class: "wire-grid" },
                 el("figure", {}, el("figcaption", {}, "request"), el("pre", {}, j.method + " " + j.path + (j.query ? "?" + j.query : "") + "\n" + Object.entries(j.headers || {}).map(([k, v]) => k + ": " + v).join("\n") + "\n\n" + pretty(j.request))),
                 el("figure", {}, el("figcaption", {}, "response " + j.status), el("pre", {}, pretty(j.response)))))));
             } }, j.route || j.path)),
             el("td", {}, j.cut ? "cut" : j.status), el("td", {}, (j.durationMs || 0).toFixed(1)), el("td", {}, j.user || ""), el("td", {}, j.fault || ""));
+          if (opened.has(j.seq)) queueMicrotask(() => row.querySelector("button").click()); // once the row is in the page
           return row;
         }))));
     }
     view.replaceChildren(el("h1", {}, "Journal of " + app), filters, table);
     await render();
-    current = { refresh: debounce(() => render().catch(() => {})) };
+    // Every request shows as it is served, not only those that change data.
+    const refresh = debounce(() => render().catch(() => {}));
+    current = { refresh };
+    journalWait(app, async () => refresh(), abort.signal);
   }
 
   async function faultsView(view, app) {
@@ -411,10 +587,14 @@
     view.replaceChildren(el("h1", {}, "Fault rules of " + app), form, el("h2", {}, "Rules"), list,
       el("button", { type: "button", "data-testid": "fault-refresh", onclick: () => render() }, "Refresh hits"));
     await render();
-    current = { refresh: debounce(() => render().catch(() => {})) };
+    // Hits count as requests are served: each journalled request refreshes.
+    const refresh = debounce(() => render().catch(() => {}));
+    current = { refresh };
+    journalWait(app, async () => refresh(), abort.signal);
   }
 
   function pretty(s) { if (!s) return ""; try { return JSON.stringify(JSON.parse(s), null, 2); } catch (e) { return s; } }
+  function size(n) { return n < 1024 ? n + " B" : n < 1048576 ? (n / 1024).toFixed(1) + " KB" : (n / 1048576).toFixed(1) + " MB"; }
   function time(t) { if (!t) return ""; const d = new Date(t); return isNaN(d) ? t : d.toLocaleString(); }
 
   // --- session -----------------------------------------------------------------
