@@ -36,7 +36,16 @@ const convSelect = `
 		IFNULL(c.owner_pk, 0) AS owner_pk, IFNULL(o.id, '') AS owner_id,
 		IFNULL(c.team_pk, 0) AS team_pk, IFNULL(tm.id, '') AS team_id,
 		IFNULL(c.direct_key, '') AS direct_key, c.created_at, c.updated_at, c.last_activity_at,
-		c.last_message_pk, c.member_count`
+		c.last_message_pk, ` + memberCount + ` AS member_count`
+
+// memberCount is the member count of conversation c: its member rows', or
+// for a team channel that inherits its team's members, the team's (every
+// user of the app, for a team without members).
+const memberCount = `CASE WHEN c.team_pk IS NOT NULL AND EXISTS (SELECT 1 FROM team_channels itc
+			WHERE itc.conversation_pk = c.pk AND itc.members_inherited = 1)
+		THEN IFNULL(NULLIF((SELECT COUNT(*) FROM team_members x WHERE x.team_pk = c.team_pk), 0),
+			(SELECT COUNT(*) FROM users u WHERE u.app_pk = c.app_pk))
+		ELSE c.member_count END`
 
 // convJoins name the owner and the team of conversations c.
 const convJoins = `

@@ -95,13 +95,17 @@ func TestCrossDialect_InheritedChannel(t *testing.T) {
 		resp, body := env.Do("GET", "/v2/conversations?limit=100", "", channelizeAuth("bob")...)
 		mustOK(t, "list", resp, body)
 		var convs []struct {
-			ID     string `json:"id"`
-			Unread int    `json:"unreadMessageCount"`
+			ID      string `json:"id"`
+			Unread  int    `json:"unreadMessageCount"`
+			Members int    `json:"memberCount"`
 		}
 		mustJSON(t, body, &convs)
 		for _, c := range convs {
 			if c.ID == ch.ChannelID {
 				inList = c.Unread
+				if c.Members != 3 { // eng: alice, bob and carol
+					t.Errorf("the list counts %d members, want eng's 3", c.Members)
+				}
 			}
 		}
 		n, err := env.Service.UnreadCount(ctx, env.Caller("demo", "bob"), ch.ChannelID)

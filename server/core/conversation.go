@@ -62,7 +62,7 @@ type Conversation struct {
 	// LastActivityAt orders a user's conversation list; it moves with every message.
 	LastActivityAt time.Time
 	LastMessagePK  int64
-	MemberCount    int
+	MemberCount    int // its team's, for a team channel that inherits them
 
 	// Filled for a caller when read through the service.
 	Me          *Member  // the caller's own membership, nil if not a member
