@@ -175,7 +175,7 @@ func (s *server) cors(next http.Handler) http.Handler {
 }
 
 // limitBody caps request bodies by kind: small for JSON, the upload limit
-// (and more time to arrive) for multipart uploads, large for the admin
+// for file uploads (deadlines gives them more time), large for the admin
 // API's fixture documents.
 func (s *server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -185,8 +185,6 @@ func (s *server) limitBody(next http.Handler) http.Handler {
 			max = s.o.MaxAdminBodyBytes
 		case isFileBody(r.Header.Get("Content-Type")):
 			max = s.o.MaxUploadBytes
-			// Past the server's ReadTimeout; a failure leaves the default.
-			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.o.UploadTimeout))
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
 		next.ServeHTTP(w, r)
