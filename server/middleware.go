@@ -192,14 +192,18 @@ func (s *server) limitBody(next http.Handler) http.Handler {
 }
 
 // clientAddr tells the core which address a request comes from, so that
-// credential calls are rate-limited per address. The admin API is not.
+// credential calls are rate-limited and failed guesses throttled per
+// address. The admin API's calls are not rate-limited; its wrong admin
+// tokens are throttled all the same.
 func (s *server) clientAddr(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/admin/") {
-			host, _, err := net.SplitHostPort(r.RemoteAddr)
-			if err != nil {
-				host = r.RemoteAddr
-			}
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		if strings.HasPrefix(r.URL.Path, "/admin/") {
+			r = r.WithContext(core.WithThrottleAddr(r.Context(), host))
+		} else {
 			r = r.WithContext(core.WithClientAddr(r.Context(), host))
 		}
 		next.ServeHTTP(w, r)

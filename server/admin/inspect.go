@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/julienschmidt/httprouter"
@@ -138,7 +137,7 @@ func (a *api) sendMessage(w http.ResponseWriter, r *http.Request, c *core.Caller
 		return err
 	}
 	// The admin token acts as the sender, under the sender's own rights.
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	token := bearerToken(r)
 	as, err := a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredAdmin, Secret: token, AppID: c.App().ID, ActAs: in.From})
 	if err != nil {
 		return err

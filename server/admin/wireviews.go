@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/julienschmidt/httprouter"
 
@@ -47,7 +46,7 @@ func (a *api) messageAction(w http.ResponseWriter, r *http.Request, c *core.Call
 	if in.As == "" {
 		return core.Invalidf("as", "as names the user who acts")
 	}
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	token := bearerToken(r)
 	as, err := a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredAdmin, Secret: token, AppID: c.App().ID, ActAs: in.As})
 	if err != nil {
 		return err
