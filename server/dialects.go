@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 
 	"parley/server/core"
 	"parley/server/dialect/amity"
@@ -25,8 +26,12 @@ type Dialect struct {
 	// in fault rules, and a test holds it to the router.
 	OpenAPI []byte
 	// RenderMessage renders a message in the dialect's wire shape for the
-	// event stream (GET /events?dialect=Name); nil: the dialect has none.
+	// event stream (GET /events?dialect=Name) and the inspector, by the
+	// converter of the dialect's own GET of a message; nil: it has none.
 	RenderMessage realtime.MessageRenderer
+	// RenderPerViewer says RenderMessage's answer depends on the viewer
+	// (RenderContext.Viewer), so streams cannot share it.
+	RenderPerViewer bool
 }
 
 // Dialects lists every wire dialect, one line each: a new dialect adds its
@@ -37,15 +42,28 @@ func Dialects() []Dialect {
 			RenderMessage: channelize.RenderMessage},
 		{Name: "sceyt", Prefix: "/v1/", New: sceyt.New, WriteError: sceyt.WriteStatus, OpenAPI: sceyt.OpenAPI},
 		{Name: "appnet", Prefix: "/stream/0/", New: appnet.New, WriteError: appnet.WriteStatus, OpenAPI: appnet.OpenAPI},
+		{Name: "cowork", Prefix: "/api/cowork/", New: cowork.New, WriteError: cowork.WriteStatus, OpenAPI: cowork.OpenAPI},
 	}
+}
+
+// servingDialect returns the index of the dialect (of n, prefix(i) being
+// each one's prefix) that serves path, -1 for none: the longest prefix of
+// the path, as the ServeMux decides. Prefixes nest (CoWork's /api/cowork/
+// lies inside Amity's /api/), so the table's order must not decide.
+func servingDialect(path string, n int, prefix func(i int) string) int {
+	best := -1
+	for i := range n {
+		if p := prefix(i); strings.HasPrefix(path, p) && (best < 0 || len(p) > len(prefix(best))) {
+			best = i
+		}
+	}
+	return best
 }
 
 // mountDialects adds each wire dialect under its prefix, with its OpenAPI
 // document beside it.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
-	// CoWork and Amity join the table once their OpenAPI documents are
-	// written.
-	mux.Handle("/api/cowork/", cowork.New(svc))
+	// Amity joins the table once its OpenAPI document is written.
 	mux.Handle("/api/", amity.New(svc))
 	for _, d := range Dialects() {
 		mux.Handle(d.Prefix, d.New(svc))
@@ -57,11 +75,11 @@ func mountDialects(mux *http.ServeMux, svc *core.Service) {
 
 // eventRenderers are the dialects' message renderers for the event stream
 // (GET /events?dialect=NAME), by name.
-func eventRenderers() map[string]realtime.MessageRenderer {
-	out := make(map[string]realtime.MessageRenderer)
+func eventRenderers() map[string]realtime.Renderer {
+	out := make(map[string]realtime.Renderer)
 	for _, d := range Dialects() {
 		if d.RenderMessage != nil {
-			out[d.Name] = d.RenderMessage
+			out[d.Name] = realtime.Renderer{Render: d.RenderMessage, PerViewer: d.RenderPerViewer}
 		}
 	}
 	return out
@@ -70,8 +88,9 @@ func eventRenderers() map[string]realtime.MessageRenderer {
 // dialects names the dialect of each ServeMux pattern, for the request log
 // and the metrics (add a line with each mount above).
 var dialects = map[string]string{
-	"/admin/v1/": "admin",
-	"/v2/":       "channelize",
-	"/v1/":       "sceyt",
-	"/stream/0/": "appnet",
+	"/admin/v1/":   "admin",
+	"/v2/":         "channelize",
+	"/v1/":         "sceyt",
+	"/stream/0/":   "appnet",
+	"/api/cowork/": "cowork",
 }

@@ -99,6 +99,15 @@ var dialectSeeds = func() []struct{ dialect, method, path, body string } {
 		{"appnet", "PUT", "/stream/0/channels/1"},
 		{"appnet", "POST", "/stream/0/posts/marker"},
 		{"appnet", "GET", "/stream/0/channels/messages?ids=1,x,%ff"},
+		{"cowork", "POST", "/api/cowork/teams/eng/channels/general/messages"},
+		{"cowork", "PUT", "/api/cowork/teams/eng/channels/general/messages/m1"},
+		{"cowork", "POST", "/api/cowork/teams/eng/channels/general/messages/m1/reactions"},
+		{"cowork", "POST", "/api/cowork/search"},
+		{"cowork", "POST", "/api/cowork/admin/teams"},
+		{"cowork", "POST", "/api/cowork/admin/teams/eng/channels"},
+		{"cowork", "POST", "/api/cowork/teams/directmessages/%ff"},
+		{"cowork", "GET", "/api/cowork/teams/eng/channels/general/messages?targetMessage=%ff"},
+		{"cowork", "GET", "/api/cowork/search?query=%22unclosed&messageCount=-1&textFormat=x"},
 	}
 	var out []struct{ dialect, method, path, body string }
 	for _, r := range routes {

@@ -90,6 +90,31 @@ var isolationDialects = map[string]isoDialect{
 		},
 		member: isoCaller{headers: []string{"Public-Key: demo-public", bearer64("bob-token")}},
 	},
+	"cowork": {
+		callers: map[string]isoCaller{
+			"other-app":        {headers: []string{"Authorization: Bearer olga-token"}},
+			"other-app-basic":  {headers: []string{"Authorization: Basic " + base64Std("olga:olga-pw"), "X-Parley-App: other"}},
+			"other-app-login":  {headers: []string{"Authorization: Basic " + base64Std("olga:olga-pw"), "X-Parley-App: demo"}},
+			"non-member":       {headers: []string{"Authorization: Bearer dave-token"}},
+			"non-member-basic": {headers: []string{"Authorization: Basic " + base64Std("nina:nina-pw"), "X-Parley-App: demo"}},
+			// a member of the vault's team who is not on its member list
+			"team-member":       {headers: []string{"Authorization: Bearer carol-token"}},
+			"team-member-basic": {headers: []string{"Authorization: Basic " + base64Std("tess:tess-pw"), "X-Parley-App: demo"}},
+			"none":              {},
+		},
+		member: isoCaller{headers: []string{"Authorization: Bearer bob-token"}},
+		// CoWork names a channel by its team (the vault is in team eng)
+		// and a direct channel by the other user.
+		param: func(name, _ string, _ map[string]string) string {
+			switch name {
+			case "team":
+				return "eng"
+			case "user":
+				return "alice"
+			}
+			return ""
+		},
+	},
 	"sceyt": {
 		callers: map[string]isoCaller{
 			// the other app's key, under its own app id, naming demo's ids
@@ -256,7 +281,7 @@ func loadIsolationFixture(t *testing.T, env *testenv.Env) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	f, err := admin.DecodeFixtures([]byte(`{"apps": [{"id": "other", "name": "Other", "publicKey": "other-public", "secretKey": "other-secret",
-	  "users": [{"id": "olga", "username": "olga", "displayName": "Olga", "token": "olga-token"}],
+	  "users": [{"id": "olga", "username": "olga", "displayName": "Olga", "token": "olga-token", "password": "olga-pw"}],
 	  "conversations": [{"id": "outpost", "kind": "group", "title": "Outpost", "owner": "olga", "members": [{"user": "olga"}]}]}]}`))
 	if err != nil {
 		t.Fatal(err)
@@ -265,8 +290,20 @@ func loadIsolationFixture(t *testing.T, env *testenv.Env) map[string]string {
 		t.Fatal(err)
 	}
 	app := env.Caller("demo", "")
+	// Users with passwords (CoWork's Basic logins): nina outside team eng,
+	// tess in it.
+	for _, id := range []string{"nina", "tess"} {
+		if _, err := env.Service.CreateUser(ctx, app, core.UserInput{ID: id, Password: id + "-pw"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := env.Service.UpdateTeam(ctx, app, "eng", core.TeamUpdate{Members: &[]string{"bob", "carol", "tess"}}); err != nil {
+		t.Fatal(err)
+	}
+	// The vault is in team eng (alice, bob, carol, tess), with a member
+	// list of its own: carol and tess are in its team, not in it.
 	if _, _, err := env.Service.CreateConversation(ctx, app, core.ConversationInput{ID: "vault", Kind: core.KindGroup, Title: markTitle,
-		OwnerID: "alice", Members: []core.MemberInput{{UserID: "alice"}, {UserID: "bob"}}}); err != nil {
+		OwnerID: "alice", TeamID: "eng", Members: []core.MemberInput{{UserID: "alice"}, {UserID: "bob"}}}); err != nil {
 		t.Fatal(err)
 	}
 	alice := env.Caller("demo", "alice")

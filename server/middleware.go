@@ -117,11 +117,10 @@ func (s *server) recoverer(next http.Handler) http.Handler {
 // writePanic answers a panicked request with a 500 in the shape of the
 // dialect whose prefix the path has (Parley's own shape elsewhere).
 func writePanic(w http.ResponseWriter, r *http.Request) {
-	for _, d := range Dialects() {
-		if strings.HasPrefix(r.URL.Path, d.Prefix) && d.WriteError != nil {
-			d.WriteError(w, http.StatusInternalServerError, "internal error")
-			return
-		}
+	ds := Dialects()
+	if i := servingDialect(r.URL.Path, len(ds), func(i int) string { return ds[i].Prefix }); i >= 0 && ds[i].WriteError != nil {
+		ds[i].WriteError(w, http.StatusInternalServerError, "internal error")
+		return
 	}
 	writeStatus(w, http.StatusInternalServerError, "internal error")
 }

@@ -42,11 +42,10 @@ func newObserver(svc *core.Service, j *journal.Journal, f *fault.Set) *observer 
 	return o
 }
 
+// dialect returns the dialect serving path (see servingDialect).
 func (o *observer) dialect(path string) *observed {
-	for i := range o.dialects {
-		if strings.HasPrefix(path, o.dialects[i].Prefix) {
-			return &o.dialects[i]
-		}
+	if i := servingDialect(path, len(o.dialects), func(i int) string { return o.dialects[i].Prefix }); i >= 0 {
+		return &o.dialects[i]
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ type Tools struct {
 	Faults  *fault.Set
 	// Renderers render a message in each dialect's wire shape, by dialect
 	// name (GET /apps/{app}/messages/{id}/wire).
-	Renderers map[string]realtime.MessageRenderer
+	Renderers map[string]realtime.Renderer
 }
 
 // New returns the admin API handler, to be mounted at /admin/v1/.

@@ -7,6 +7,7 @@ import (
 
 	"parley/server/core"
 	"parley/server/httpx"
+	"parley/server/realtime"
 )
 
 // messageWire answers one message as every dialect that renders messages
@@ -16,9 +17,11 @@ func (a *api) messageWire(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if err != nil {
 		return err
 	}
+	// As the app's secret key sees it, at the address the inspector uses.
+	rc := realtime.RenderContext{App: c.App(), BaseURL: httpx.BaseURL(r)}
 	out := make(map[string]any, len(a.tools.Renderers)+1)
 	for name, render := range a.tools.Renderers {
-		out[name] = render(m)
+		out[name] = render.Render(r.Context(), rc, m)
 	}
 	out["parley"] = toWireMessage(m)
 	httpx.WriteJSON(w, http.StatusOK, out)

@@ -33,7 +33,7 @@ func (s *Service) listening(appPK int64) bool {
 
 // newEvent starts an event of the caller about conv.
 func (s *Service) newEvent(kind string, c *Caller, conv *Conversation) Event {
-	return Event{Type: kind, AppPK: conv.AppPK, AppID: c.app.ID, ConversationPK: conv.PK, ConversationID: conv.ID,
+	return Event{Type: kind, AppPK: conv.AppPK, AppID: c.app.ID, App: c.app, ConversationPK: conv.PK, ConversationID: conv.ID,
 		At: s.Now(), ActorID: actorID(c)}
 }
 

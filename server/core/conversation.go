@@ -91,6 +91,8 @@ type Member struct {
 	// without a member list of its own; it has no row and no read position.
 	Inherited bool
 	ReadSeq   int64 // the Seq of the message at the read position (filled by reads that show it)
+	// Online: the user holds an open event stream (filled by member lists).
+	Online bool
 }
 
 // ConversationFilter selects conversations for a list.

@@ -33,9 +33,12 @@ var EventTypes = []string{
 // Event is a committed change, handed to the Publisher after commit. The
 // core fills every field a subscriber needs, the audience first of all.
 type Event struct {
-	Type           string
-	AppPK          int64
-	AppID          string
+	Type  string
+	AppPK int64
+	AppID string
+	// App is the event's app, as the acting caller holds it (set on every
+	// message event): renderers read its id and name without a lookup.
+	App            *App
 	ConversationPK int64
 	ConversationID string
 	At             time.Time

@@ -313,6 +313,7 @@ func (s *Service) ListMembers(ctx context.Context, c *Caller, convID string, p P
 		if list, err = s.listMembers(tx, conv, p); err != nil {
 			return err
 		}
+		s.markOnline(list.Items)
 		return s.fillReadSeqs(tx, c, list.Items)
 	})
 	return list, err

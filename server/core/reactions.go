@@ -56,6 +56,11 @@ func (s *Service) react(ctx context.Context, c *Caller, messageID, name string, 
 		} else {
 			changed, err = tx.RemoveReaction(m.PK, c.user.PK, name)
 		}
+		if err != nil || !changed {
+			return err
+		}
+		// The event shows the message as it now is, reactions and all.
+		m, err = tx.MessageByID(c.app.PK, m.ID)
 		return err
 	})
 	if err != nil || !changed {

@@ -74,6 +74,7 @@ type Service struct {
 	passwords *passwords
 	typing    *typingState
 	hooks     *hookIndex
+	presence  presence    // who holds an open event stream (presence.go)
 	blobMu    blobLock    // files: blob commits and removals
 	slots     uploadSlots // files: uploads reserved for a later PUT
 }

@@ -24,21 +24,27 @@ func (s *Service) ToggleReaction(ctx context.Context, c *Caller, messageID, name
 			return err
 		}
 		removed, err := tx.RemoveReaction(m.PK, c.user.PK, name)
-		if err != nil || removed {
-			return err
-		}
-		// Not there: add it, within the same caps as every reaction.
-		total, mine, err := tx.ReactionCounts(m.PK, c.user.PK)
 		if err != nil {
 			return err
 		}
-		if mine >= s.limits.ReactionsPerUser {
-			return Invalidf("reaction", "at most %d reactions per user on one message", s.limits.ReactionsPerUser)
+		if !removed {
+			// Not there: add it, within the same caps as every reaction.
+			total, mine, err := tx.ReactionCounts(m.PK, c.user.PK)
+			if err != nil {
+				return err
+			}
+			if mine >= s.limits.ReactionsPerUser {
+				return Invalidf("reaction", "at most %d reactions per user on one message", s.limits.ReactionsPerUser)
+			}
+			if total >= s.limits.ReactionsPerMessage {
+				return Invalidf("reaction", "the message has the most reactions allowed (%d)", s.limits.ReactionsPerMessage)
+			}
+			if added, err = tx.AddReaction(&Reaction{MessagePK: m.PK, UserPK: c.user.PK, Name: name, CreatedAt: s.Now()}); err != nil {
+				return err
+			}
 		}
-		if total >= s.limits.ReactionsPerMessage {
-			return Invalidf("reaction", "the message has the most reactions allowed (%d)", s.limits.ReactionsPerMessage)
-		}
-		added, err = tx.AddReaction(&Reaction{MessagePK: m.PK, UserPK: c.user.PK, Name: name, CreatedAt: s.Now()})
+		// The event shows the message as it now is, reactions and all.
+		m, err = tx.MessageByID(c.app.PK, m.ID)
 		return err
 	})
 	if err != nil {

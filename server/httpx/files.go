@@ -37,14 +37,19 @@ func ServeFile(w http.ResponseWriter, r *http.Request, f *core.File, rd core.Blo
 }
 
 // BaseURL is the scheme and host the client reached the server at, for
-// absolute URLs in answers (X-Forwarded-Proto is honoured for proxies).
+// absolute URLs in answers: through a proxy that says so
+// (X-Forwarded-Proto, X-Forwarded-Host), or directly. It only shapes the
+// URLs of the caller's own answer (or event stream).
 func BaseURL(r *http.Request) string {
-	scheme := "http"
+	host, scheme := strings.TrimSuffix(r.Host, "/"), "http"
 	if r.TLS != nil {
 		scheme = "https"
+	}
+	if h := strings.TrimSpace(r.Header.Get("X-Forwarded-Host")); h != "" && !strings.ContainsAny(h, "/ ,") {
+		host = h
 	}
 	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
 		scheme = p
 	}
-	return scheme + "://" + strings.TrimSuffix(r.Host, "/")
+	return scheme + "://" + host
 }

@@ -2,16 +2,42 @@ package realtime
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"time"
 
 	"parley/server/core"
 )
 
+// RenderContext is what a dialect's renderer knows besides the message:
+// what the dialect's own GET handler knows of its request.
+type RenderContext struct {
+	// App is the event's app (its id names it in paths and file links).
+	App *core.App
+	// BaseURL is the scheme and host the stream was opened at
+	// (httpx.BaseURL: proxies' X-Forwarded-Proto and -Host honoured), for
+	// absolute links such as file URLs.
+	BaseURL string
+	// Viewer is the stream's user, for per-viewer fields ("you
+	// reacted"); nil for an app's or Parley's admin's stream, which then
+	// sees what the app's secret key sees.
+	Viewer *core.User
+}
+
 // MessageRenderer renders a message in a dialect's wire shape: a value that
-// encoding/json marshals. Dialects register theirs with the server, and
-// ?dialect=NAME picks one for a stream.
-type MessageRenderer func(*core.Message) any
+// encoding/json marshals. It is pure wire translation (no core call).
+// Dialects register theirs with the server, and ?dialect=NAME picks one for
+// a stream.
+type MessageRenderer func(ctx context.Context, rc RenderContext, m *core.Message) any
+
+// Renderer is one dialect's message renderer on the event stream.
+type Renderer struct {
+	Render MessageRenderer
+	// PerViewer says the rendering differs by viewer (Amity's
+	// myReactions): it is then made once per event and viewer, not once
+	// per event for every stream.
+	PerViewer bool
+}
 
 // Control event types, besides the core's event types.
 const (
@@ -45,14 +71,21 @@ const timeFormat = "2006-01-02T15:04:05.000Z07:00"
 
 // encode renders e as its envelope, with the message in render's shape
 // (Parley's own when render is nil), as one line of JSON.
-func encode(e *Event, render MessageRenderer) ([]byte, error) {
-	return MarshalEnvelope(e.ID, &e.Event, render)
+func encode(ctx context.Context, e *Event, render MessageRenderer, rc RenderContext) ([]byte, error) {
+	var as func(*core.Message) any
+	if render != nil {
+		if rc.App = e.App; rc.App == nil { // an event made by hand
+			rc.App = &core.App{PK: e.AppPK, ID: e.AppID}
+		}
+		as = func(m *core.Message) any { return render(ctx, rc, m) }
+	}
+	return MarshalEnvelope(e.ID, &e.Event, as)
 }
 
 // MarshalEnvelope renders a core event as the documented envelope with the
-// given id (webhooks use their delivery id), with the message in render's
-// shape (Parley's own when render is nil).
-func MarshalEnvelope(id any, e *core.Event, render MessageRenderer) ([]byte, error) {
+// given id (webhooks use their delivery id), with the message as render
+// makes it (Parley's own shape when render is nil).
+func MarshalEnvelope(id any, e *core.Event, render func(*core.Message) any) ([]byte, error) {
 	env := envelope{ID: id, Type: e.Type, App: e.AppID, Conversation: e.ConversationID, At: e.At.UTC().Format(timeFormat),
 		Data: eventData{Actor: e.ActorID, User: e.UserID, Reaction: e.Reaction}}
 	if e.Message != nil {

@@ -11,12 +11,13 @@ import (
 	"time"
 
 	"parley/server/core"
+	"parley/server/httpx"
 )
 
 // HandlerOptions configure the event stream endpoint.
 type HandlerOptions struct {
 	// Renderers render message payloads per dialect (?dialect=NAME).
-	Renderers map[string]MessageRenderer
+	Renderers map[string]Renderer
 	// Heartbeat is how often an idle stream shows it is alive, to the
 	// client and to proxies that close quiet connections (25 s when 0).
 	Heartbeat time.Duration
@@ -53,7 +54,10 @@ type handler struct {
 type streamRequest struct {
 	watch   core.WatchInput
 	dialect string // "" for Parley's own message shape
-	render  MessageRenderer
+	render  Renderer
+	rc      RenderContext   // the stream's base URL and viewer
+	key     string          // the shared encoding's cache key: dialect and base URL
+	own     bool            // the rendering is this viewer's own: never shared
 	types   map[string]bool // nil: every type
 	resume  bool
 	after   uint64
@@ -85,8 +89,12 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeCoreError(w, err)
 		return
 	}
+	req.rc.Viewer = watch.User
+	req.own = req.render.PerViewer && watch.User != nil
 	sub := h.hub.Subscribe(watch, SubscribeOptions{Buffer: h.o.Buffer, Resume: req.resume, After: req.after})
 	defer sub.Close()
+	// The user is online while the stream is open (member lists show it).
+	defer h.svc.HoldPresence(watch)()
 	// A stream outlives the server's read and write timeouts, which are
 	// meant for requests: lift them (a hijacked WebSocket would keep them).
 	// Each write sets its own deadline instead.
@@ -114,10 +122,14 @@ func (h *handler) parse(r *http.Request) (*streamRequest, error) {
 		req.watch.Credential = q.Get("access_token")
 	}
 	if d := q.Get("dialect"); d != "" && d != "parley" {
-		if req.render = h.o.Renderers[d]; req.render == nil {
-			return nil, core.Invalidf("dialect", "unknown dialect %q", d)
+		if req.render = h.o.Renderers[d]; req.render.Render == nil {
+			return nil, core.Invalidf("dialect", "unknown dialect %q (one of: %s)", d, h.dialectNames())
 		}
 		req.dialect = d
+		req.rc.BaseURL = httpx.BaseURL(r)
+		// Links differ by the host the stream was opened at: streams
+		// share an encoding only when they would write the same bytes.
+		req.key = d + "\x00" + req.rc.BaseURL
 	}
 	if t := q.Get("types"); t != "" {
 		req.types = make(map[string]bool)
@@ -147,9 +159,15 @@ func (h *handler) parse(r *http.Request) (*streamRequest, error) {
 func (req *streamRequest) wants(e *Event) bool { return req.types == nil || req.types[e.Type] }
 
 // encoded returns e's envelope in the stream's dialect, encoded once for
-// every stream of that dialect.
-func (req *streamRequest) encoded(e *Event) ([]byte, error) {
-	return e.Encoded(req.dialect, func() ([]byte, error) { return encode(e, req.render) })
+// every stream of that dialect and base URL; a per-viewer rendering is
+// made for this stream alone (kept, it would grow every buffered event by
+// one copy per viewer).
+func (req *streamRequest) encoded(ctx context.Context, e *Event) ([]byte, error) {
+	enc := func() ([]byte, error) { return encode(ctx, e, req.render.Render, req.rc) }
+	if req.own {
+		return enc()
+	}
+	return e.Encoded(req.key, enc)
 }
 
 // sink is one transport's way of writing a stream.
@@ -180,7 +198,7 @@ func (h *handler) pump(ctx context.Context, sub *Subscription, req *streamReques
 			if !req.wants(e) {
 				continue
 			}
-			b, err := req.encoded(e)
+			b, err := req.encoded(ctx, e)
 			if err != nil {
 				h.o.Logger.Error("events: encode", "type", e.Type, "err", err)
 				continue
@@ -196,6 +214,16 @@ func (h *handler) pump(ctx context.Context, sub *Subscription, req *streamReques
 			return
 		}
 	}
+}
+
+// dialectNames lists the names ?dialect= takes, sorted.
+func (h *handler) dialectNames() string {
+	names := []string{"parley"}
+	for name := range h.o.Renderers {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
 }
 
 // statuses maps core error codes to HTTP statuses: the one table.

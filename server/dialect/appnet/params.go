@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"parley/server/core"
+	"parley/server/httpx"
 )
 
 // defaultCount is App.net's page size when count is not given.
@@ -97,19 +98,6 @@ func messageParams(r *http.Request) (messageOptions, error) {
 	return o, nil
 }
 
-// baseURL is this server's URL as the client reached it: through a proxy
-// that says so (X-Forwarded-Host, X-Forwarded-Proto), or directly. It
-// only shapes the URLs of the caller's own answer.
-func baseURL(r *http.Request) string {
-	host, scheme := r.Host, "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	if h := strings.TrimSpace(r.Header.Get("X-Forwarded-Host")); h != "" && !strings.ContainsAny(h, "/ ,") {
-		host = h
-	}
-	if p := r.Header.Get("X-Forwarded-Proto"); p == "https" || p == "http" {
-		scheme = p
-	}
-	return scheme + "://" + host
-}
+// baseURL is this server's URL as the client reached it (the server's one
+// rule for proxies).
+func baseURL(r *http.Request) string { return httpx.BaseURL(r) }

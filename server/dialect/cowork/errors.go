@@ -74,3 +74,12 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	httpx.RetryAfter(w, err)
 	httpx.WriteJSON(w, status, body)
 }
+
+// WriteStatus writes an error of any status in CoWork's error body (fault
+// rules of Parley's test toolkit answer with it).
+func WriteStatus(w http.ResponseWriter, status int, message string) {
+	if status == http.StatusUnauthorized {
+		w.Header().Set("WWW-Authenticate", `Basic realm="CoWork", charset="UTF-8"`)
+	}
+	httpx.WriteJSON(w, status, wireError{Status: status, Error: http.StatusText(status), Message: message})
+}

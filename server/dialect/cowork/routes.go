@@ -9,6 +9,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"sort"
 	"strings"
 
 	"github.com/julienschmidt/httprouter"
@@ -89,7 +90,20 @@ func New(svc *core.Service) http.Handler {
 	}
 	httpx.Mount(r, mounted, notFound)
 	direct := a.directRoutes()
-	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+	patterns := make([]string, 0, len(routes)+len(direct))
+	for _, rt := range routes {
+		patterns = append(patterns, rt.method+" "+braces(rt.path))
+	}
+	for key := range direct {
+		method, rest, _ := strings.Cut(key, " ")
+		path := prefix + "/teams/" + core.DirectTeamID + "/{user}"
+		if rest != "" {
+			path += "/" + rest
+		}
+		patterns = append(patterns, method+" "+path)
+	}
+	sort.Strings(patterns[len(routes):])
+	return &router{patterns: patterns, serve: func(w http.ResponseWriter, req *http.Request) {
 		user, rest, ok := directPath(req.URL.Path)
 		if !ok {
 			r.ServeHTTP(w, req)
@@ -102,7 +116,32 @@ func New(svc *core.Service) http.Handler {
 		}
 		ctx := context.WithValue(req.Context(), httprouter.ParamsKey, httprouter.Params{{Key: "user", Value: user}})
 		a.wrap(h).ServeHTTP(w, req.WithContext(ctx))
-	})
+	}}
+}
+
+// router is the CoWork handler: the httprouter routes behind the direct
+// message dispatch, with the patterns of both, so that a test can hold
+// them to the OpenAPI document.
+type router struct {
+	patterns []string
+	serve    http.HandlerFunc
+}
+
+func (rt *router) ServeHTTP(w http.ResponseWriter, r *http.Request) { rt.serve(w, r) }
+
+// Patterns lists the routes as "METHOD /path/{param}": the route table,
+// then the direct message routes.
+func (rt *router) Patterns() []string { return rt.patterns }
+
+// braces spells httprouter's :param segments {param}.
+func braces(path string) string {
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if strings.HasPrefix(s, ":") {
+			segs[i] = "{" + s[1:] + "}"
+		}
+	}
+	return strings.Join(segs, "/")
 }
 
 // directPath splits /api/cowork/teams/directmessages/USER[/REST]; a USER

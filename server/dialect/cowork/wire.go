@@ -57,10 +57,15 @@ type wireMember struct {
 	IsIdle       bool   `json:"isIdle"`
 }
 
-// toWireMember converts a member; Parley keeps no presence yet, so every
-// member is offline and not idle.
+// toWireMember converts a member: online while the user holds an open
+// event stream, else offline. Parley keeps no custom status and no idle
+// time: customStatus is empty and isIdle false.
 func toWireMember(m *core.Member) wireMember {
-	return wireMember{ID: m.User.ID, DisplayName: displayName(m.User), OnlineStatus: "offline"}
+	status := "offline"
+	if m.Online {
+		status = "online"
+	}
+	return wireMember{ID: m.User.ID, DisplayName: displayName(m.User), OnlineStatus: status}
 }
 
 // wireMessage is the seed's message object; times in epoch milliseconds.
