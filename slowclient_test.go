@@ -218,6 +218,7 @@ func TestSlowClientsCutOff(t *testing.T) {
 // A flood of connections from one address past --max-conns-per-address is
 // refused (closed at once, a normal request from that address too) until
 // the flood is cut off by the header timeout; then requests get through.
+// Another address gets through all along.
 func TestConnectionFlood(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the real binary and waits for its timeouts")
@@ -253,6 +254,15 @@ func TestConnectionFlood(t *testing.T) {
 	if resp, err := client.Get(p.URL + "/livez"); err == nil {
 		resp.Body.Close()
 		t.Fatalf("a request past the cap got %d, want its connection closed", resp.StatusCode)
+	}
+	// Another address is not held back by this one's flood (the loopback
+	// network answers from all of 127.0.0.0/8).
+	other := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true,
+		DialContext: (&net.Dialer{LocalAddr: &net.TCPAddr{IP: net.IPv4(127, 0, 0, 2)}}).DialContext}}
+	if resp, err := other.Get(p.URL + "/livez"); err != nil {
+		t.Logf("cannot call from 127.0.0.2 here (%v): another address not tried", err)
+	} else if resp.Body.Close(); resp.StatusCode != 200 {
+		t.Fatalf("another address during the flood: %d", resp.StatusCode)
 	}
 	for i := 0; i < max; i++ {
 		select {
