@@ -89,7 +89,7 @@ func main() {
 func parseFlags(args []string) (*Config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var c Config
-	scenario := fs.String("scenario", "all", "comma-separated: send, history, mixed, unread, startup, scale, fanout, or all")
+	scenario := fs.String("scenario", "all", "comma-separated: send, history, mixed, unread, startup, scale, fanout, reliability (not in all), or all")
 	conns := fs.String("c", "16,64,256", "comma-separated concurrencies (virtual clients, one keep-alive connection each)")
 	scale := fs.String("scale-messages", "10000,1000000", "stored messages of the scale scenario's runs (the first is the baseline)")
 	fs.DurationVar(&c.Duration, "duration", 5*time.Second, "measured time of each scenario and concurrency")
@@ -137,7 +137,7 @@ func parseFlags(args []string) (*Config, error) {
 		case "all":
 			c.Scenarios = append(c.Scenarios, scenarios...)
 			c.Scenarios = append(c.Scenarios, "startup", "scale", "fanout")
-		case "send", "history", "mixed", "unread", "startup", "scale", "fanout":
+		case "send", "history", "mixed", "unread", "startup", "scale", "fanout", "reliability":
 			c.Scenarios = append(c.Scenarios, s)
 		default:
 			return nil, fmt.Errorf("unknown scenario %q", s)
