@@ -409,3 +409,15 @@ END;
 CREATE TRIGGER message_flags_count_delete AFTER DELETE ON message_flags BEGIN
 	UPDATE messages SET flag_count = flag_count - 1 WHERE pk = OLD.message_pk;
 END;
+-- inherited channels: read positions of users in the team channels they
+-- inherit (a channel without a member list of its own takes its team's
+-- members; such a user has no members row). A row exists once the user
+-- has marked something read; none: nothing read yet.
+CREATE TABLE team_channel_reads (
+	conversation_pk INTEGER NOT NULL REFERENCES conversations (pk) ON DELETE CASCADE,
+	user_pk         INTEGER NOT NULL REFERENCES users (pk) ON DELETE CASCADE,
+	last_read_pk    INTEGER NOT NULL DEFAULT 0,
+	last_read_at    INTEGER,
+	PRIMARY KEY (conversation_pk, user_pk)
+) WITHOUT ROWID;
+CREATE INDEX team_channel_reads_user ON team_channel_reads (user_pk);

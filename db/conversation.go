@@ -183,8 +183,8 @@ func (t *tx) DirectConversation(appPK int64, key string) (*core.Conversation, er
 }
 
 // ListConversations returns a page of conversations, most recent activity
-// first; cursors are conversations' ids. With f.UserPK, only the user's,
-// each with Me filled.
+// first; cursors are conversations' ids. With f.UserPK, only the user's
+// (with the team channels they inherit), each with Me filled.
 func (t *tx) ListConversations(f core.ConversationFilter) ([]*core.Conversation, error) {
 	after, before, err := t.cursors(f.Page, 2, func(id string) (string, []any) {
 		term, arg := idTerm("", id)
@@ -200,7 +200,8 @@ func (t *tx) ListConversations(f core.ConversationFilter) ([]*core.Conversation,
 
 	var rows []struct {
 		convRow
-		Me memberRow `db:"me"`
+		Me        memberRow `db:"me"`
+		Inherited bool      `db:"me_inherited"`
 	}
 	if err := t.selIn(&rows, query, args...); err != nil {
 		return nil, dbErr("list conversations", err)
@@ -210,6 +211,7 @@ func (t *tx) ListConversations(f core.ConversationFilter) ([]*core.Conversation,
 		convs[i] = rows[i].conversation()
 		if f.UserPK != 0 {
 			convs[i].Me = rows[i].Me.member()
+			convs[i].Me.Inherited = rows[i].Inherited
 		}
 	}
 	return convs, nil
@@ -222,15 +224,15 @@ func conversationQuery(f core.ConversationFilter, sel string, withMe bool) (stri
 	var args []any
 	query := sel + ` FROM conversations c `
 	if f.UserPK != 0 {
-		// CROSS JOIN makes SQLite start from the user's memberships and sort
-		// them, rather than walk all the app's conversations by activity
-		// probing each for a membership: a user is in few of them.
+		// CROSS JOIN makes SQLite start from the user's conversations
+		// (memberships and inherited team channels) and sort them, rather
+		// than walk all the app's conversations by activity probing each
+		// for a membership: a user is in few of them.
 		if withMe {
-			sel += `, ` + memberColumnsAs("me", "me")
+			sel += `, ` + memberColumnsAs("me", "me") + `, me.inherited AS me_inherited`
 		}
-		query = sel + ` FROM members me CROSS JOIN conversations c ON c.pk = me.conversation_pk `
-		where = append(where, `me.user_pk = ?`)
-		args = append(args, f.UserPK)
+		query = sel + ` FROM ` + userConversations + ` me CROSS JOIN conversations c ON c.pk = me.conversation_pk `
+		args = append(args, userConversationArgs(f.UserPK)...)
 	}
 	query += convJoins
 	if f.AppPK != 0 {

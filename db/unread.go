@@ -27,6 +27,16 @@ var unreadCap = strconv.Itoa(core.UnreadCap)
 // (so the cost stops growing with the backlog).
 var unreadOfMember = `(SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE ` + unreadWhere + ` LIMIT ` + unreadCap + `))`
 
+// UnreadAfter counts the messages of the conversation after lastReadPK
+// that the user has not read yet, up to core.UnreadCap: a team channel the
+// user inherits, whose read position is not a member row.
+func (t *tx) UnreadAfter(convPK, userPK, lastReadPK int64) (int, error) {
+	var n int
+	err := t.get(&n, `SELECT `+unreadOfMember+` FROM (SELECT ? AS conversation_pk, ? AS user_pk, ? AS last_read_pk) mb`,
+		convPK, userPK, lastReadPK)
+	return n, dbErr("unread count", err)
+}
+
 // UnreadCount counts the messages of the conversation the user has not
 // read yet, up to core.UnreadCap (0 for a non-member).
 func (t *tx) UnreadCount(convPK, userPK int64) (int, error) {
@@ -36,12 +46,12 @@ func (t *tx) UnreadCount(convPK, userPK int64) (int, error) {
 	return n, dbErr("unread count", err)
 }
 
-// UnreadTotal counts the unread messages of all the user's conversations,
-// up to core.UnreadCap in all.
+// UnreadTotal counts the unread messages of all the user's conversations
+// (the team channels they inherit too), up to core.UnreadCap in all.
 func (t *tx) UnreadTotal(userPK int64) (int, error) {
 	var n int
-	err := t.get(&n, `SELECT COUNT(*) FROM (SELECT 1 FROM members mb JOIN messages m ON `+unreadWhere+`
-		WHERE mb.user_pk = ? LIMIT `+unreadCap+`)`, userPK)
+	err := t.get(&n, `SELECT COUNT(*) FROM (SELECT 1 FROM `+userConversations+` mb JOIN messages m ON `+unreadWhere+`
+		LIMIT `+unreadCap+`)`, userConversationArgs(userPK)...)
 	return n, dbErr("unread total", err)
 }
 
@@ -58,7 +68,7 @@ func (t *tx) UnreadCounts(userPK int64, convPKs []int64) (map[int64]int, error) 
 		N    int   `db:"n"`
 	}
 	err := t.selIn(&rows, `SELECT mb.conversation_pk, `+unreadOfMember+` AS n
-		FROM members mb WHERE mb.user_pk = ? AND mb.conversation_pk IN (?)`, userPK, convPKs)
+		FROM `+userConversations+` mb WHERE mb.conversation_pk IN (?)`, append(userConversationArgs(userPK), convPKs)...)
 	if err != nil {
 		return nil, dbErr("unread counts", err)
 	}

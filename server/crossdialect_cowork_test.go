@@ -150,8 +150,12 @@ func coworkTeam(conv string) string {
 }
 
 func readCoWork(t *testing.T, env *testenv.Env, user, conv string) reading {
+	return readCoWorkIn(t, env, user, coworkTeam(conv), conv)
+}
+
+func readCoWorkIn(t *testing.T, env *testenv.Env, user, team, conv string) reading {
 	auth := "Authorization: Bearer " + user + "-token"
-	base := "/api/cowork/teams/" + coworkTeam(conv) + "/channels/" + conv + "/messages"
+	base := "/api/cowork/teams/" + team + "/channels/" + conv + "/messages"
 	resp, body := env.Do("GET", base, "", auth)
 	mustOK(t, "cowork list", resp, body)
 	var ids []string

@@ -88,7 +88,8 @@ type Member struct {
 	// teams or when not a team member): team admins manage its channels.
 	TeamRole Role
 	// Inherited marks a membership that comes from the team, in a channel
-	// without a member list of its own; it has no row and no read position.
+	// without a member list of its own; it has no row, and its read
+	// position is kept apart (Tx.InheritedRead).
 	Inherited bool
 	ReadSeq   int64 // the Seq of the message at the read position (filled by reads that show it)
 	// Online: the user holds an open event stream (filled by member lists).
@@ -97,8 +98,11 @@ type Member struct {
 
 // ConversationFilter selects conversations for a list.
 type ConversationFilter struct {
-	AppPK  int64
-	UserPK int64 // only conversations this user is a member of; 0 = every conversation of the app
+	AppPK int64
+	// UserPK: only conversations this user is a member of, with the team
+	// channels the user inherits (see Tx.InheritedRead); 0 = every
+	// conversation of the app.
+	UserPK int64
 	Kinds  []ConversationKind
 	Page   Page // cursors are conversations' ids
 }

@@ -62,6 +62,9 @@ func (s *Service) MarkRead(ctx context.Context, c *Caller, convID string, in Rea
 		if moved = readMoves(me.LastReadPK, pk, in.Reset); !moved {
 			return nil
 		}
+		if me.Inherited { // a team channel's member without a row of their own
+			return tx.SetInheritedRead(conv.PK, c.user.PK, pk, at, pk < me.LastReadPK)
+		}
 		if pk < me.LastReadPK { // a reset: SetReadPosition only moves forward
 			return tx.ResetReadPosition(conv.PK, c.user.PK, pk, at)
 		}
@@ -89,6 +92,10 @@ func (s *Service) UnreadCount(ctx context.Context, c *Caller, convID string) (in
 	err := s.read(ctx, func(tx Tx) error {
 		conv, me, err := s.conversation(tx, c, convID)
 		if err != nil || me == nil {
+			return err
+		}
+		if me.Inherited {
+			n, err = tx.UnreadAfter(conv.PK, c.user.PK, me.LastReadPK)
 			return err
 		}
 		n, err = tx.UnreadCount(conv.PK, c.user.PK)

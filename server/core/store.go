@@ -222,6 +222,18 @@ type Tx interface {
 	// team's members; with 0, all of them.
 	ListTeamChannels(teamPK, userPK int64) ([]*TeamChannel, error)
 
+	// Inherited team channels: ListConversations (with UserPK),
+	// CountConversations, UnreadTotal and UnreadCounts count the channels
+	// a user inherits from their teams as theirs (inheritedMember's rule).
+	// Their read positions are kept apart from member rows.
+	// InheritedRead returns the position (0 and the zero time: none).
+	InheritedRead(convPK, userPK int64) (int64, time.Time, error)
+	// SetInheritedRead moves it to the message, forward only unless reset.
+	SetInheritedRead(convPK, userPK, messagePK int64, at time.Time, reset bool) error
+	// UnreadAfter counts the user's unread messages after lastReadPK, up
+	// to UnreadCap.
+	UnreadAfter(convPK, userPK, lastReadPK int64) (int, error)
+
 	// Edit history.
 	InsertRevision(r *Revision) error                   // sets PK
 	ListRevisions(messagePK int64) ([]*Revision, error) // oldest first

@@ -44,6 +44,9 @@ func (s *Service) teamMembership(tx Tx, c *Caller, conv *Conversation, me *Membe
 		return nil, err
 	}
 	me = &Member{ConversationPK: conv.PK, UserPK: c.user.PK, User: c.user, Role: RoleMember, TeamRole: role, Inherited: true}
+	if me.LastReadPK, me.LastReadAt, err = tx.InheritedRead(conv.PK, c.user.PK); err != nil {
+		return nil, err
+	}
 	conv.Me = me
 	return me, nil
 }
@@ -271,20 +274,26 @@ func (s *Service) directChannels(ctx context.Context, c *Caller) ([]*TeamChannel
 // message by team and channel). A deleted message is not found.
 func (s *Service) ChannelMessage(ctx context.Context, c *Caller, teamID, channelID, messageID string) (*Message, error) {
 	var m *Message
-	err := s.read(ctx, func(tx Tx) error {
-		ch, err := s.teamChannel(tx, c, teamID, channelID)
-		if err != nil {
-			return err
-		}
-		if m, _, _, err = s.visibleMessage(tx, c, messageID); err != nil {
-			return err
-		}
-		if m.ConversationPK != ch.PK || m.Deleted() {
-			return Errorf(ENOTFOUND, "message %q not found in channel %q", messageID, channelID)
-		}
-		return nil
+	err := s.read(ctx, func(tx Tx) (err error) {
+		m, err = s.channelMessage(tx, c, teamID, channelID, messageID)
+		return err
 	})
 	return m, err
+}
+
+func (s *Service) channelMessage(tx Tx, c *Caller, teamID, channelID, messageID string) (*Message, error) {
+	ch, err := s.teamChannel(tx, c, teamID, channelID)
+	if err != nil {
+		return nil, err
+	}
+	m, _, _, err := s.visibleMessage(tx, c, messageID)
+	if err != nil {
+		return nil, err
+	}
+	if m.ConversationPK != ch.PK || m.Deleted() {
+		return nil, Errorf(ENOTFOUND, "message %q not found in channel %q", messageID, channelID)
+	}
+	return m, nil
 }
 
 // LeaveDirect takes the caller out of their direct conversation with

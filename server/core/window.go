@@ -18,14 +18,29 @@ type Window struct {
 // the caller sees them, oldest first. At the start of a conversation there
 // is nothing before the target, at its end nothing after it.
 func (s *Service) MessageWindow(ctx context.Context, c *Caller, convID string, w Window) ([]*Message, error) {
-	if w.Before < 0 || w.After < 0 || w.Before+w.After+1 > s.limits.MaxPageSize {
-		return nil, Invalidf("window", "a window holds at most %d messages", s.limits.MaxPageSize)
-	}
-	if err := s.checkOptionalID("targetMessage", w.Target); err != nil {
+	if err := s.checkWindow(w); err != nil {
 		return nil, err
 	}
 	var out []*Message
-	err := s.read(ctx, func(tx Tx) error {
+	err := s.read(ctx, func(tx Tx) (err error) {
+		out, err = s.messageWindow(tx, c, convID, w)
+		return err
+	})
+	return out, err
+}
+
+// checkWindow validates a window's bounds and target.
+func (s *Service) checkWindow(w Window) error {
+	if w.Before < 0 || w.After < 0 || w.Before+w.After+1 > s.limits.MaxPageSize {
+		return Invalidf("window", "a window holds at most %d messages", s.limits.MaxPageSize)
+	}
+	return s.checkOptionalID("targetMessage", w.Target)
+}
+
+// messageWindow reads a checked window of a conversation the caller reads.
+func (s *Service) messageWindow(tx Tx, c *Caller, convID string, w Window) ([]*Message, error) {
+	var out []*Message
+	err := func() error {
 		f, err := s.messageFilter(tx, c, convID, MessageQuery{}, false)
 		if err != nil {
 			return err
@@ -68,6 +83,6 @@ func (s *Service) MessageWindow(ctx context.Context, c *Caller, convID string, w
 		out = append(out, t)
 		out = append(out, after...)
 		return nil
-	})
+	}()
 	return out, err
 }

@@ -21,11 +21,7 @@ const (
 // listMessages answers the ids of a window of the channel's messages,
 // oldest first.
 func (a *api) listMessages(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	ch, err := a.svc.TeamChannel(r.Context(), c, p.ByName("team"), p.ByName("channel"))
-	if err != nil {
-		return err
-	}
-	msgs, err := a.svc.MessageWindow(r.Context(), c, ch.ID, core.Window{
+	msgs, err := a.svc.ChannelWindow(r.Context(), c, p.ByName("team"), p.ByName("channel"), core.Window{
 		Target: r.URL.Query().Get("targetMessage"), Before: windowBefore, After: windowAfter})
 	if err != nil {
 		return err
@@ -55,10 +51,6 @@ func (a *api) createMessage(w http.ResponseWriter, r *http.Request, c *core.Call
 	if err := decodeJSON(r, &in, false); err != nil {
 		return err
 	}
-	ch, err := a.svc.TeamChannel(r.Context(), c, p.ByName("team"), p.ByName("channel"))
-	if err != nil {
-		return err
-	}
 	text := ""
 	if in.Text != nil {
 		text = *in.Text
@@ -66,7 +58,7 @@ func (a *api) createMessage(w http.ResponseWriter, r *http.Request, c *core.Call
 	if strings.TrimSpace(text) == "" {
 		return core.Invalidf("text", "a message needs a text or an attachment")
 	}
-	m, _, err := a.svc.SendMessage(r.Context(), c, core.SendInput{ConversationID: ch.ID, Body: text})
+	m, err := a.svc.SendChannelMessage(r.Context(), c, p.ByName("team"), p.ByName("channel"), core.SendInput{Body: text}, nil)
 	if err != nil {
 		return err
 	}
@@ -117,10 +109,7 @@ func (a *api) editMessage(w http.ResponseWriter, r *http.Request, c *core.Caller
 	if in.Text == nil || strings.TrimSpace(*in.Text) == "" {
 		return core.Invalidf("text", "text is required")
 	}
-	if _, err := a.svc.ChannelMessage(r.Context(), c, p.ByName("team"), p.ByName("channel"), p.ByName("message")); err != nil {
-		return err
-	}
-	m, err := a.svc.EditMessage(r.Context(), c, p.ByName("message"), core.EditInput{Body: in.Text})
+	m, err := a.svc.EditChannelMessage(r.Context(), c, p.ByName("team"), p.ByName("channel"), p.ByName("message"), core.EditInput{Body: in.Text})
 	if err != nil {
 		return err
 	}
@@ -131,10 +120,7 @@ func (a *api) editMessage(w http.ResponseWriter, r *http.Request, c *core.Caller
 // deleteMessage deletes a message for everyone: its creator or a team
 // admin who is a member of the channel.
 func (a *api) deleteMessage(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	if _, err := a.svc.ChannelMessage(r.Context(), c, p.ByName("team"), p.ByName("channel"), p.ByName("message")); err != nil {
-		return err
-	}
-	if _, err := a.svc.Recall(r.Context(), c, []string{p.ByName("message")}); err != nil {
+	if err := a.svc.RecallChannelMessage(r.Context(), c, p.ByName("team"), p.ByName("channel"), p.ByName("message")); err != nil {
 		return err
 	}
 	return ok(w)
@@ -162,13 +148,7 @@ func (a *api) toggleReaction(w http.ResponseWriter, r *http.Request, c *core.Cal
 	if strings.TrimSpace(in.ToggleEmoji) == "" {
 		return core.Invalidf("toggleEmoji", "toggleEmoji is required")
 	}
-	if _, err := a.svc.ChannelMessage(r.Context(), c, p.ByName("team"), p.ByName("channel"), p.ByName("message")); err != nil {
-		return err
-	}
-	if _, err := a.svc.ToggleReaction(r.Context(), c, p.ByName("message"), in.ToggleEmoji); err != nil {
-		return err
-	}
-	m, err := a.svc.GetMessage(r.Context(), c, p.ByName("message"))
+	m, err := a.svc.ToggleChannelReaction(r.Context(), c, p.ByName("team"), p.ByName("channel"), p.ByName("message"), in.ToggleEmoji)
 	if err != nil {
 		return err
 	}

@@ -30,15 +30,11 @@ type descriptor struct {
 // files in descriptor order. The message and its files are stored in one
 // transaction, or none of it.
 func (a *api) createMultipart(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	ch, err := a.svc.TeamChannel(r.Context(), c, p.ByName("team"), p.ByName("channel"))
-	if err != nil {
-		return err
-	}
 	text, uploads, err := a.multipartMessage(r, c)
 	if err != nil {
 		return err
 	}
-	m, _, err := a.svc.SendMessageWithFiles(r.Context(), c, core.SendInput{ConversationID: ch.ID, Body: text}, uploads)
+	m, err := a.svc.SendChannelMessage(r.Context(), c, p.ByName("team"), p.ByName("channel"), core.SendInput{Body: text}, uploads)
 	if err != nil {
 		return err
 	}
@@ -157,23 +153,7 @@ func multipartError(err error) error {
 // conditional requests through http.ServeContent) to whoever reads its
 // message.
 func (a *api) downloadAttachment(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	m, err := a.svc.ChannelMessage(r.Context(), c, p.ByName("team"), p.ByName("channel"), p.ByName("message"))
-	if err != nil {
-		return err
-	}
-	var fileID string
-	for _, att := range m.Attachments {
-		if att.ID == p.ByName("attachment") {
-			if att.FileID == "" {
-				return core.Errorf(core.ENOTFOUND, "attachment %q has no stored bytes", att.ID)
-			}
-			fileID = att.FileID
-		}
-	}
-	if fileID == "" {
-		return core.Errorf(core.ENOTFOUND, "attachment %q not found", p.ByName("attachment"))
-	}
-	f, body, err := a.svc.OpenFile(r.Context(), c, fileID)
+	f, body, err := a.svc.OpenChannelAttachment(r.Context(), c, p.ByName("team"), p.ByName("channel"), p.ByName("message"), p.ByName("attachment"))
 	if err != nil {
 		return err
 	}

@@ -70,20 +70,14 @@ func (a *api) getChannel(w http.ResponseWriter, r *http.Request, c *core.Caller,
 // leaveChannel takes the caller off a channel's member list (or out of a
 // direct conversation, which lasts until both have left).
 func (a *api) leaveChannel(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	if _, err := a.svc.TeamChannel(r.Context(), c, p.ByName("team"), p.ByName("channel")); err != nil {
-		return err
-	}
-	if err := a.svc.Leave(r.Context(), c, p.ByName("channel")); err != nil {
+	if err := a.svc.LeaveChannel(r.Context(), c, p.ByName("team"), p.ByName("channel")); err != nil {
 		return err
 	}
 	return ok(w)
 }
 
 func (a *api) listMembers(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	if _, err := a.svc.TeamChannel(r.Context(), c, p.ByName("team"), p.ByName("channel")); err != nil {
-		return err
-	}
-	members, err := a.svc.ListMembers(r.Context(), c, p.ByName("channel"), core.Page{Limit: a.svc.Limits().MaxPageSize})
+	members, err := a.svc.ChannelMembers(r.Context(), c, p.ByName("team"), p.ByName("channel"), core.Page{Limit: a.svc.Limits().MaxPageSize})
 	if err != nil {
 		return err
 	}
