@@ -286,7 +286,7 @@ func (b *bench) relBadInputsOf(ctx context.Context, rel *Reliability, d relDiale
 				rel.Notes = append(rel.Notes, "bad inputs: stopped at the phase's time bound")
 				return nil
 			}
-			st, _, body := do(ctx, hc, p.method, in.base+p.path, p.contentType, p.body, d.member)
+			st, _, body := do(ctx, hc, p.method, in.base+mapIDs(p.path, d.ids), p.contentType, p.body, d.member)
 			bi.Tried++
 			bi.Statuses[strconv.Itoa(st)]++
 			if st >= 500 || st == 0 {

@@ -20,6 +20,9 @@ type relDialect struct {
 	prefix  string
 	openapi string // path of its OpenAPI document; "" when it serves none
 	member  []string
+	// ids maps the fixture's text ids in paths to the dialect's own
+	// (App.net names rows by integer keys).
+	ids map[string]string
 	// guess is a request with a wrong credential; right the same with a
 	// right one.
 	method, path string
@@ -43,6 +46,7 @@ var relDialects = []relDialect{
 		right: []string{"Authorization: Bearer demo-secret"}},
 	{name: "appnet", prefix: "/stream/0/", openapi: "/stream/0/openapi.json",
 		member: []string{"Authorization: Bearer alice-token"},
+		ids:    map[string]string{"general": "1", "m1": "1", "alice": "1"},
 		method: "GET", path: "/stream/0/channels",
 		wrong: []string{"Authorization: Bearer guess-token"},
 		right: []string{"Authorization: Bearer alice-token"}},
@@ -172,4 +176,23 @@ func percentiles(lat []time.Duration) (p50, p99, max time.Duration) {
 	slices.Sort(lat)
 	at := func(p int) time.Duration { return lat[(len(lat)*p-1)/100] }
 	return at(50), at(99), lat[len(lat)-1]
+}
+
+// mapIDs replaces whole path segments (before any query) found in ids.
+func mapIDs(path string, ids map[string]string) string {
+	if len(ids) == 0 {
+		return path
+	}
+	p, q, hasQ := strings.Cut(path, "?")
+	segs := strings.Split(p, "/")
+	for i, s := range segs {
+		if v, ok := ids[s]; ok {
+			segs[i] = v
+		}
+	}
+	p = strings.Join(segs, "/")
+	if hasQ {
+		p += "?" + q
+	}
+	return p
 }

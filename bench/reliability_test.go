@@ -48,6 +48,24 @@ func TestFillPath(t *testing.T) {
 	}
 }
 
+func TestMapIDs(t *testing.T) {
+	ids := map[string]string{"general": "1", "m1": "7"}
+	tests := []struct{ in, want string }{
+		{"/stream/0/channels/general/messages/m1", "/stream/0/channels/1/messages/7"},
+		{"/stream/0/channels/general?limit=-1", "/stream/0/channels/1?limit=-1"},
+		{"/stream/0/channels/generalx", "/stream/0/channels/generalx"},
+		{"/stream/0/channels/%FF%FEid", "/stream/0/channels/%FF%FEid"},
+	}
+	for _, tt := range tests {
+		if got := mapIDs(tt.in, ids); got != tt.want {
+			t.Errorf("mapIDs(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := mapIDs("/v2/conversations/general", nil); got != "/v2/conversations/general" {
+		t.Errorf("without ids: %q", got)
+	}
+}
+
 func TestProbes(t *testing.T) {
 	get := probes(operation{"GET", "/v2/conversations/{id}"})
 	if len(get) != 2 || !strings.Contains(get[0].path, "%FF") || !strings.Contains(get[1].path, "limit=-1") {
