@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -124,7 +125,7 @@ func TestSlowClientsCutOff(t *testing.T) {
 	}
 	p := testenv.StartBinary(t, "--ephemeral", "--addr", "127.0.0.1:0", "--fixtures", "testdata/fixtures.json",
 		"--admin-token", "slow-admin", "--log-level", "warn",
-		"--read-header-timeout", "1s", "--read-timeout", "2s", "--idle-timeout", "1s", "--write-timeout", "5s")
+		"--read-header-timeout", "1s", "--read-timeout", "2s", "--idle-timeout", "1s", "--write-timeout", "1s")
 	addr := strings.TrimPrefix(p.URL, "http://")
 	stop, normalStop := make(chan struct{}), make(chan struct{})
 	defer close(stop)
@@ -164,6 +165,29 @@ func TestSlowClientsCutOff(t *testing.T) {
 		"Content-Type: multipart/form-data; boundary=XX\r\nContent-Length: 100000\r\n\r\n"+
 		"--XX\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.txt\"\r\nContent-Type: text/plain\r\n\r\n")
 	uploadClosed := trickle(upload, uploadStart, 100*time.Millisecond, stop)
+	// An event stream outlives every limit: it lifts them and bounds each
+	// write instead. It sees the normal client's messages all along.
+	events, err := http.NewRequest("GET", p.URL+"/events?types=message.created", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	events.Header.Set("Authorization", "Bearer bob-token")
+	stream, err := http.DefaultClient.Do(events)
+	if err != nil || stream.StatusCode != 200 {
+		t.Fatalf("event stream: %v %v", stream, err)
+	}
+	defer stream.Body.Close()
+	var lastEvent atomic.Int64 // since uploadStart
+	streamEnded := make(chan error, 1)
+	go func() {
+		sc := bufio.NewScanner(stream.Body)
+		for sc.Scan() {
+			if strings.HasPrefix(sc.Text(), "data:") {
+				lastEvent.Store(int64(time.Since(uploadStart)))
+			}
+		}
+		streamEnded <- sc.Err()
+	}()
 	// A kept-alive connection that asks once and then says nothing.
 	idle, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -203,6 +227,14 @@ func TestSlowClientsCutOff(t *testing.T) {
 	case d := <-uploadClosed:
 		t.Errorf("a slow file upload was cut after %v, within --read-timeout; want --upload-timeout", d)
 	default:
+	}
+	select {
+	case err := <-streamEnded:
+		t.Errorf("the event stream ended (%v) within the limits meant for requests", err)
+	default:
+		if last := time.Duration(lastEvent.Load()); last < 2500*time.Millisecond {
+			t.Errorf("the event stream's last message event came %v after it opened, want one past 2.5 s (--write-timeout 1s)", last)
+		}
 	}
 	close(normalStop)
 	r := <-normal
