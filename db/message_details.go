@@ -198,10 +198,11 @@ func (t *tx) loadDetails(msgs []*core.Message, rows []messageRow) error {
 			MessagePK int64  `db:"message_pk"`
 			Name      string `db:"name"`
 			UserID    string `db:"user_id"`
+			UserName  string `db:"user_name"`
 			CreatedAt int64  `db:"created_at"`
 		}
 		if err := t.selIn(&rs, `
-			SELECT r.message_pk, r.name, u.id AS user_id, r.created_at
+			SELECT r.message_pk, r.name, u.id AS user_id, u.display_name AS user_name, r.created_at
 			FROM reactions r JOIN users u ON u.pk = r.user_pk
 			WHERE r.message_pk IN (?) ORDER BY r.message_pk, r.created_at, r.pk`, withReactions); err != nil {
 			return fmt.Errorf("load reactions: %w", err)
@@ -219,6 +220,8 @@ func (t *tx) loadDetails(msgs []*core.Message, rows []messageRow) error {
 			m.Reactions[g].Count++
 			m.Reactions[g].UserIDs = append(m.Reactions[g].UserIDs, r.UserID)
 			m.Reactions[g].Times = append(m.Reactions[g].Times, fromMS(r.CreatedAt))
+			// rows come oldest first: the last one of a message is its newest
+			m.LatestReaction = &core.LatestReaction{Name: r.Name, UserID: r.UserID, UserName: r.UserName, CreatedAt: fromMS(r.CreatedAt)}
 		}
 	}
 	if len(withRecipients) > 0 {

@@ -43,6 +43,8 @@ func Dialects() []Dialect {
 		{Name: "sceyt", Prefix: "/v1/", New: sceyt.New, WriteError: sceyt.WriteStatus, OpenAPI: sceyt.OpenAPI},
 		{Name: "appnet", Prefix: "/stream/0/", New: appnet.New, WriteError: appnet.WriteStatus, OpenAPI: appnet.OpenAPI},
 		{Name: "cowork", Prefix: "/api/cowork/", New: cowork.New, WriteError: cowork.WriteStatus, OpenAPI: cowork.OpenAPI},
+		// Amity's /api/ holds CoWork's /api/cowork/: see servingDialect.
+		{Name: "amity", Prefix: "/api/", New: amity.New, WriteError: amity.WriteStatus, OpenAPI: amity.OpenAPI},
 	}
 }
 
@@ -63,8 +65,6 @@ func servingDialect(path string, n int, prefix func(i int) string) int {
 // mountDialects adds each wire dialect under its prefix, with its OpenAPI
 // document beside it.
 func mountDialects(mux *http.ServeMux, svc *core.Service) {
-	// Amity joins the table once its OpenAPI document is written.
-	mux.Handle("/api/", amity.New(svc))
 	for _, d := range Dialects() {
 		mux.Handle(d.Prefix, d.New(svc))
 		if d.OpenAPI != nil {
@@ -93,4 +93,5 @@ var dialects = map[string]string{
 	"/v1/":         "sceyt",
 	"/stream/0/":   "appnet",
 	"/api/cowork/": "cowork",
+	"/api/":        "amity",
 }

@@ -108,6 +108,18 @@ var dialectSeeds = func() []struct{ dialect, method, path, body string } {
 		{"cowork", "POST", "/api/cowork/teams/directmessages/%ff"},
 		{"cowork", "GET", "/api/cowork/teams/eng/channels/general/messages?targetMessage=%ff"},
 		{"cowork", "GET", "/api/cowork/search?query=%22unclosed&messageCount=-1&textFormat=x"},
+		{"amity", "POST", "/api/v3/messages"},
+		{"amity", "POST", "/api/v5/messages"},
+		{"amity", "PUT", "/api/v3/messages/m1"},
+		{"amity", "POST", "/api/v3/channels"},
+		{"amity", "POST", "/api/v3/channels/conversation"},
+		{"amity", "POST", "/api/v3/channels/general/users"},
+		{"amity", "POST", "/api/v3/channels/general/seen"},
+		{"amity", "POST", "/api/v2/reactions"},
+		{"amity", "POST", "/api/v3/sessions"},
+		{"amity", "GET", "/api/v3/messages?channelId=general&options[last]=-1&options[token]=%ff"},
+		{"amity", "GET", "/api/v5/messages?messageFeedId=general&options[limit]=1e9&options[sortBy]=x"},
+		{"amity", "GET", "/api/v3/messages/list?messageIds[]=m1&messageIds[]=%ff"},
 	}
 	var out []struct{ dialect, method, path, body string }
 	for _, r := range routes {

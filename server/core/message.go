@@ -62,6 +62,7 @@ type Message struct {
 	Encrypted          bool
 	MachineOnly        bool
 	Reactions          []ReactionGroup // per reaction name, in first-reacted order
+	LatestReaction     *LatestReaction // the newest of Reactions; nil when none
 	CreatedAt          time.Time       // may be the sender's claim: kept as data, orders nothing
 	ReceivedAt         time.Time       // the server's clock when stored (zero: CreatedAt); read positions by time follow it
 	UpdatedAt          time.Time

@@ -32,6 +32,11 @@ func (s *Service) OpenSession(ctx context.Context, c *Caller, in SessionInput) (
 	if err := checkText("displayName", in.DisplayName, s.limits.NameLength); err != nil {
 		return nil, false, err
 	}
+	// A session hands out a credential as a login does: the same limits
+	// per client address and per user.
+	if err := s.rateLimit(ctx, app, in.UserID); err != nil {
+		return nil, false, err
+	}
 	ttl := in.TTL
 	if ttl <= 0 {
 		ttl = s.limits.TokenTTL

@@ -26,7 +26,8 @@ type Store interface {
 // Tx is one unit of work. Lookups of a single row return an ENOTFOUND *Error
 // when there is none; unique-constraint clashes return ECONFLICT. Methods that
 // load messages fill Owner, Attachments, Mentions (with User), Recipients and
-// Reactions in a fixed number of queries, whatever the number of messages.
+// Reactions (with LatestReaction) in a fixed number of queries, whatever the
+// number of messages.
 //
 // Every parameter or filter field that takes the text id of a user,
 // conversation, message, file or team within an app (UserByID, UsersByIDs, TeamByID,

@@ -477,6 +477,10 @@ func testMessageDetails(t *testing.T, f *fixture) {
 			!slices.Equal(got.Reactions[0].UserIDs, []string{"bob", "carol"}) || got.Reactions[1].Name != "wow" {
 			t.Errorf("reactions %+v", got.Reactions)
 		}
+		// All three at t0: the newest is the last added.
+		if l := got.LatestReaction; l == nil || l.Name != "wow" || l.UserID != "bob" || l.UserName != f.bob.DisplayName || !l.CreatedAt.Equal(t0) {
+			t.Errorf("latest reaction %+v, want bob's wow", l)
+		}
 		return nil
 	})
 }

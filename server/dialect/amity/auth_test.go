@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"parley/server/core"
 	"parley/server/testenv"
 )
 
@@ -54,5 +55,53 @@ func TestAdminContext(t *testing.T) {
 	resp, body := env.Do("GET", "/api/v3/messages?channelId=lobby", "", "Authorization: Bearer not-the-secret")
 	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "400100") {
 		t.Errorf("a wrong secret: %d %s, want 401 with code 400100", resp.StatusCode, body)
+	}
+}
+
+// TestAmitySessionRevokesOwnTokenOnly: DELETE /api/v4/sessions revokes the
+// token it carries and no other user's.
+func TestAmitySessionRevokesOwnTokenOnly(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	if resp, body := env.Do("DELETE", "/api/v4/sessions", "", "Authorization: Bearer dave-token"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("revoke: %d %s", resp.StatusCode, body)
+	}
+	for token, want := range map[string]int{"dave-token": http.StatusUnauthorized, "bob-token": http.StatusOK} {
+		if resp, body := env.Do("GET", "/api/v3/sessions", "", "Authorization: Bearer "+token); resp.StatusCode != want {
+			t.Errorf("%s after dave's revocation: %d %s, want %d", token, resp.StatusCode, body, want)
+		}
+	}
+}
+
+// TestSessionRateLimited: signing in by user id mints a token, so it is
+// throttled per client address and per user as every dialect's login is:
+// 429 in Amity's shape (code 400311) with Retry-After.
+func TestSessionRateLimited(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t, testenv.WithRateLimits(core.RateLimits{
+		Address: core.Rate{Burst: 3, Every: time.Minute},
+		User:    core.Rate{Burst: 2, Every: 30 * time.Second},
+	}))
+	session := func(user string) (*http.Response, []byte) {
+		return env.Do("POST", "/api/v3/sessions", `{"userId": "`+user+`", "deviceId": "d1"}`, "x-api-key: demo-public")
+	}
+	for i := range 2 {
+		if resp, body := session("erin"); resp.StatusCode != http.StatusOK {
+			t.Fatalf("session %d: %d %s", i, resp.StatusCode, body)
+		}
+	}
+	resp, body := session("erin")
+	want := `{"status":"error","code":400311,"message":"too many attempts; try again in 30 s"}` + "\n"
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "30" || string(body) != want {
+		t.Fatalf("third session: %d Retry-After %q\n%s\nwant 429 Retry-After 30\n%s", resp.StatusCode, resp.Header.Get("Retry-After"), body, want)
+	}
+	if resp, body := session("frank"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("another user: %d %s", resp.StatusCode, body)
+	}
+	if resp, body := session("gina"); resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "60" {
+		t.Fatalf("address spent: %d %q %s", resp.StatusCode, resp.Header.Get("Retry-After"), body)
+	}
+	if resp, body := env.Do("GET", "/api/v3/messages?channelId=general", "", "Authorization: Bearer bob-token"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("an ordinary call after the limit: %d %s", resp.StatusCode, body)
 	}
 }

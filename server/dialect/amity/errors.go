@@ -90,3 +90,27 @@ func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	httpx.RetryAfter(w, err)
 	httpx.WriteJSON(w, ws.status, body)
 }
+
+// WriteStatus writes an error of any status in Amity's shape, with the
+// code Amity gives that status; fault rules answer with it.
+func WriteStatus(w http.ResponseWriter, status int, message string) {
+	httpx.WriteJSON(w, status, wireError{Status: "error", Code: statusCode(status), Message: message})
+}
+
+// statusCode is Amity's error code for an HTTP status, as errorTable
+// gives it (a 400 is a bad request here, not a validation error: the
+// message names no field).
+func statusCode(status int) int {
+	switch {
+	case status >= 500:
+		return errorTable[core.EINTERNAL].code
+	case status == http.StatusBadRequest:
+		return 400000
+	}
+	for _, ws := range errorTable {
+		if ws.status == status {
+			return ws.code
+		}
+	}
+	return 400000
+}

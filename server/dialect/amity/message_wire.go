@@ -113,12 +113,35 @@ type wireMessage struct {
 	ReactionsCount int             `json:"reactionsCount"`
 	Reactions      map[string]int  `json:"reactions"`
 	MyReactions    []string        `json:"myReactions"`
-	LatestReaction *struct{}       `json:"latestReaction"`
+	LatestReaction *wireLatest     `json:"latestReaction"`
 	IsDeleted      bool            `json:"isDeleted"`
 	CreatedAt      string          `json:"createdAt"`
 	UpdatedAt      string          `json:"updatedAt"`
 	EditedAt       *string         `json:"editedAt"`
 	Mentionees     []wireMentionee `json:"mentionees"`
+}
+
+// wireLatest is a message's latestReaction: its newest reaction.
+type wireLatest struct {
+	ReferenceID     string `json:"referenceId"`
+	ReferenceType   string `json:"referenceType"`
+	ReactionName    string `json:"reactionName"`
+	UserID          string `json:"userId"`
+	UserDisplayName string `json:"userDisplayName"`
+	ReactionID      string `json:"reactionId"`
+	EventName       string `json:"eventName"`
+	CreatedAt       string `json:"createdAt"`
+}
+
+// latestReaction is the message's newest reaction (of those its
+// reactions count), or null when it has none.
+func latestReaction(m *core.Message) *wireLatest {
+	l := m.LatestReaction
+	if l == nil {
+		return nil
+	}
+	return &wireLatest{ReferenceID: m.ID, ReferenceType: "message", ReactionName: l.Name, UserID: l.UserID,
+		UserDisplayName: l.UserName, ReactionID: reactionID(m.ID, l.UserID, l.Name), EventName: "add", CreatedAt: isoTime(l.CreatedAt)}
 }
 
 func ownerID(m *core.Message) *string {
@@ -140,7 +163,7 @@ func toWireMessage(c *core.Caller, m *core.Message) wireMessage {
 	return wireMessage{ID: m.ID, Path: messagePath(c.App(), m), MessageID: m.ID, ChannelID: m.ConversationID, UserID: ownerID(m),
 		Type: messageType(m), Data: messageData(m), ChannelSegment: segment(m), ParentID: optString(m.ParentID), FileID: fileID(m),
 		Tags: tagsOf(m), Metadata: rawOrNull(m.Metadata), FlagCount: flagCount(m), ChildrenNumber: m.ReplyCount,
-		ReactionsCount: total, Reactions: counts, MyReactions: mine, IsDeleted: m.Deleted(), CreatedAt: isoTime(m.CreatedAt),
+		ReactionsCount: total, Reactions: counts, MyReactions: mine, LatestReaction: latestReaction(m), IsDeleted: m.Deleted(), CreatedAt: isoTime(m.CreatedAt),
 		UpdatedAt: isoTime(m.UpdatedAt), EditedAt: optTime(m.EditedAt), Mentionees: mentionees(m)}
 }
 
