@@ -1,6 +1,8 @@
--- Parley's one schema. db.Open applies it to a database whose
--- PRAGMA user_version is 0 and then sets user_version to 1, in one
--- transaction; later changes bump user_version and live in db.Open.
+-- Parley's one schema. db.Open applies it to a new database (PRAGMA
+-- user_version 0) and sets user_version to the current version, in one
+-- transaction. A database of an earlier version is upgraded: the steps of
+-- db/migrate.go, then this file again with every CREATE made IF NOT
+-- EXISTS. A change here needs a step there (see its comment).
 --
 -- Conventions:
 --   * every table has an INTEGER PRIMARY KEY "pk" (the rowid: ordering and
@@ -421,3 +423,12 @@ CREATE TABLE team_channel_reads (
 	PRIMARY KEY (conversation_pk, user_pk)
 ) WITHOUT ROWID;
 CREATE INDEX team_channel_reads_user ON team_channel_reads (user_pk);
+
+-- retention: an app's own bounds on what it keeps (the admin API's
+-- PUT /admin/v1/apps/{app}/retention). An app without a row follows the
+-- instance's --max-messages and --max-age; 0 leaves that bound off.
+CREATE TABLE app_retention (
+	app_pk       INTEGER PRIMARY KEY REFERENCES apps (pk) ON DELETE CASCADE,
+	max_messages INTEGER NOT NULL DEFAULT 0 CHECK (max_messages >= 0),
+	max_age_ms   INTEGER NOT NULL DEFAULT 0 CHECK (max_age_ms >= 0)
+);

@@ -70,6 +70,11 @@ type vclient struct {
 	buf     []byte
 	rawGet  [3][]byte // prepared raw requests: history of either conversation, unread
 	rawBuf  []byte
+	// The dialects scenario: the dialect spoken, the client's session in
+	// it, and the last answer's body (checked, and read by CoWork's history).
+	api  *dialectAPI
+	sess *session
+	body bytes.Buffer
 }
 
 // newVClient returns the virtual client of user; with raw it speaks over its
@@ -140,6 +145,9 @@ type answer struct {
 // do sends one request of kind o and reads the whole answer.
 func (c *vclient) do(ctx context.Context, o op) answer {
 	c.seq++
+	if c.api != nil {
+		return c.doDialect(ctx, o)
+	}
 	if c.raw != nil {
 		return c.doRaw(o)
 	}

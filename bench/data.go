@@ -11,6 +11,9 @@ const (
 	appID     = "bench"
 	publicKey = "bench-public"
 	secretKey = "bench-secret"
+	// benchTeam is the team of every conversation (CoWork addresses a
+	// channel by its team); it has no members, so it is open to every user.
+	benchTeam = "bench"
 )
 
 // dataset is the shape of what the bench loads: users u0000.. with tokens
@@ -100,6 +103,7 @@ type (
 		PublicKey     string           `json:"publicKey"`
 		SecretKey     string           `json:"secretKey"`
 		Users         []fixtureUser    `json:"users"`
+		Teams         []fixtureTeam    `json:"teams"`
 		Conversations []fixtureConv    `json:"conversations"`
 		Messages      []fixtureMessage `json:"messages,omitempty"`
 	}
@@ -110,10 +114,15 @@ type (
 		AvatarURL   string `json:"avatarUrl"`
 		Token       string `json:"token"`
 	}
+	fixtureTeam struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
 	fixtureConv struct {
 		ID      string          `json:"id"`
 		Kind    string          `json:"kind"`
 		Title   string          `json:"title"`
+		Team    string          `json:"team"`
 		Owner   string          `json:"owner"`
 		Members []fixtureMember `json:"members"`
 	}
@@ -133,7 +142,8 @@ type (
 // fixtures returns the dataset as a fixture document, with its messages
 // when withMessages (reactions are not part of the format: see addReactions).
 func (d dataset) fixtures(withMessages bool) fixtureDoc {
-	app := fixtureApp{ID: appID, Name: "Bench", PublicKey: publicKey, SecretKey: secretKey}
+	app := fixtureApp{ID: appID, Name: "Bench", PublicKey: publicKey, SecretKey: secretKey,
+		Teams: []fixtureTeam{{ID: benchTeam, Name: "Bench"}}}
 	for i := 0; i < d.users; i++ {
 		app.Users = append(app.Users, fixtureUser{ID: userID(i), Username: userID(i),
 			DisplayName: fmt.Sprintf("User %d", i), AvatarURL: fmt.Sprintf("https://files.example.test/avatar/%d.png", i),
@@ -141,7 +151,7 @@ func (d dataset) fixtures(withMessages bool) fixtureDoc {
 	}
 	for j := 0; j < d.conversations(); j++ {
 		mem := d.members(j)
-		c := fixtureConv{ID: convID(j), Kind: "group", Title: "Conversation " + convID(j), Owner: userID(mem[0])}
+		c := fixtureConv{ID: convID(j), Kind: "group", Title: "Conversation " + convID(j), Team: benchTeam, Owner: userID(mem[0])}
 		for t, u := range mem {
 			role := ""
 			if t == 0 {

@@ -26,10 +26,19 @@ type step struct {
 	auth     string // bearer or basic
 	raw      bool   // -client raw
 	profile  string // file for the server's CPU profile, or ""
+	// dialect, in the dialects scenario, is the dialect the step speaks;
+	// the scenario is then "<dialect>.send" or "<dialect>.history".
+	dialect *dialectAPI
 }
 
 // pick returns the next request of a client of the scenario.
 func (s step) pick(rng *rand.Rand) op {
+	if s.dialect != nil {
+		if strings.HasSuffix(s.scenario, ".send") {
+			return opSend
+		}
+		return opHistory
+	}
 	switch s.scenario {
 	case "send":
 		return opSend
@@ -82,8 +91,17 @@ func measure(ctx context.Context, inst *instance, d dataset, s step) (*Result, e
 	stride := max(1, d.users/s.conns) // spread the clients over the users
 	clients := make([]*vclient, s.conns)
 	for i := range clients {
+		user := (i * stride) % d.users
+		if s.dialect != nil {
+			sess, err := s.dialect.login(ctx, hc, inst.base, d, user)
+			if err != nil {
+				return nil, err
+			}
+			clients[i] = &vclient{hc: hc, base: inst.base, user: user, api: s.dialect, sess: sess}
+			continue
+		}
 		var err error
-		if clients[i], err = newVClient(hc, inst.base, s.auth, d, (i*stride)%d.users, s.raw); err != nil {
+		if clients[i], err = newVClient(hc, inst.base, s.auth, d, user, s.raw); err != nil {
 			return nil, err
 		}
 	}

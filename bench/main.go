@@ -1,7 +1,8 @@
 // Command bench is Parley's load generator. It builds the real binary, starts
 // it (in memory or on a file database in a temporary folder), loads users,
 // conversations and messages, and drives the Channelize dialect (/v2/) from
-// many keep-alive clients on 127.0.0.1, each with its own user's token:
+// many keep-alive clients on 127.0.0.1, each with its own user's token
+// (-scenario dialects drives every dialect through its own API and auth):
 //
 //	go run ./bench -scenario all           # every scenario, ~5 minutes
 //	go run ./bench -quick                  # the same, short
@@ -33,6 +34,7 @@ var scenarios = []string{"send", "history", "mixed", "unread"}
 // Config is what the flags set.
 type Config struct {
 	Scenarios     []string
+	Dialects      []string // of the dialects scenario
 	Conns         []int
 	Duration      time.Duration
 	Warmup        time.Duration
@@ -89,7 +91,8 @@ func main() {
 func parseFlags(args []string) (*Config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var c Config
-	scenario := fs.String("scenario", "all", "comma-separated: send, history, mixed, unread, startup, scale, fanout, reliability (not in all), or all")
+	scenario := fs.String("scenario", "all", "comma-separated: send, history, mixed, unread, startup, scale, fanout, dialects, reliability, or all (without dialects and reliability)")
+	dialectList := fs.String("dialects", strings.Join(dialectNames(), ","), "comma-separated dialects of the dialects scenario")
 	conns := fs.String("c", "16,64,256", "comma-separated concurrencies (virtual clients, one keep-alive connection each)")
 	scale := fs.String("scale-messages", "10000,1000000", "stored messages of the scale scenario's runs (the first is the baseline)")
 	fs.DurationVar(&c.Duration, "duration", 5*time.Second, "measured time of each scenario and concurrency")
@@ -137,11 +140,18 @@ func parseFlags(args []string) (*Config, error) {
 		case "all":
 			c.Scenarios = append(c.Scenarios, scenarios...)
 			c.Scenarios = append(c.Scenarios, "startup", "scale", "fanout")
-		case "send", "history", "mixed", "unread", "startup", "scale", "fanout", "reliability":
+		case "send", "history", "mixed", "unread", "startup", "scale", "fanout", "dialects", "reliability":
 			c.Scenarios = append(c.Scenarios, s)
 		default:
 			return nil, fmt.Errorf("unknown scenario %q", s)
 		}
+	}
+	for _, name := range strings.Split(*dialectList, ",") {
+		name = strings.TrimSpace(name)
+		if dialectByName(name) == nil {
+			return nil, fmt.Errorf("-dialects: unknown dialect %q (known: %s)", name, strings.Join(dialectNames(), ", "))
+		}
+		c.Dialects = append(c.Dialects, name)
 	}
 	var err error
 	if c.Conns, err = ints("c", *conns, 1, 4096); err != nil {

@@ -130,8 +130,11 @@ func (d dataset) coreFixtures() core.Fixtures {
 		fa.Users = append(fa.Users, core.FixtureUser{Token: u.Token,
 			UserInput: core.UserInput{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, AvatarURL: u.AvatarURL}})
 	}
+	for _, t := range doc.Teams {
+		fa.Teams = append(fa.Teams, core.TeamInput{ID: t.ID, Name: t.Name})
+	}
 	for _, c := range doc.Conversations {
-		ci := core.ConversationInput{ID: c.ID, Kind: core.ConversationKind(c.Kind), Title: c.Title, OwnerID: c.Owner}
+		ci := core.ConversationInput{ID: c.ID, Kind: core.ConversationKind(c.Kind), Title: c.Title, TeamID: c.Team, OwnerID: c.Owner}
 		for _, m := range c.Members {
 			ci.Members = append(ci.Members, core.MemberInput{UserID: m.User, Role: core.Role(m.Role)})
 		}

@@ -93,6 +93,10 @@ func run(ctx context.Context, cfg *Config) (*Report, error) {
 			if rep.Scale, err = b.scale(ctx, rep); err != nil {
 				return rep, fmt.Errorf("scale: %w", err)
 			}
+		case "dialects":
+			if err := b.dialects(ctx, rep, d); err != nil {
+				return rep, fmt.Errorf("dialects: %w", err)
+			}
 		default:
 			for _, c := range cfg.Conns {
 				inst, setup, page, err := b.instance(ctx, cfg.DB, d)
@@ -113,6 +117,37 @@ func run(ctx context.Context, cfg *Config) (*Report, error) {
 	}
 	rep.judge()
 	return rep, nil
+}
+
+// dialects runs the dialects scenario: per concurrency one fresh
+// instance, on which each dialect's history and then each dialect's send
+// is one step (history first, so that every page read is of the same
+// data). The steps use net/http whatever -client says, since they read and
+// check every answer.
+func (b *bench) dialects(ctx context.Context, rep *Report, d dataset) error {
+	for _, c := range b.cfg.Conns {
+		inst, setup, page, err := b.instance(ctx, b.cfg.DB, d)
+		if err != nil {
+			return err
+		}
+		for _, kind := range []string{"history", "send"} {
+			for _, name := range b.cfg.Dialects {
+				s := b.step(name+"."+kind, c, b.cfg.DB, d.messages)
+				s.dialect, s.raw = dialectByName(name), false
+				x, err := measure(ctx, inst, d, s)
+				if err != nil {
+					inst.stop()
+					return fmt.Errorf("%s c=%d: %w", s.scenario, c, err)
+				}
+				x.DB, x.Messages, x.SetupSeconds, x.Page, x.Dialect = b.cfg.DB, d.messages, setup.Seconds(), page, name
+				rep.Results = append(rep.Results, x)
+				progress("%-18s c=%-4d %8.0f req/s  p50 %6.2f ms  p99 %7.2f ms  errors %d  cpu server %.2f (%.0f µs/req) client %.2f other %.2f",
+					s.scenario, c, x.Throughput, x.Latency.P50MS, x.Latency.P99MS, x.ErrorCount, x.ServerCPU, x.serverMicros(), x.ClientCPU, x.OtherCPU)
+			}
+		}
+		inst.stop()
+	}
+	return nil
 }
 
 // step describes a load step of the configuration.

@@ -11,6 +11,8 @@ import (
 	"parley/server/core"
 )
 
+// schemaText returns ../schema.sql, found from this file's place (embed
+// cannot reach a parent folder).
 func schemaText(tb testing.TB) string {
 	tb.Helper()
 	_, file, _, _ := runtime.Caller(0)

@@ -20,9 +20,6 @@ import (
 	"parley/server/core"
 )
 
-// schemaVersion is the PRAGMA user_version that schema.sql produces.
-const schemaVersion = 1
-
 // Memory is the Path of an ephemeral database that lives and dies with the DB.
 const Memory = ":memory:"
 
@@ -34,7 +31,8 @@ type Options struct {
 	// Path is the database file, created with its folder if missing, or
 	// Memory (":memory:") for an ephemeral database on one connection.
 	Path string
-	// Schema is the text of schema.sql, applied to a new database.
+	// Schema is the text of schema.sql: applied to a new database, and run
+	// again (every CREATE made IF NOT EXISTS) to upgrade an older one.
 	Schema string
 	// Readers is the number of read connections of a file database
 	// (default 4).
@@ -237,46 +235,6 @@ func open(ctx context.Context, opts Options) (db *DB, err error) {
 // escapePath makes a file path safe inside a "file:" URI.
 func escapePath(p string) string {
 	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
-}
-
-// migrate applies the schema to a new database (user_version 0), in one
-// transaction with the version bump.
-func (db *DB) migrate(ctx context.Context, schema string) error {
-	tx, err := db.writer.BeginTxx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	var version int
-	if err := tx.GetContext(ctx, &version, `PRAGMA user_version`); err != nil {
-		return fmt.Errorf("read schema version: %w", err)
-	}
-	switch {
-	case version == schemaVersion:
-		// schema.sql version 1 changed in place before its first release
-		// (message sequence numbers, keys never reused); a database made
-		// by an earlier build lacks them and must be made anew.
-		var seq int
-		if err := tx.GetContext(ctx, &seq, `SELECT COUNT(*) FROM pragma_table_info('messages') WHERE name = 'seq'`); err != nil {
-			return fmt.Errorf("read schema: %w", err)
-		}
-		if seq == 0 {
-			return errors.New("the database was made by an earlier pre-release build (no message sequence numbers); move it away and start again")
-		}
-		return nil
-	case version > schemaVersion:
-		return fmt.Errorf("schema version %d is newer than this program's %d", version, schemaVersion)
-	}
-	if strings.TrimSpace(schema) == "" {
-		return errors.New("no schema")
-	}
-	if _, err := tx.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("apply schema: %w", err)
-	}
-	if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, schemaVersion)); err != nil {
-		return fmt.Errorf("set schema version: %w", err)
-	}
-	return tx.Commit()
 }
 
 // Close stops the writer goroutine (queued writes get ErrClosed; a batch in

@@ -3,9 +3,7 @@ package db_test
 import (
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -18,17 +16,8 @@ import (
 	"parley/server/core"
 )
 
-// schema returns ../schema.sql, found from this file's location (embed
-// cannot reach a parent folder).
-func schema(tb testing.TB) string {
-	tb.Helper()
-	_, file, _, _ := runtime.Caller(0)
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(file), "..", "schema.sql"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return string(b)
-}
+// schema returns ../schema.sql.
+func schema(tb testing.TB) string { return db.SchemaText(tb) }
 
 // MustOpen returns a new in-memory database, closed when the test ends.
 func MustOpen(tb testing.TB) *db.DB {
@@ -127,8 +116,8 @@ func TestOpen(t *testing.T) {
 		if err := raw.Get(&mode, `PRAGMA journal_mode`); err != nil {
 			t.Fatal(err)
 		}
-		if version != 1 || mode != "wal" {
-			t.Errorf("user_version, journal_mode = %d, %q; want 1, wal", version, mode)
+		if version != db.SchemaVersion || mode != "wal" {
+			t.Errorf("user_version, journal_mode = %d, %q; want %d, wal", version, mode, db.SchemaVersion)
 		}
 	})
 	t.Run("ErrNewerSchema", func(t *testing.T) {

@@ -39,3 +39,9 @@ func BulkMessages(tb testing.TB, d *DB, appPK, convPK, ownerPK int64, n int, at 
 		tb.Fatal(err)
 	}
 }
+
+// SchemaText returns ../schema.sql.
+var SchemaText = schemaText
+
+// SchemaVersion is the PRAGMA user_version that schema.sql produces.
+const SchemaVersion = schemaVersion

@@ -143,12 +143,17 @@ func (t *tx) ListMessages(f core.MessageFilter) ([]*core.Message, error) {
 	return out, nil
 }
 
-// CountMessages counts the messages f selects, ignoring its keyset bounds,
-// Skip and Limit.
+// CountMessages counts the messages f selects, ignoring its keyset bounds
+// Skip and Limit. A positive f.CountCap caps the count: the scan stops
+// there, so its cost does not grow with the conversation.
 func (t *tx) CountMessages(f core.MessageFilter) (int, error) {
 	where, args := messageWhere(f, false)
 	var n int
 	query := `SELECT COUNT(*) FROM messages m WHERE ` + strings.Join(where, ` AND `)
+	if f.CountCap > 0 {
+		query = `SELECT COUNT(*) FROM (SELECT 1 FROM messages m WHERE ` + strings.Join(where, ` AND `) + ` LIMIT ?)`
+		args = append(args, f.CountCap)
+	}
 	if err := t.getIn(&n, query, args...); err != nil {
 		return 0, dbErr("count messages", err)
 	}

@@ -69,6 +69,8 @@ func TestListMessages(t *testing.T) {
 			{"AfterPK", core.MessageFilter{AfterPK: 2}, "m8 m6 m5 m4 m3", 7},
 			{"Between", core.MessageFilter{AfterPK: 2, BeforePK: 6, Ascending: true}, "m3 m4 m5", 7},
 			{"SkipLimit", core.MessageFilter{Skip: 1, Limit: 2}, "m6 m5", 7},
+			{"CountCap", core.MessageFilter{CountCap: 3}, "m8 m6 m5 m4 m3 m2 m1", 3},
+			{"CountCapAbove", core.MessageFilter{CountCap: 100}, "m8 m6 m5 m4 m3 m2 m1", 7},
 			{"SkipPastEnd", core.MessageFilter{Skip: 10}, "", 7},
 			{"Combined", core.MessageFilter{ViewerPK: f.Alice.PK, OwnerIDs: []string{"bob"}, TopLevelOnly: true, IncludeDeleted: true}, "m7 m5 m2", 3},
 			{"OtherApp", core.MessageFilter{AppPK: f.Other.PK}, "", 0},

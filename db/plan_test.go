@@ -69,6 +69,10 @@ func TestQueryPlans(t *testing.T) {
 			if _, err := tx.ListMessages(mf); err != nil {
 				return err
 			}
+			if _, err := tx.CountMessages(mf); err != nil {
+				return err
+			}
+			mf.CountCap = core.CountCap
 			_, err := tx.CountMessages(mf)
 			return err
 		})

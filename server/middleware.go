@@ -2,6 +2,8 @@ package server
 
 import (
 	"bufio"
+	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -55,9 +57,9 @@ func (r *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 }
 
 // observe gives the request an httpx.Info for the handlers to fill, then
-// writes one log line (info; error for a 5xx) and feeds the metrics. The
-// line names the route pattern, never the path's ids, a credential or a
-// body.
+// writes one log line (info; error for a 5xx, unless the client went away:
+// see clientClosed) and feeds the metrics. The line names the route
+// pattern, never the path's ids, a credential or a body.
 func (s *server) observe(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -78,15 +80,19 @@ func (s *server) observe(next http.Handler) http.Handler {
 				route = "unmatched"
 			}
 		}
+		status := rec.status
+		if clientClosed(r, status) {
+			status, info.Err = statusClientClosed, nil
+		}
 		if s.o.Metrics != nil {
-			s.o.Metrics.ObserveRequest(info.Dialect, route, rec.status, d)
+			s.o.Metrics.ObserveRequest(info.Dialect, route, status, d)
 		}
 		level := slog.LevelInfo
-		if rec.status >= 500 || info.Err != nil {
+		if status >= 500 || info.Err != nil {
 			level = slog.LevelError
 		}
 		if s.log.Enabled(r.Context(), level) {
-			attrs := []slog.Attr{slog.String("method", r.Method), slog.String("route", route), slog.Int("status", rec.status),
+			attrs := []slog.Attr{slog.String("method", r.Method), slog.String("route", route), slog.Int("status", status),
 				slog.Int64("bytes", rec.bytes), slog.Duration("duration", d),
 				slog.String("dialect", info.Dialect), slog.String("app", info.App)}
 			if info.Err != nil {
@@ -95,6 +101,21 @@ func (s *server) observe(next http.Handler) http.Handler {
 			s.log.LogAttrs(r.Context(), level, "request", attrs...)
 		}
 	})
+}
+
+// statusClientClosed is what the log and the metrics show for
+// a request whose client closed the connection before the answer (nginx's
+// 499): an aborted long poll or a closed tab is the client's doing.
+const statusClientClosed = 499
+
+// clientClosed reports whether a request answered with a 5xx failed only
+// because its client went away: its context is canceled (the connection
+// closed) and the handler's error, if it recorded one, is that
+// cancellation. Such an answer reaches no one and is no server error.
+func clientClosed(r *http.Request, status int) bool {
+	err := httpx.InfoOf(r.Context()).Err
+	return status >= 500 && errors.Is(r.Context().Err(), context.Canceled) &&
+		(err == nil || errors.Is(err, context.Canceled))
 }
 
 // recoverer turns a handler panic into a logged 500 instead of a dropped

@@ -9,29 +9,65 @@ import (
 	"parley/server/testenv"
 )
 
-// TestCoWorkOnlineStatus: a member is online in CoWork's member list while
+// TestOnlineStatus: a member is online in a dialect's member list while
 // they hold an open event stream (GET /events), and offline once it
 // closes; two streams keep them online until both have closed.
-func TestCoWorkOnlineStatus(t *testing.T) {
+func TestOnlineStatus(t *testing.T) {
 	t.Parallel()
-	env := testenv.New(t)
-	status := func(user string) string {
-		t.Helper()
-		resp, body := env.Do("GET", "/api/cowork/teams/eng/channels/general/members", "", "Authorization: Bearer alice-token")
-		mustOK(t, "members", resp, body)
-		var members []struct {
-			ID           string `json:"id"`
-			OnlineStatus string `json:"onlineStatus"`
-		}
-		mustJSON(t, body, &members)
-		for _, m := range members {
-			if m.ID == user {
-				return m.OnlineStatus
+	// Each dialect's member list, read as alice: user id -> "online" or
+	// "offline".
+	lists := map[string]func(t *testing.T, env *testenv.Env) map[string]string{
+		"cowork": func(t *testing.T, env *testenv.Env) map[string]string {
+			resp, body := env.Do("GET", "/api/cowork/teams/eng/channels/general/members", "", "Authorization: Bearer alice-token")
+			mustOK(t, "members", resp, body)
+			var members []struct {
+				ID           string `json:"id"`
+				OnlineStatus string `json:"onlineStatus"`
 			}
-		}
-		t.Fatalf("%s is not in general's members: %s", user, body)
-		return ""
+			mustJSON(t, body, &members)
+			out := map[string]string{}
+			for _, m := range members {
+				out[m.ID] = m.OnlineStatus
+			}
+			return out
+		},
+		"sceyt": func(t *testing.T, env *testenv.Env) map[string]string {
+			resp, body := env.Do("GET", "/v1/demo/channels/general/users?from=alice", "", "Authorization: Bearer demo-secret")
+			mustOK(t, "users", resp, body)
+			var page struct {
+				Users []struct {
+					Username       string `json:"username"`
+					PresenceStatus int    `json:"presence_status"`
+				} `json:"users"`
+			}
+			mustJSON(t, body, &page)
+			out := map[string]string{}
+			for _, u := range page.Users {
+				out[u.Username] = map[int]string{0: "offline", 1: "online"}[u.PresenceStatus]
+			}
+			return out
+		},
 	}
+	for name, list := range lists {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			onlineStatus(t, func(t *testing.T, env *testenv.Env, user string) string {
+				t.Helper()
+				got, ok := list(t, env)[user]
+				if !ok {
+					t.Fatalf("%s is not in general's members", user)
+				}
+				return got
+			})
+		})
+	}
+}
+
+// onlineStatus opens and closes bob's event streams and checks the member
+// list's status after each step.
+func onlineStatus(t *testing.T, read func(t *testing.T, env *testenv.Env, user string) string) {
+	env := testenv.New(t)
+	status := func(user string) string { t.Helper(); return read(t, env, user) }
 	// open starts an SSE stream as the user; its headers have come back
 	// when it returns, so the server holds it. close ends it.
 	open := func(user string) (close func()) {

@@ -28,7 +28,7 @@ func toWireRetention(r core.Retention, own bool) wireRetention {
 }
 
 func (a *api) getRetention(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	ret, own, err := a.svc.AppRetention(c)
+	ret, own, err := a.svc.AppRetention(r.Context(), c)
 	if err != nil {
 		return err
 	}
@@ -53,10 +53,10 @@ func (a *api) setRetention(w http.ResponseWriter, r *http.Request, c *core.Calle
 		ret.MaxAge = d
 	}
 	own := in.Own == nil || *in.Own
-	if err := a.svc.SetAppRetention(c, ret, own); err != nil {
+	if err := a.svc.SetAppRetention(r.Context(), c, ret, own); err != nil {
 		return err
 	}
-	ret, own, err := a.svc.AppRetention(c)
+	ret, own, err := a.svc.AppRetention(r.Context(), c)
 	if err != nil {
 		return err
 	}

@@ -11,14 +11,20 @@ import (
 )
 
 // messageWire answers one message as every dialect that renders messages
-// sends it: {"channelize": {...}, ...}, by the dialects' own converters.
+// sends it: {"channelize": {...}, ...}, by the renderers of the event
+// stream (the dialects' own converters). ?as=USER renders it as that user
+// reads it (per-viewer fields such as Amity's myReactions), under that
+// user's rights; without it, as the app's secret key reads it.
 func (a *api) messageWire(w http.ResponseWriter, r *http.Request, c *core.Caller, p httprouter.Params) error {
-	m, err := a.svc.GetMessage(r.Context(), c, p.ByName("msg"))
+	viewer, err := a.viewer(r, c)
 	if err != nil {
 		return err
 	}
-	// As the app's secret key sees it, at the address the inspector uses.
-	rc := realtime.RenderContext{App: c.App(), BaseURL: httpx.BaseURL(r)}
+	m, err := a.svc.GetMessage(r.Context(), viewer, p.ByName("msg"))
+	if err != nil {
+		return err
+	}
+	rc := realtime.RenderContext{App: c.App(), BaseURL: httpx.BaseURL(r), Viewer: viewer.User()}
 	out := make(map[string]any, len(a.tools.Renderers)+1)
 	for name, render := range a.tools.Renderers {
 		out[name] = render.Render(r.Context(), rc, m)

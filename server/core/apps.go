@@ -86,11 +86,18 @@ func (s *Service) ResetApp(ctx context.Context, c *Caller, id string) (*App, err
 		if err != nil {
 			return err
 		}
+		kept, own, err := tx.AppRetention(old.PK) // the app's own bounds outlast a reset
+		if err != nil {
+			return err
+		}
 		if err := tx.DeleteApp(old.PK); err != nil {
 			return err
 		}
 		app = &App{ID: old.ID, Name: old.Name, PublicKey: old.PublicKey, SecretHash: old.SecretHash, CreatedAt: old.CreatedAt}
-		return tx.InsertApp(app, app.SecretHash)
+		if err := tx.InsertApp(app, app.SecretHash); err != nil || !own {
+			return err
+		}
+		return tx.SetAppRetention(app.PK, kept)
 	})
 	return app, err
 }

@@ -113,14 +113,14 @@ func TestEventAudiences(t *testing.T) {
 			if _, _, err := svc.SendMessage(ctx, as("bob"), core.SendInput{ToUserID: "dave", Body: "hi dave"}); err != nil {
 				return err
 			}
-			rec.take()
+			rec.Take()
 			_, _, err := svc.CreateConversation(ctx, as("bob"), core.ConversationInput{Kind: core.KindDirect, Members: []core.MemberInput{{UserID: "dave"}}})
 			return err
 		}, nil},
 	}
 	for _, st := range steps {
 		wantCode(t, st.do(), "")
-		events := rec.take()
+		events := rec.Take()
 		for _, e := range events {
 			if e.AppID != "demo" || e.At.IsZero() || e.ConversationPK == 0 {
 				t.Errorf("%s: %s lacks its app, time or conversation: %+v", st.name, e.Type, e)

@@ -282,8 +282,11 @@ func (s *Service) GetConversationWithMembers(ctx context.Context, c *Caller, id 
 		if err = s.decorate(tx, c, []*Conversation{conv}); err != nil {
 			return err
 		}
-		members, err = s.listMembers(tx, conv, p)
-		return err
+		if members, err = s.listMembers(tx, conv, p); err != nil {
+			return err
+		}
+		s.markOnline(members.Items)
+		return nil
 	})
 	return conv, members, err
 }

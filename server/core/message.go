@@ -134,6 +134,7 @@ type MessageFilter struct {
 	Ascending       bool
 	Skip            int
 	Limit           int
+	CountCap        int // CountMessages stops counting here (0: no cap)
 	TagFilter
 }
 

@@ -152,7 +152,8 @@ func (s *Service) ListMessages(ctx context.Context, c *Caller, convID string, q 
 	return list, err
 }
 
-// CountMessages counts the messages ListMessages would return, all pages.
+// CountMessages counts the messages ListMessages would return, all pages,
+// up to CountCap.
 func (s *Service) CountMessages(ctx context.Context, c *Caller, convID string, q MessageQuery) (int, error) {
 	var n int
 	err := s.read(ctx, func(tx Tx) error {
@@ -160,6 +161,7 @@ func (s *Service) CountMessages(ctx context.Context, c *Caller, convID string, q
 		if err != nil {
 			return err
 		}
+		f.CountCap = CountCap
 		n, err = tx.CountMessages(f)
 		return err
 	})

@@ -220,3 +220,26 @@ func TestRecall(t *testing.T) {
 		t.Fatalf("tombstones: %+v", page.Items)
 	}
 }
+
+// TestCountMessagesCapped: a count stops at CountCap, so counting a
+// conversation costs no more than that whatever other users wrote.
+func TestCountMessagesCapped(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	fa := core.FixtureApp{AppInput: core.AppInput{ID: "counted", PublicKey: "counted-public", SecretKey: "counted-secret"},
+		Users:         []core.FixtureUser{{UserInput: core.UserInput{ID: "u"}}},
+		Conversations: []core.ConversationInput{{ID: "big", Kind: core.KindGroup, OwnerID: "u"}}}
+	for i := 0; i < core.CountCap+3; i++ {
+		fa.Messages = append(fa.Messages, core.FixtureMessage{From: "u", SendInput: core.SendInput{ConversationID: "big", Body: "x"}})
+	}
+	if err := env.Service.LoadFixtures(ctx, env.Service.StartupCaller(), core.Fixtures{Apps: []core.FixtureApp{fa}}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := env.Service.CountMessages(ctx, env.Caller("counted", "u"), "big", core.MessageQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != core.CountCap {
+		t.Fatalf("CountMessages = %d, want the cap %d", n, core.CountCap)
+	}
+}

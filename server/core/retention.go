@@ -20,13 +20,12 @@ func (r Retention) On() bool { return r.MaxMessages > 0 || r.MaxAge > 0 }
 // so that the writer is never held long and sends go on in between.
 const pruneBatch = 200
 
-// retention holds the instance's bounds and each app's own, by app id (an
-// app keeps its bounds through a reset). App bounds last while the process
-// runs.
+// retention holds the instance's bounds (from flags, set at start). Each
+// app's own bounds are in the store: they outlast a restart and a reset of
+// the app, and go with the app.
 type retention struct {
 	mu       sync.Mutex
 	instance Retention
-	apps     map[string]Retention
 }
 
 // SetRetention sets the instance's bounds, which apply to every app
@@ -37,26 +36,39 @@ func (s *Service) SetRetention(r Retention) {
 	s.prune.instance = r
 }
 
+func (s *Service) instanceRetention() Retention {
+	s.prune.mu.Lock()
+	defer s.prune.mu.Unlock()
+	return s.prune.instance
+}
+
 // AppRetention returns the bounds that apply to the trusted caller's app
 // and whether they are the app's own.
-func (s *Service) AppRetention(c *Caller) (Retention, bool, error) {
+func (s *Service) AppRetention(ctx context.Context, c *Caller) (Retention, bool, error) {
 	if err := c.inApp(); err != nil {
 		return Retention{}, false, err
 	}
 	if err := allow(c, actInspect, nil); err != nil {
 		return Retention{}, false, err
 	}
-	s.prune.mu.Lock()
-	defer s.prune.mu.Unlock()
-	if r, ok := s.prune.apps[c.app.ID]; ok {
-		return r, true, nil
+	var r Retention
+	var own bool
+	err := s.read(ctx, func(tx Tx) (err error) {
+		r, own, err = tx.AppRetention(c.app.PK)
+		return err
+	})
+	if err != nil {
+		return Retention{}, false, err
 	}
-	return s.prune.instance, false, nil
+	if !own {
+		r = s.instanceRetention()
+	}
+	return r, own, nil
 }
 
 // SetAppRetention gives the trusted caller's app its own bounds (zero
 // fields: unbounded), or returns it to the instance's when own is false.
-func (s *Service) SetAppRetention(c *Caller, r Retention, own bool) error {
+func (s *Service) SetAppRetention(ctx context.Context, c *Caller, r Retention, own bool) error {
 	if err := c.inApp(); err != nil {
 		return err
 	}
@@ -69,26 +81,12 @@ func (s *Service) SetAppRetention(c *Caller, r Retention, own bool) error {
 	if r.MaxAge < 0 {
 		return Invalidf("maxAge", "maxAge must not be negative")
 	}
-	s.prune.mu.Lock()
-	defer s.prune.mu.Unlock()
-	if s.prune.apps == nil {
-		s.prune.apps = map[string]Retention{}
-	}
-	if own {
-		s.prune.apps[c.app.ID] = r
-	} else {
-		delete(s.prune.apps, c.app.ID)
-	}
-	return nil
-}
-
-func (s *Service) retentionOf(appID string) Retention {
-	s.prune.mu.Lock()
-	defer s.prune.mu.Unlock()
-	if r, ok := s.prune.apps[appID]; ok {
-		return r
-	}
-	return s.prune.instance
+	return s.write(ctx, func(tx Tx) error {
+		if own {
+			return tx.SetAppRetention(c.app.PK, r)
+		}
+		return tx.DeleteAppRetention(c.app.PK)
+	})
 }
 
 // Prune deletes, in transactions of at most pruneBatch messages each, the
@@ -97,16 +95,24 @@ func (s *Service) retentionOf(appID string) Retention {
 // it deleted.
 func (s *Service) Prune(ctx context.Context) (int, error) {
 	var apps []*App
+	var own map[int64]Retention
 	err := s.read(ctx, func(tx Tx) (err error) {
-		apps, err = tx.ListApps()
+		if apps, err = tx.ListApps(); err != nil {
+			return err
+		}
+		own, err = tx.AppRetentions()
 		return err
 	})
 	if err != nil {
 		return 0, err
 	}
+	instance := s.instanceRetention()
 	total := 0
 	for _, app := range apps {
-		r := s.retentionOf(app.ID)
+		r, ok := own[app.PK]
+		if !ok {
+			r = instance
+		}
 		if !r.On() {
 			continue
 		}

@@ -16,7 +16,7 @@ func TestPruneUnderLoad(t *testing.T) {
 	t.Parallel()
 	env := testenv.New(t)
 	app := env.Caller("demo", "")
-	if err := env.Service.SetAppRetention(app, core.Retention{MaxMessages: 25}, true); err != nil {
+	if err := env.Service.SetAppRetention(ctx, app, core.Retention{MaxMessages: 25}, true); err != nil {
 		t.Fatal(err)
 	}
 	const senders, each = 4, 60
@@ -67,7 +67,7 @@ func TestPruneByAge(t *testing.T) {
 	env := testenv.New(t)
 	app := env.Caller("demo", "")
 	env.Service.SetRetention(core.Retention{MaxAge: time.Hour})
-	if r, own, _ := env.Service.AppRetention(app); own || r.MaxAge != time.Hour {
+	if r, own, _ := env.Service.AppRetention(ctx, app); own || r.MaxAge != time.Hour {
 		t.Fatalf("instance bounds: %+v own=%v", r, own)
 	}
 	env.Clock.Advance(30 * time.Minute)
@@ -83,7 +83,7 @@ func TestPruneByAge(t *testing.T) {
 		t.Fatalf("left: %v", msgs)
 	}
 	// The app's own bounds (none) win over the instance's.
-	wantCode(t, env.Service.SetAppRetention(app, core.Retention{}, true), "")
+	wantCode(t, env.Service.SetAppRetention(ctx, app, core.Retention{}, true), "")
 	env.Clock.Advance(2 * time.Hour)
 	if n, _ := env.Service.Prune(ctx); n != 0 {
 		t.Fatalf("an app with no bounds of its own was pruned: %d", n)
@@ -114,7 +114,7 @@ func TestPruneRemovesUnusedFiles(t *testing.T) {
 	send(only, shared)
 	send(shared)
 	app := env.Caller("demo", "")
-	wantCode(t, env.Service.SetAppRetention(app, core.Retention{MaxMessages: 1}, true), "")
+	wantCode(t, env.Service.SetAppRetention(ctx, app, core.Retention{MaxMessages: 1}, true), "")
 	if n, err := env.Service.Prune(ctx); err != nil || n != 4 {
 		t.Fatalf("prune: %d, %v; want the 3 fixture messages and the first with files", n, err)
 	}

@@ -145,6 +145,13 @@ type Tx interface {
 	CountAppMessages(appPK int64) (int, error)
 	DeleteMessages(pks []int64) (blobKeys []string, err error)
 
+	// Retention: an app's own bounds, kept across restarts (deleting the
+	// app deletes them). AppRetentions returns every app's own, by app key.
+	AppRetention(appPK int64) (r Retention, own bool, err error)
+	AppRetentions() (map[int64]Retention, error)
+	SetAppRetention(appPK int64, r Retention) error
+	DeleteAppRetention(appPK int64) error // idempotent
+
 	// Reactions.
 	AddReaction(r *Reaction) (bool, error)                             // false if it was there already
 	RemoveReaction(messagePK, userPK int64, name string) (bool, error) // false if it was not there

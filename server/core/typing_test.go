@@ -3,84 +3,17 @@ package core_test
 import (
 	"fmt"
 	"slices"
-	"sync"
 	"testing"
-	"time"
 
 	"parley/server/core"
 	"parley/server/testenv"
 )
 
-// recorder is a Publisher that keeps every event, for assertions.
-type recorder struct {
-	mu     sync.Mutex
-	events []core.Event
-}
-
-func (r *recorder) Publish(e core.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.events = append(r.events, e)
-}
-
-// take returns the events published since the last take.
-func (r *recorder) take() []core.Event {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	events := r.events
-	r.events = nil
-	return events
-}
-
-// fakeTimers is an AfterFunc whose timers run only when the test fires them.
-type fakeTimers struct {
-	mu      sync.Mutex
-	pending []*fakeTimer
-}
-
-type fakeTimer struct {
-	d       time.Duration
-	f       func()
-	stopped bool
-}
-
-func (t *fakeTimer) Stop() bool {
-	was := t.stopped
-	t.stopped = true
-	return !was
-}
-
-func (ft *fakeTimers) AfterFunc(d time.Duration, f func()) core.Timer {
-	ft.mu.Lock()
-	defer ft.mu.Unlock()
-	t := &fakeTimer{d: d, f: f}
-	ft.pending = append(ft.pending, t)
-	return t
-}
-
-// fire runs every pending timer that was not stopped, and returns how many
-// ran.
-func (ft *fakeTimers) fire() int {
-	ft.mu.Lock()
-	pending := ft.pending
-	ft.pending = nil
-	ft.mu.Unlock()
-	n := 0
-	for _, t := range pending {
-		if !t.stopped {
-			t.stopped = true
-			t.f()
-			n++
-		}
-	}
-	return n
-}
-
 // mustEventEnv starts an instance whose events go to a recorder and whose
 // timers the test fires.
-func mustEventEnv(tb testing.TB) (*testenv.Env, *recorder, *fakeTimers) {
+func mustEventEnv(tb testing.TB) (*testenv.Env, *testenv.Recorder, *testenv.Timers) {
 	tb.Helper()
-	rec, timers := &recorder{}, &fakeTimers{}
+	rec, timers := &testenv.Recorder{}, &testenv.Timers{}
 	env := testenv.New(tb, testenv.WithService(func(o *core.Options) {
 		o.Publisher, o.AfterFunc = rec, timers.AfterFunc
 	}))
@@ -153,14 +86,14 @@ func TestTyping(t *testing.T) {
 			wantCode(t, err, st.code)
 		}
 		if st.fire {
-			timers.fire()
+			timers.Fire()
 		}
-		if got := summarize(rec.take()); !slices.Equal(got, st.want) {
+		if got := summarize(rec.Take()); !slices.Equal(got, st.want) {
 			t.Fatalf("%s: got %+v, want %+v", st.name, got, st.want)
 		}
 	}
 
-	if n := timers.fire(); n > 1 {
+	if n := timers.Fire(); n > 1 {
 		t.Errorf("%d timers pending, want at most 1 (one timer for every typist)", n)
 	}
 }
@@ -173,14 +106,14 @@ func TestTypingOneTimerForManyTypists(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if got := len(rec.take()); got != 3 {
+	if got := len(rec.Take()); got != 3 {
 		t.Fatalf("got %d typing.started events, want 3", got)
 	}
-	if n := timers.fire(); n != 1 {
+	if n := timers.Fire(); n != 1 {
 		t.Fatalf("fired %d timers, want 1", n)
 	}
 	var typists []string
-	for _, e := range rec.take() {
+	for _, e := range rec.Take() {
 		if e.Type != core.EventTypingStopped {
 			t.Fatalf("got %s, want typing.stopped", e.Type)
 		}

@@ -60,7 +60,7 @@ func StartBinary(tb testing.TB, args ...string) *Process {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var log lockedBuffer
+	var log LockedBuffer
 	cmd.Stderr = &log
 	if err := cmd.Start(); err != nil {
 		tb.Fatalf("testenv: start: %v", err)
@@ -96,19 +96,20 @@ func Run(tb testing.TB, args ...string) (string, error) {
 	return string(out), err
 }
 
-// lockedBuffer collects a process's output for the test's log.
-type lockedBuffer struct {
+// LockedBuffer is a bytes.Buffer that goroutines may write at once (a
+// process's output, a server's log) while a test reads it.
+type LockedBuffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *LockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *LockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()

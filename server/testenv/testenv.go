@@ -70,6 +70,7 @@ type Env struct {
 }
 
 type config struct {
+	database string
 	fixtures string
 	journal  int
 	service  []func(*core.Options)
@@ -80,6 +81,10 @@ type config struct {
 // WithFs keeps the instance's blobs on fsys instead of a fresh MemMapFs
 // (a base-path fs over a temp dir tests what a real disk does).
 func WithFs(fsys afero.Fs) Option { return func(c *config) { c.fs = fsys } }
+
+// WithDatabase keeps the instance's database in the file at path instead
+// of in memory: a second instance on the same path is a restart.
+func WithDatabase(path string) Option { return func(c *config) { c.database = path } }
 
 // WithLimits runs the instance's core with these limits.
 func WithLimits(l core.Limits) Option { return func(c *config) { c.limits = &l } }
@@ -114,7 +119,10 @@ func New(tb testing.TB, opts ...Option) *Env {
 		o(&cfg)
 	}
 	ctx := context.Background()
-	store, err := db.Open(ctx, db.Options{Path: ":memory:", Schema: Schema(tb)})
+	if cfg.database == "" {
+		cfg.database = db.Memory
+	}
+	store, err := db.Open(ctx, db.Options{Path: cfg.database, Schema: Schema(tb)})
 	if err != nil {
 		tb.Fatalf("testenv: open db: %v", err)
 	}

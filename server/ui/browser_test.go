@@ -190,6 +190,27 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("channelize view of m2:\n%s", channelizeJSON)
 	}
 
+	// Every dialect shows it, App.net with its integer ids; seen by carol,
+	// Amity's myReactions holds her reaction, as Amity answers her.
+	run("every dialect's eyes",
+		chromedp.WaitVisible(tid("wire-sceyt")), chromedp.WaitVisible(tid("wire-appnet")),
+		chromedp.WaitVisible(tid("wire-cowork")), chromedp.WaitVisible(tid("wire-amity")),
+		// The panel reloads when the reaction's event arrives: choose
+		// carol again until her view shows.
+		void(chromedp.Poll[bool](`(() => { const s = document.querySelector('[data-testid="wire-as"]');
+			if (s && s.value !== "carol") { s.value = "carol"; s.dispatchEvent(new Event("change")); return false; }
+			const p = document.querySelector('[data-testid="wire-amity"] pre');
+			return !!s && !!p && JSON.parse(p.textContent).messages[0].myReactions.includes("like"); })()`, chromedp.WithPollingTimeout(5*time.Second))),
+		shot("06-wire-as-carol"),
+	)
+	appnetJSON, err := chromedp.Run(ctx, chromedp.Text(tid("wire-appnet")+" pre"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(appnetJSON, `"channel_id": "1"`) || !strings.Contains(appnetJSON, `"id": "2"`) {
+		t.Errorf("appnet view of m2:\n%s", appnetJSON)
+	}
+
 	// A fault rule added on screen meets the next API call.
 	run("add fault",
 		chromedp.Click(tid("nav-faults")),

@@ -123,3 +123,53 @@ func TestMessageActions(t *testing.T) {
 		}
 	}
 }
+
+// TestWireIsEveryDialectsGET: each dialect's view of a message is the
+// dialect's own GET of it, and ?as=USER is that user's GET (Amity's
+// myReactions is the viewer's own).
+func TestWireIsEveryDialectsGET(t *testing.T) {
+	env := testenv.New(t)
+	if resp, body := env.Do("POST", "/api/v2/reactions", `{"referenceId": "m2", "referenceType": "message", "reactionName": "like"}`,
+		"Authorization: Bearer carol-token"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("carol's reaction: %s %s", resp.Status, body)
+	}
+	own := func(path, field string, headers ...string) any {
+		t.Helper()
+		resp, body := env.Do("GET", path, "", headers...)
+		var v map[string]any
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(body, &v) != nil {
+			t.Fatalf("GET %s: %s %s", path, resp.Status, body)
+		}
+		if field != "" {
+			return v[field]
+		}
+		return v
+	}
+	views := func(query string) map[string]any {
+		t.Helper()
+		var v map[string]any
+		if _, body := env.Do("GET", "/admin/v1/apps/demo/messages/m2/wire"+query, "", admin); json.Unmarshal(body, &v) != nil {
+			t.Fatalf("wire%s: %s", query, body)
+		}
+		return v
+	}
+	app, carol := views(""), views("?as=carol")
+	tests := []struct {
+		name      string
+		view, own any
+	}{
+		{"sceyt", app["sceyt"], own("/v1/demo/channels/general/messages/m2", "", "Authorization: Bearer demo-secret")},
+		{"appnet", app["appnet"], own("/stream/0/channels/1/messages/2?include_annotations=1", "data", "Authorization: Bearer bob-token")},
+		{"cowork", app["cowork"], own("/api/cowork/teams/eng/channels/general/messages/m2", "", "Authorization: Bearer bob-token")},
+		{"amity as bob", views("?as=bob")["amity"], own("/api/v5/messages/m2", "", "Authorization: Bearer bob-token")},
+		{"amity as carol", carol["amity"], own("/api/v5/messages/m2", "", "Authorization: Bearer carol-token")},
+	}
+	for _, tt := range tests {
+		if !reflect.DeepEqual(tt.view, tt.own) {
+			t.Errorf("%s: wire view\n%v\nis not the dialect's GET\n%v", tt.name, tt.view, tt.own)
+		}
+	}
+	if resp, _ := env.Do("GET", "/admin/v1/apps/demo/messages/m2/wire?as=nobody", "", admin); resp.StatusCode < 400 {
+		t.Errorf("?as=nobody: %s, want a refusal", resp.Status)
+	}
+}

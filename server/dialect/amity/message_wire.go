@@ -181,8 +181,8 @@ type wireMessages struct {
 
 // sideload collects the users a page of messages names: senders and
 // mentioned users.
-func sideload(c *core.Caller, msgs []*core.Message) *userSet {
-	users := newUserSet(c.App())
+func sideload(app *core.App, msgs []*core.Message) *userSet {
+	users := newUserSet(app)
 	for _, m := range msgs {
 		users.add(m.Owner)
 		for _, x := range m.Mentions {
@@ -197,7 +197,7 @@ func messagesV3(c *core.Caller, msgs ...*core.Message) wireMessages {
 	for i, m := range msgs {
 		out.Messages[i] = toWireMessage(c, m)
 	}
-	out.Users = sideload(c, msgs).list
+	out.Users = sideload(c.App(), msgs).list
 	return out
 }
 
@@ -237,8 +237,9 @@ type wireMentioned struct {
 	UserIDs []string `json:"userIds"`
 }
 
-func toWireMessageV5(c *core.Caller, m *core.Message) wireMessageV5 {
-	counts, total, mine := reactionsOf(m, c.User())
+// toWireMessageV5 converts a message as viewer (nil: the app) sees it.
+func toWireMessageV5(app *core.App, viewer *core.User, m *core.Message) wireMessageV5 {
+	counts, total, mine := reactionsOf(m, viewer)
 	mentioned := []wireMentioned{}
 	for _, x := range mentionees(m) {
 		mentioned = append(mentioned, wireMentioned{Type: x.Type, UserIDs: x.UserIDs})
@@ -246,7 +247,7 @@ func toWireMessageV5(c *core.Caller, m *core.Message) wireMessageV5 {
 	return wireMessageV5{MessageID: m.ID, ChannelID: m.ConversationID, ChannelPublicID: m.ConversationID, MessageFeedID: m.ConversationID,
 		Segment: segment(m), DataType: messageType(m), Data: messageData(m), FileID: fileID(m), Metadata: rawOrNull(m.Metadata),
 		Tags: tagsOf(m), CreatorID: ownerID(m), CreatorPublicID: ownerID(m), MentionedUsers: mentioned, Reactions: counts,
-		ReactionCount: total, MyReactions: mine, ParentID: optString(m.ParentID), Path: messagePath(c.App(), m),
+		ReactionCount: total, MyReactions: mine, ParentID: optString(m.ParentID), Path: messagePath(app, m),
 		FlagCount: flagCount(m), ChildCount: m.ReplyCount, IsDeleted: m.Deleted(), EditedAt: optTime(m.EditedAt),
 		CreatedAt: isoTime(m.CreatedAt), UpdatedAt: isoTime(m.UpdatedAt)}
 }
@@ -267,11 +268,17 @@ type wireMessagesV5 struct {
 }
 
 func messagesV5(c *core.Caller, msgs ...*core.Message) wireMessagesV5 {
+	return messagesV5Of(c.App(), c.User(), msgs...)
+}
+
+// messagesV5Of is the v5 payload of msgs as viewer (nil: the app) sees
+// them: the answer of GET /api/v5/messages/{id} and the event stream's.
+func messagesV5Of(app *core.App, viewer *core.User, msgs ...*core.Message) wireMessagesV5 {
 	out := wireMessagesV5{Messages: make([]wireMessageV5, len(msgs)), MessageFeeds: []struct{}{}, Files: sideloadFiles(msgs)}
 	for i, m := range msgs {
-		out.Messages[i] = toWireMessageV5(c, m)
+		out.Messages[i] = toWireMessageV5(app, viewer, m)
 	}
-	out.Users = sideload(c, msgs).list
+	out.Users = sideload(app, msgs).list
 	return out
 }
 

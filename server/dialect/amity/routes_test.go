@@ -9,32 +9,10 @@ import (
 	"testing"
 
 	"parley/server/core"
+	"parley/server/dialect/dialecttest"
 )
 
-// noStore answers every unit of work with "not found", so that every
-// request stops at authentication without a database.
-type noStore struct{}
-
-func (noStore) Read(context.Context, func(core.Tx) error) error {
-	return core.Errorf(core.ENOTFOUND, "nothing here")
-}
-
-func (noStore) Write(context.Context, func(core.Tx) error) error {
-	return core.Errorf(core.ENOTFOUND, "nothing here")
-}
-
-func newTestHandler() http.Handler { return New(core.NewService(core.Options{Store: noStore{}})) }
-
-// concrete turns a route path into a request path (:id → x1).
-func concrete(path string) string {
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
-		if strings.HasPrefix(s, ":") {
-			segs[i] = "x1"
-		}
-	}
-	return strings.Join(segs, "/")
-}
+func newTestHandler() http.Handler { return New(dialecttest.NoStoreService()) }
 
 func decodeError(t *testing.T, body []byte) wireError {
 	t.Helper()
@@ -52,7 +30,7 @@ func TestEveryRouteAuthenticates(t *testing.T) {
 	for _, rt := range (&api{}).routes() {
 		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(rt.method, concrete(rt.path), strings.NewReader(`{}`)))
+			h.ServeHTTP(rec, httptest.NewRequest(rt.method, dialecttest.Concrete(rt.path, "x1"), strings.NewReader(`{}`)))
 			e := decodeError(t, rec.Body.Bytes())
 			if rec.Code != http.StatusUnauthorized || e.Code != 400100 {
 				t.Errorf("got %d %+v, want 401 400100 from the route's own auth", rec.Code, e)

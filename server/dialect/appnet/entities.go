@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // App.net's rich text: the server finds mentions, hashtags and links in a
@@ -64,6 +65,11 @@ func isWordRune(r rune) bool {
 // must start the text or follow a character that is not part of a word
 // (so "a@b" and "x#1" are plain text); a hashtag needs a letter.
 func scanText(text string, links bool) []span {
+	// Every entity starts at an @, a # or (a link) holds "://": most texts
+	// have none, and are answered without a rune slice.
+	if !strings.ContainsAny(text, "@#") && (!links || !strings.Contains(text, "://")) {
+		return nil
+	}
 	rs := []rune(text)
 	var out []span
 	leadingOpen := true // only whitespace and leading mentions so far
@@ -109,11 +115,31 @@ func scanText(text string, links bool) []span {
 	return out
 }
 
+// hasPrefixFold reports whether rs starts with the ASCII prefix, ignoring
+// case as strings.EqualFold does. scanText asks at every rune, so the first
+// rune is compared before any string is built.
 func hasPrefixFold(rs []rune, prefix string) bool {
-	if len(rs) < len(prefix) {
+	if len(rs) < len(prefix) || !equalFoldRune(rs[0], rune(prefix[0])) {
 		return false
 	}
 	return strings.EqualFold(string(rs[:len(prefix)]), prefix)
+}
+
+// equalFoldRune reports whether r and the ASCII p are equal under simple
+// Unicode case folding (the rule of strings.EqualFold).
+func equalFoldRune(r, p rune) bool {
+	if r == p {
+		return true
+	}
+	if r < utf8.RuneSelf { // both ASCII: only letters fold, to each other
+		return 'A' <= r && r <= 'Z' && r+'a'-'A' == p || 'a' <= r && r <= 'z' && r-('a'-'A') == p
+	}
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		if f == p {
+			return true
+		}
+	}
+	return false
 }
 
 // linkEnd returns where a link starting at i ends: at whitespace, less
@@ -171,9 +197,14 @@ func renderHTML(text string, e wireEntities) string {
 		}
 	}
 	sortMarks()
-	rs := []rune(text)
 	var b strings.Builder
 	b.WriteString(`<span itemscope="https://app.net/schemas/Post">`)
+	if len(marks) == 0 { // most messages: no runes to count
+		b.WriteString(escapeHTML(text))
+		b.WriteString(`</span>`)
+		return b.String()
+	}
+	rs := []rune(text)
 	i := 0
 	for _, m := range marks {
 		if m.pos < i || m.pos+m.len > len(rs) {
@@ -197,6 +228,14 @@ func renderHTML(text string, e wireEntities) string {
 // escapeHTML escapes text the way App.net's html did: ASCII markup
 // characters by name, every other non-ASCII character by number.
 func escapeHTML(s string) string {
+	plain := true // most text has nothing to escape: answer it as it is
+	for i := 0; i < len(s) && plain; i++ {
+		c := s[i]
+		plain = c < 128 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\n' && c != '\r'
+	}
+	if plain {
+		return s
+	}
 	var b strings.Builder
 	for _, r := range s {
 		switch {

@@ -3,7 +3,9 @@ package appnet
 import (
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"parley/server/core"
 )
@@ -146,5 +148,33 @@ func TestCustomLinks(t *testing.T) {
 				t.Errorf("got %+v %q, want %+v %q", got, text, tt.want, tt.text2)
 			}
 		})
+	}
+}
+
+// BenchmarkMessageEntities is the per-message work of every App.net read:
+// entities and HTML of a plain message and of one with a mention and a link.
+func BenchmarkMessageEntities(b *testing.B) {
+	plain := &core.Message{Body: "message 42 of c0007: the quick brown fox jumps over the lazy dog"}
+	rich := &core.Message{Body: "@bob see https://example.com/a?b=c, #go", Mentions: users("bob")}
+	b.ReportAllocs()
+	for b.Loop() {
+		for _, m := range []*core.Message{plain, rich} {
+			if html := renderHTML(m.Body, messageEntities(m)); html == "" {
+				b.Fatal("no html")
+			}
+		}
+	}
+}
+
+// TestEqualFoldRune holds the link scanner's rune comparison to
+// strings.EqualFold, the rule it stands for (the Kelvin sign folds to k,
+// the long s to s).
+func TestEqualFoldRune(t *testing.T) {
+	for r := rune(0); r < 0x2200; r++ {
+		for p := rune(0); p < utf8.RuneSelf; p++ {
+			if got, want := equalFoldRune(r, p), strings.EqualFold(string(r), string(p)); got != want {
+				t.Fatalf("equalFoldRune(%q, %q) = %v, want %v", r, p, got, want)
+			}
+		}
 	}
 }

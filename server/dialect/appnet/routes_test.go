@@ -1,33 +1,20 @@
 package appnet
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"parley/server/core"
+	"parley/server/dialect/dialecttest"
 )
-
-// noStore answers every unit of work with "not found", so that a request
-// stops at authentication without a database.
-type noStore struct{}
-
-func (noStore) Read(context.Context, func(core.Tx) error) error {
-	return core.Errorf(core.ENOTFOUND, "nothing here")
-}
-
-func (noStore) Write(context.Context, func(core.Tx) error) error {
-	return core.Errorf(core.ENOTFOUND, "nothing here")
-}
 
 // TestEveryRouteNeedsAToken builds the handler (a route table the mux
 // refuses panics here) and sends every route without a token: each is
 // found and answers 401 in App.net's error envelope.
 func TestEveryRouteNeedsAToken(t *testing.T) {
-	h := New(core.NewService(core.Options{Store: noStore{}}))
+	h := New(dialecttest.NoStoreService())
 	for _, rt := range (&api{}).routes() {
 		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
 			path := strings.NewReplacer("{channel_id}", "1", "{message_id}", "2", "{file_id}", "3").Replace(rt.path)

@@ -6,4 +6,5 @@ var (
 	ToWireConversation = toWireConversation
 	ToWireUser         = toWireUser
 	SeesEmail          = seesEmail
+	AsJSON             = asJSON
 )

@@ -1,42 +1,18 @@
 package channelize
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"parley/server/core"
+	"parley/server/dialect/dialecttest"
 )
-
-// noStore answers every unit of work with "not found", so that every
-// request stops at authentication (unknown public key) without a database.
-type noStore struct{}
-
-func (noStore) Read(context.Context, func(core.Tx) error) error {
-	return core.Errorf(core.ENOTFOUND, "nothing here")
-}
-
-func (noStore) Write(context.Context, func(core.Tx) error) error {
-	return core.Errorf(core.ENOTFOUND, "nothing here")
-}
 
 func newTestHandler(t *testing.T) http.Handler {
 	t.Helper()
-	return New(core.NewService(core.Options{Store: noStore{}}))
-}
-
-// concrete turns a route path into a request path (:id → x1).
-func concrete(path string) string {
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
-		if strings.HasPrefix(s, ":") {
-			segs[i] = "x1"
-		}
-	}
-	return strings.Join(segs, "/")
+	return New(dialecttest.NoStoreService())
 }
 
 func decodeError(t *testing.T, body []byte) wireErrorBody {
@@ -52,7 +28,7 @@ func TestNewBuildsEveryRoute(t *testing.T) {
 	h := newTestHandler(t) // a panicking router fails here
 	for _, rt := range (&api{}).routes() {
 		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
-			req := httptest.NewRequest(rt.method, concrete(rt.path), strings.NewReader(`{}`))
+			req := httptest.NewRequest(rt.method, dialecttest.Concrete(rt.path, "x1"), strings.NewReader(`{}`))
 			req.Header.Set("Public-Key", "nope")
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)

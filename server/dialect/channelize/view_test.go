@@ -1,7 +1,6 @@
 package channelize_test
 
 import (
-	"encoding/json"
 	"reflect"
 	"testing"
 	"time"
@@ -15,20 +14,6 @@ import (
 // real instance, since only the core builds them.
 
 var t0 = time.Date(2020, 1, 29, 5, 29, 43, 233_000_000, time.UTC)
-
-// asJSON marshals v and decodes it into a generic value.
-func asJSON(t *testing.T, v any) any {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out any
-	if err := json.Unmarshal(b, &out); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
 
 // callers returns real callers of the fixture app (only the core makes
 // them): alice, bob, alice acting through the app's secret, and the app.
@@ -73,7 +58,7 @@ func TestToWireConversation(t *testing.T) {
 			map[string]any{"type": "open", "lastReadAt": map[string]any{"alice": "2020-01-29T05:29:43.233Z"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := asJSON(t, channelize.ToWireConversation(tc.conv, tc.members, tc.caller)).(map[string]any)
+			got := channelize.AsJSON(t, channelize.ToWireConversation(tc.conv, tc.members, tc.caller)).(map[string]any)
 			for k, want := range tc.want {
 				if !reflect.DeepEqual(got[k], want) {
 					t.Errorf("%s: got %#v, want %#v", k, got[k], want)
@@ -104,7 +89,7 @@ func TestToWireUserEmail(t *testing.T) {
 		{"Other", asBob, alice, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got := asJSON(t, channelize.ToWireUser(tc.u, channelize.SeesEmail(tc.caller, tc.u))).(map[string]any)
+			got := channelize.AsJSON(t, channelize.ToWireUser(tc.u, channelize.SeesEmail(tc.caller, tc.u))).(map[string]any)
 			email, ok := got["email"]
 			switch {
 			case tc.want == nil && ok:

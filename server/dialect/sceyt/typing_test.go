@@ -1,7 +1,6 @@
 package sceyt_test
 
 import (
-	"sync"
 	"testing"
 	"time"
 
@@ -9,60 +8,15 @@ import (
 	"parley/server/testenv"
 )
 
-// events keeps what the core publishes.
-type events struct {
-	mu  sync.Mutex
-	got []string // type/user
-}
-
-func (r *events) Publish(e core.Event) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if e.Type == core.EventTypingStarted || e.Type == core.EventTypingStopped {
-		r.got = append(r.got, e.Type+"/"+e.UserID+"@"+e.ConversationID)
-	}
-}
-
-func (r *events) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	got := r.got
-	r.got = nil
-	return got
-}
-
-// timers run only when the test fires them.
-type timers struct {
-	mu      sync.Mutex
-	pending []*timer
-}
-
-type timer struct {
-	f       func()
-	stopped bool
-}
-
-func (t *timer) Stop() bool { was := t.stopped; t.stopped = true; return !was }
-
-func (ts *timers) AfterFunc(d time.Duration, f func()) core.Timer {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	t := &timer{f: f}
-	ts.pending = append(ts.pending, t)
-	return t
-}
-
-func (ts *timers) fire() {
-	ts.mu.Lock()
-	pending := ts.pending
-	ts.pending = nil
-	ts.mu.Unlock()
-	for _, t := range pending {
-		if !t.stopped {
-			t.stopped = true
-			t.f()
+// typing returns the typing events among events, as type/user@conversation.
+func typing(events []core.Event) []string {
+	var out []string
+	for _, e := range events {
+		if e.Type == core.EventTypingStarted || e.Type == core.EventTypingStopped {
+			out = append(out, e.Type+"/"+e.UserID+"@"+e.ConversationID)
 		}
 	}
+	return out
 }
 
 // TestTyping: start-typing and stop-typing (also at the draft's garbled
@@ -70,7 +24,7 @@ func (ts *timers) fire() {
 // comes within its time to live.
 func TestTyping(t *testing.T) {
 	t.Parallel()
-	rec, ts := &events{}, &timers{}
+	rec, ts := &testenv.Recorder{}, &testenv.Timers{}
 	env := testenv.New(t, testenv.WithService(func(o *core.Options) {
 		o.Publisher, o.AfterFunc, o.TypingTTL = rec, ts.AfterFunc, 5*time.Second
 	}))
@@ -91,7 +45,7 @@ func TestTyping(t *testing.T) {
 			[]string{"typing.stopped/alice@general"}},
 		{"StartAgain", func() int { return post("/v1/demo/channels/general/start-typing", `{"from": "bob"}`) }, 204,
 			[]string{"typing.started/bob@general"}},
-		{"ExpiresByItself", func() int { env.Clock.Advance(6 * time.Second); ts.fire(); return 204 }, 204,
+		{"ExpiresByItself", func() int { env.Clock.Advance(6 * time.Second); ts.Fire(); return 204 }, 204,
 			[]string{"typing.stopped/bob@general"}},
 		{"ErrNoFrom", func() int { return post("/v1/demo/channels/general/start-typing", "") }, 400, nil},
 		{"ErrNotMember", func() int { return post("/v1/demo/channels/general/start-typing", `{"from": "dave"}`) }, 404, nil},
@@ -101,7 +55,7 @@ func TestTyping(t *testing.T) {
 		if got := st.do(); got != st.wantStatus {
 			t.Fatalf("%s: status %d, want %d", st.name, got, st.wantStatus)
 		}
-		got := rec.take()
+		got := typing(rec.Take())
 		if len(got) != len(st.want) || (len(got) > 0 && got[0] != st.want[0]) {
 			t.Fatalf("%s: events %v, want %v", st.name, got, st.want)
 		}

@@ -277,8 +277,15 @@ func toWireMember(m *core.Member) wireMember {
 	if m.User != nil {
 		out.wireUser = toWireUser(m.User)
 	}
+	if m.Online {
+		out.PresenceStatus = presenceOnline
+	}
 	return out
 }
+
+// presence_status values: 0 offline, 1 online (the member holds an open
+// event stream).
+const presenceOnline = 1
 
 // --- files ---
 

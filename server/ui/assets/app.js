@@ -313,14 +313,20 @@
         el("label", { for: "act-as" }, "As"), as, el("label", { for: "act-text" }, "Reaction or new text"), text,
         ["react", "unreact", "edit", "recall", "read"].map((a) => el("button", { type: "button", "data-testid": "act-" + a, onclick: act(a) }, a === "read" ? "mark read" : a)));
     }
+    // wireAs is the member whose eyes the wire views take ("": the app's).
+    let wireAs = "";
     async function openWire(id) {
       wire.hidden = false;
       wire.replaceChildren(el("p", { class: "muted" }, "Loading…"));
       try {
-        const views = await get("/apps/" + enc(app) + "/messages/" + enc(id) + "/wire");
+        const views = await get("/apps/" + enc(app) + "/messages/" + enc(id) + "/wire" + (wireAs ? "?as=" + enc(wireAs) : ""));
         const names = Object.keys(views).sort((a, b) => (a === "parley") - (b === "parley") || a.localeCompare(b));
+        const viewAs = el("select", { id: "wire-as", "data-testid": "wire-as", onchange: (ev) => { wireAs = ev.target.value; openWire(id); } },
+          el("option", { value: "", selected: wireAs === "" }, "the app"),
+          members.map((mm) => el("option", { value: mm.user.id, selected: mm.user.id === wireAs }, mm.user.id)));
         wire.replaceChildren(el("h2", {}, "Message " + id + " on the wire"),
           el("button", { type: "button", "data-testid": "wire-close", onclick: () => (wire.hidden = true) }, "Close"),
+          el("p", {}, el("label", { for: "wire-as" }, "Seen by "), viewAs),
           actForm(id),
           el("div", { class: "wire-grid" }, names.map((n) => el("figure", { "data-testid": "wire-" + n }, el("figcaption", {}, n),
             el("pre", { tabindex: 0 }, JSON.stringify(views[n], null, 2))))));
