@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"parley/server/testenv"
 )
@@ -87,6 +88,18 @@ func TestEnvTwins(t *testing.T) {
 		{map[string]string{"PARLEY_READERS": "many"}, nil, "PARLEY_READERS"},
 		{map[string]string{"PARLEY_MAX_BODY": "2MiB"}, func(c Config) bool { return c.MaxBody == 2<<20 }, ""},
 		{map[string]string{"PARLEY_MAX_CONNS_PER_ADDRESS": "64"}, func(c Config) bool { return c.MaxConnsPerAddress == 64 }, ""},
+		{map[string]string{"PARLEY_READ_HEADER_TIMEOUT": "3s", "PARLEY_READ_TIMEOUT": "20s", "PARLEY_WRITE_TIMEOUT": "30s", "PARLEY_IDLE_TIMEOUT": "1m",
+			"PARLEY_UPLOAD_TIMEOUT": "2h", "PARLEY_MAX_HEADER": "16KiB"}, func(c Config) bool {
+			return c.ReadHeaderTimeout == 3*time.Second && c.ReadTimeout == 20*time.Second && c.WriteTimeout == 30*time.Second &&
+				c.IdleTimeout == time.Minute && c.UploadTimeout == 2*time.Hour && c.MaxHeader == 16<<10
+		}, ""},
+		{map[string]string{}, func(c Config) bool {
+			return c.ReadHeaderTimeout == 10*time.Second && c.ReadTimeout == time.Minute && c.WriteTimeout == time.Minute &&
+				c.IdleTimeout == 2*time.Minute && c.UploadTimeout == time.Hour && c.MaxHeader == 64<<10
+		}, ""},
+		{map[string]string{"PARLEY_WRITE_TIMEOUT": "soon"}, nil, "PARLEY_WRITE_TIMEOUT"},
+		{map[string]string{"PARLEY_READ_TIMEOUT": "-1s"}, nil, "cannot be negative"},
+		{map[string]string{"PARLEY_UPLOAD_TIMEOUT": "0"}, nil, "--upload-timeout"},
 		{map[string]string{"PARLEY_CORS_ORIGINS": "https://a.test, https://b.test"}, func(c Config) bool {
 			return len(c.CORSOrigins) == 2 && c.CORSOrigins[1] == "https://b.test"
 		}, ""},

@@ -32,6 +32,19 @@ type Config struct {
 	// MaxConnsPerAddress caps the connections one client address holds
 	// at once (0: no cap).
 	MaxConnsPerAddress int
+	// How long a client has: for a request's headers (an idle new
+	// connection too), for a whole request, for the answer to be written,
+	// and between two requests on one connection; 0 turns one off.
+	// Uploads and downloads of files have UploadTimeout each way; event
+	// streams bound each write instead.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	UploadTimeout     time.Duration
+	// MaxHeader bounds a request's headers, so that slow clients cannot
+	// each hold much memory.
+	MaxHeader int64
 }
 
 // envName is the environment twin of a flag: --cors-origins → PARLEY_CORS_ORIGINS.

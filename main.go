@@ -98,11 +98,17 @@ func serveFlags(fs *flag.FlagSet, c *Config) {
 	fs.IntVar(&c.MaxMessages, "max-messages", 0, "keep at most N messages per app, pruning the oldest; 0 is unbounded (default: 100000 with --ephemeral, else 0)")
 	fs.DurationVar(&c.MaxAge, "max-age", 0, "prune messages older than this (24h, 90m); 0 is unbounded (default: 24h with --ephemeral, else 0)")
 	fs.Var(sizeFlag{&c.MaxUpload}, "max-upload", "largest uploaded file: bytes, or a number with KB, MB, GB (or KiB, MiB, GiB)")
+	fs.Var(sizeFlag{&c.MaxHeader}, "max-header", "largest request headers; past it the answer is 431")
+	fs.DurationVar(&c.ReadHeaderTimeout, "read-header-timeout", 10*time.Second, "time a client has to send a request's headers (a new connection that sends nothing is closed after it); 0 is --read-timeout")
+	fs.DurationVar(&c.ReadTimeout, "read-timeout", time.Minute, "time a client has to send a whole request, body included (file uploads have --upload-timeout); 0 is none")
+	fs.DurationVar(&c.WriteTimeout, "write-timeout", time.Minute, "time an answer has to reach the client (file downloads have --upload-timeout, admin long polls their wait more, event streams 10 s per write); 0 is none")
+	fs.DurationVar(&c.IdleTimeout, "idle-timeout", 2*time.Minute, "time a kept-alive connection may wait for its next request; 0 is --read-timeout")
+	fs.DurationVar(&c.UploadTimeout, "upload-timeout", time.Hour, "time a file upload may take to arrive, and a file download to go out")
 }
 
 // parseServe reads serve's flags and their PARLEY_* twins.
 func parseServe(env *cliEnv, args []string) (*Main, error) {
-	c := Config{Metrics: true, MaxBody: 1 << 20, MaxUpload: 100_000_000}
+	c := Config{Metrics: true, MaxBody: 1 << 20, MaxUpload: 100_000_000, MaxHeader: 64 << 10}
 	fs := newFlagSet("serve")
 	serveFlags(fs, &c)
 	set, pos, err := parse(fs, env, args)
@@ -127,6 +133,15 @@ func parseServe(env *cliEnv, args []string) (*Main, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.LogLevel)); err != nil {
 		return nil, usagef("--log-level: %v", err)
+	}
+	if c.ReadHeaderTimeout < 0 || c.ReadTimeout < 0 || c.WriteTimeout < 0 || c.IdleTimeout < 0 {
+		return nil, usagef("--read-header-timeout, --read-timeout, --write-timeout and --idle-timeout cannot be negative")
+	}
+	if c.UploadTimeout <= 0 {
+		return nil, usagef("--upload-timeout must be positive")
+	}
+	if c.MaxHeader > 1<<30 {
+		return nil, usagef("--max-header cannot pass 1GiB")
 	}
 	if c.Journal < 0 || c.MaxMessages < 0 || c.MaxAge < 0 {
 		return nil, usagef("--journal, --max-messages and --max-age cannot be negative")
@@ -349,13 +364,18 @@ func (m *Main) Run(ctx context.Context) error {
 			Ready:          m.ready.Load,
 			Journal:        journal.New(m.Config.Journal, 0),
 			Hub:            m.Hub,
+			UploadTimeout:  m.Config.UploadTimeout,
+			WriteTimeout:   m.Config.WriteTimeout,
 		}),
-		// A client gets 10 s for its headers and a minute for its body
-		// (uploads get more, per request; see server.Options); answers
-		// have no deadline, since event streams stay open.
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       time.Minute,
-		IdleTimeout:       2 * time.Minute,
+		// Slow and idle clients are cut off (10 s for the headers, a
+		// minute for the request and for the answer, by default); file
+		// uploads and downloads, long polls and event streams get their
+		// own, longer rules per request (server.Options).
+		ReadHeaderTimeout: m.Config.ReadHeaderTimeout,
+		ReadTimeout:       m.Config.ReadTimeout,
+		WriteTimeout:      m.Config.WriteTimeout,
+		IdleTimeout:       m.Config.IdleTimeout,
+		MaxHeaderBytes:    int(m.Config.MaxHeader),
 		ErrorLog:          slog.NewLogLogger(m.Log.Handler(), slog.LevelWarn),
 	}
 	// Shutdown waits for handlers, and event streams never end by

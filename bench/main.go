@@ -91,7 +91,7 @@ func main() {
 func parseFlags(args []string) (*Config, error) {
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	var c Config
-	scenario := fs.String("scenario", "all", "comma-separated: send, history, mixed, unread, startup, scale, fanout, dialects, or all")
+	scenario := fs.String("scenario", "all", "comma-separated: send, history, mixed, unread, startup, scale, fanout, dialects, reliability, or all (without dialects and reliability)")
 	dialectList := fs.String("dialects", strings.Join(dialectNames(), ","), "comma-separated dialects of the dialects scenario")
 	conns := fs.String("c", "16,64,256", "comma-separated concurrencies (virtual clients, one keep-alive connection each)")
 	scale := fs.String("scale-messages", "10000,1000000", "stored messages of the scale scenario's runs (the first is the baseline)")
@@ -140,7 +140,7 @@ func parseFlags(args []string) (*Config, error) {
 		case "all":
 			c.Scenarios = append(c.Scenarios, scenarios...)
 			c.Scenarios = append(c.Scenarios, "startup", "scale", "fanout")
-		case "send", "history", "mixed", "unread", "startup", "scale", "fanout", "dialects":
+		case "send", "history", "mixed", "unread", "startup", "scale", "fanout", "dialects", "reliability":
 			c.Scenarios = append(c.Scenarios, s)
 		default:
 			return nil, fmt.Errorf("unknown scenario %q", s)

@@ -24,9 +24,11 @@ type Report struct {
 	Startup  *Startup  `json:"startup,omitempty"`
 	Scale    *Scale    `json:"scale,omitempty"`
 	Fanout   *Fanout   `json:"fanout,omitempty"`
-	Targets  []Target  `json:"targets"`
-	Notes    []string  `json:"notes,omitempty"`
-	Seconds  float64   `json:"seconds"` // the whole run
+	// Reliability is the reliability scenario's (reliability.go).
+	Reliability *Reliability `json:"reliability,omitempty"`
+	Targets     []Target     `json:"targets"`
+	Notes       []string     `json:"notes,omitempty"`
+	Seconds     float64      `json:"seconds"` // the whole run
 }
 
 // Machine is where the run happened.
@@ -336,6 +338,9 @@ func (r *Report) print(w io.Writer) {
 				x.DB, x.Messages, p.Messages, p.WithOwner, p.WithAttachments, p.WithReactions, p.Bytes)
 			break
 		}
+	}
+	if r.Reliability != nil {
+		r.Reliability.print(w)
 	}
 	if st := r.Startup; st != nil {
 		fmt.Fprintf(w, "startup (%s, %d starts): first answered request median %.1f ms (min %.1f, p90 %.1f, max %.1f); "+

@@ -79,6 +79,16 @@ func run(ctx context.Context, cfg *Config) (*Report, error) {
 			if rep.Fanout, err = b.fanout(ctx); err != nil {
 				return rep, fmt.Errorf("fanout: %w", err)
 			}
+		case "reliability":
+			rep.Reliability, err = b.reliability(ctx)
+			if rep.Reliability != nil {
+				for _, p := range rep.Reliability.problems() {
+					rep.Notes = append(rep.Notes, "reliability: "+p)
+				}
+			}
+			if err != nil {
+				return rep, fmt.Errorf("reliability: %w", err)
+			}
 		case "scale":
 			if rep.Scale, err = b.scale(ctx, rep); err != nil {
 				return rep, fmt.Errorf("scale: %w", err)

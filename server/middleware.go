@@ -195,7 +195,7 @@ func (s *server) cors(next http.Handler) http.Handler {
 }
 
 // limitBody caps request bodies by kind: small for JSON, the upload limit
-// (and more time to arrive) for multipart uploads, large for the admin
+// for file uploads (deadlines gives them more time), large for the admin
 // API's fixture documents.
 func (s *server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -205,8 +205,6 @@ func (s *server) limitBody(next http.Handler) http.Handler {
 			max = s.o.MaxAdminBodyBytes
 		case isFileBody(r.Header.Get("Content-Type")):
 			max = s.o.MaxUploadBytes
-			// Past the server's ReadTimeout; a failure leaves the default.
-			_ = http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.o.UploadTimeout))
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, max)
 		next.ServeHTTP(w, r)
@@ -214,14 +212,18 @@ func (s *server) limitBody(next http.Handler) http.Handler {
 }
 
 // clientAddr tells the core which address a request comes from, so that
-// credential calls are rate-limited per address. The admin API is not.
+// credential calls are rate-limited and failed guesses throttled per
+// address. The admin API's calls are not rate-limited; its wrong admin
+// tokens are throttled all the same.
 func (s *server) clientAddr(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/admin/") {
-			host, _, err := net.SplitHostPort(r.RemoteAddr)
-			if err != nil {
-				host = r.RemoteAddr
-			}
+		host, _, err := net.SplitHostPort(r.RemoteAddr)
+		if err != nil {
+			host = r.RemoteAddr
+		}
+		if strings.HasPrefix(r.URL.Path, "/admin/") {
+			r = r.WithContext(core.WithThrottleAddr(r.Context(), host))
+		} else {
 			r = r.WithContext(core.WithClientAddr(r.Context(), host))
 		}
 		next.ServeHTTP(w, r)

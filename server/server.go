@@ -32,9 +32,13 @@ type Options struct {
 	MaxBodyBytes      int64
 	MaxUploadBytes    int64
 	MaxAdminBodyBytes int64
-	// UploadTimeout is how long a multipart upload may take to arrive
+	// UploadTimeout is how long a file upload (multipart, or raw bytes of
+	// a media type) may take to arrive, and a file download to go out
 	// (default 1 hour); other bodies have the http.Server's ReadTimeout.
 	UploadTimeout time.Duration
+	// WriteTimeout is the http.Server's: the time an answer has to go out
+	// (0: none). Routes that need more get it on top (deadlines.go).
+	WriteTimeout time.Duration
 	// CORSOrigins lists the origins a browser may call from ("*": any);
 	// empty: no cross-origin calls.
 	CORSOrigins []string
@@ -145,6 +149,7 @@ func New(svc *core.Service, o Options) http.Handler {
 		s.cors,      // preflights answered, CORS headers set
 		newObserver(svc, o.Journal, o.Faults).wrap, // the request journal and fault rules
 		s.limitBody,  // body limits by route kind
+		s.deadlines,  // longer deadlines for files and long polls
 		s.clientAddr, // the client's address, for rate limits
 	}
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -2,7 +2,6 @@ package admin
 
 import (
 	"net/http"
-	"strings"
 
 	"parley/server/core"
 )
@@ -13,8 +12,7 @@ import (
 // unknown one is 404, not 401 (which would tell the inspector its token
 // was refused).
 func (a *api) actAs(r *http.Request, c *core.Caller, userID string) (*core.Caller, error) {
-	token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	as, err := a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredAdmin, Secret: token, AppID: c.App().ID, ActAs: userID})
+	as, err := a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredAdmin, Secret: bearerToken(r), AppID: c.App().ID, ActAs: userID})
 	if core.ErrorCode(err) == core.EUNAUTHENTICATED {
 		return nil, core.Errorf(core.ENOTFOUND, "user %q not found", userID)
 	}

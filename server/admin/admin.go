@@ -113,7 +113,7 @@ type api struct {
 func (a *api) wrap(route string, h handler) httprouter.Handle {
 	return func(w http.ResponseWriter, r *http.Request, p httprouter.Params) {
 		httpx.InfoOf(r.Context()).Route = route
-		token, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		token := bearerToken(r)
 		c, err := a.svc.Authenticate(r.Context(), core.Credential{Kind: core.CredAdmin, Secret: token, AppID: p.ByName("app")})
 		if err == nil {
 			err = h(w, r, c, p)
@@ -122,6 +122,16 @@ func (a *api) wrap(route string, h handler) httprouter.Handle {
 			writeError(w, r, err)
 		}
 	}
+}
+
+// bearerToken is the admin token of Authorization: Bearer TOKEN, the only
+// way the admin API takes it ("" otherwise: a missing admin token).
+func bearerToken(r *http.Request) string {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return ""
+	}
+	return strings.TrimSpace(token)
 }
 
 // handler serves one admin route for the admin caller (acting as the app

@@ -69,8 +69,12 @@ var errBadCredentials = Errorf(EUNAUTHENTICATED, "invalid credentials")
 // secret, to hide it, and the caller proved.
 func (s *Service) Authenticate(ctx context.Context, cr Credential) (*Caller, error) {
 	noteSecret(ctx, cr.Secret)
+	if err := s.throttled(ctx); err != nil {
+		return nil, err
+	}
 	c, err := s.authenticate(ctx, cr)
 	if err != nil {
+		s.failed(ctx, cr.Kind, err)
 		return nil, err
 	}
 	if err := noteCaller(ctx, c.app, c.user); err != nil {
@@ -139,7 +143,7 @@ func (s *Service) namedApp(ctx context.Context, cr Credential) (*App, error) {
 	case cr.AppID != "":
 		app, err := s.appByID(ctx, cr.AppID)
 		if ErrorCode(err) == ENOTFOUND && cr.Kind != CredAdmin {
-			return nil, errBadCredentials // strangers learn nothing of which apps exist
+			return nil, errUnknownApp // strangers learn nothing of which apps exist
 		}
 		return app, err
 	}
@@ -158,7 +162,7 @@ func (s *Service) appByPublicKey(ctx context.Context, key string) (*App, error) 
 		return err
 	})
 	if ErrorCode(err) == ENOTFOUND {
-		return nil, &Error{Code: EUNAUTHENTICATED, Field: "publicKey", Message: "unknown public key"}
+		return nil, errUnknownPublicKey
 	}
 	if err != nil {
 		return nil, err
@@ -273,7 +277,7 @@ func (s *Service) authPassword(ctx context.Context, app *App, login, password st
 		s.passwords.burn(password) // the same time as a real check
 		return nil, errBadCredentials
 	}
-	if !checkPassword(hash, password) {
+	if !s.passwords.check(hash, password) {
 		return nil, errBadCredentials
 	}
 	s.auth.putPassword(key, u, epoch)
@@ -319,7 +323,7 @@ func (s *Service) authAdmin(ctx context.Context, app *App, token string) (*Calle
 			return nil, err
 		}
 		if !ok {
-			return nil, Errorf(EUNAUTHENTICATED, "invalid admin token")
+			return nil, errBadAdminToken
 		}
 		s.auth.putAdmin(hash, epoch)
 	}
@@ -340,12 +344,16 @@ func (s *Service) Login(ctx context.Context, c *Caller, login, password string) 
 	if err := c.inApp(); err != nil {
 		return nil, err
 	}
+	if err := s.throttled(ctx); err != nil {
+		return nil, err
+	}
 	if err := s.rateLimit(ctx, c.app, "login "+login); err != nil {
 		return nil, err
 	}
 	noteSecret(ctx, password)
 	pc, err := s.authPassword(ctx, c.app, login, password)
 	if err != nil {
+		s.failed(ctx, CredPassword, err)
 		return nil, err
 	}
 	if err := noteCaller(ctx, c.app, pc.user); err != nil {

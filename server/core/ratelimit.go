@@ -24,14 +24,19 @@ type Rate struct {
 type RateLimits struct {
 	Address Rate // per client address
 	User    Rate // per user of an app (or login name tried)
+	// Failures bounds failed guesses per client address (throttle.go);
+	// a zero Rate leaves them unbounded.
+	Failures Rate
 }
 
 // DefaultRateLimits are generous to a person and slow to a script: 30 calls
 // at once then one every 2 s from one address, 10 at once then one every
-// 6 s (10 a minute) for one user.
+// 6 s (10 a minute) for one user, 20 failed guesses at once then one every
+// 3 s from one address.
 var DefaultRateLimits = RateLimits{
-	Address: Rate{Burst: 30, Every: 2 * time.Second},
-	User:    Rate{Burst: 10, Every: 6 * time.Second},
+	Address:  Rate{Burst: 30, Every: 2 * time.Second},
+	User:     Rate{Burst: 10, Every: 6 * time.Second},
+	Failures: Rate{Burst: 20, Every: 3 * time.Second},
 }
 
 // RateLimitError is an ERATELIMIT *Error that says when to try again.

@@ -68,12 +68,18 @@ func (s *Service) watcher(ctx context.Context, in WatchInput) (*Caller, error) {
 	if in.Credential == "" {
 		return nil, Errorf(EUNAUTHENTICATED, "missing credential")
 	}
+	if err := s.throttled(ctx); err != nil {
+		return nil, err
+	}
+	// One failed guess when no kind fits, not one per kind tried.
+	tries := withoutThrottle(ctx)
 	for _, kind := range []CredentialKind{CredToken, CredSecret, CredAdmin} {
-		c, err := s.Authenticate(ctx, Credential{Kind: kind, Secret: in.Credential, AppID: in.AppID})
+		c, err := s.Authenticate(tries, Credential{Kind: kind, Secret: in.Credential, AppID: in.AppID})
 		if ErrorCode(err) != EUNAUTHENTICATED {
 			return c, err
 		}
 	}
+	s.failed(ctx, CredSecret, errBadCredentials)
 	return nil, errBadCredentials
 }
 

@@ -232,6 +232,7 @@ var statuses = map[string]int{
 	core.EUNAUTHENTICATED: http.StatusUnauthorized,
 	core.EFORBIDDEN:       http.StatusForbidden,
 	core.ENOTFOUND:        http.StatusNotFound,
+	core.ERATELIMIT:       http.StatusTooManyRequests,
 }
 
 func writeCoreError(w http.ResponseWriter, err error) {
@@ -239,6 +240,9 @@ func writeCoreError(w http.ResponseWriter, err error) {
 	status, ok := statuses[code]
 	if !ok {
 		status, code = http.StatusInternalServerError, core.EINTERNAL
+	}
+	if d := core.RetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(d/time.Second)))
 	}
 	writeError(w, status, code, core.ErrorMessage(err))
 }
