@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -443,4 +444,57 @@ func vmRSS(t *testing.T, pid int) int64 {
 	}
 	t.Fatal("no VmRSS in /proc status")
 	return 0
+}
+
+// TestStalledReaderCutOff: a client that asks for a big answer and stops
+// reading it does not hold its connection (and the answer's memory) past
+// --write-timeout: the server gives up on the write and closes. Without
+// the write deadline the server would wait for the reader for ever, and a
+// reader who resumes late would still get the whole answer.
+func TestStalledReaderCutOff(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the real binary and waits for its timeouts")
+	}
+	p := testenv.StartBinary(t, "--ephemeral", "--addr", "127.0.0.1:0", "--fixtures", "testdata/fixtures.json",
+		"--admin-token", "slow-admin", "--log-level", "error", "--rate-limit=false", "--write-timeout", "1s")
+	// 200 messages of 20,000 four-byte runes: a page of them is about
+	// 16 MB, more than the loopback's socket buffers hold.
+	body := strings.Repeat("😀", 20000)
+	for i := 0; i < 200; i++ {
+		if status := sendAs(p.URL, "alice-token", "big-"+strconv.Itoa(i), body); status != http.StatusCreated {
+			t.Fatalf("send %d: %d", i, status)
+		}
+	}
+	const page = "/v2/conversations/general/messages?limit=200"
+	get := func(c net.Conn) {
+		t.Helper()
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: parley\r\nPublic-Key: demo-public\r\nAuthorization: Bearer %s\r\n\r\n",
+			page, base64.StdEncoding.EncodeToString([]byte("alice-token")))
+	}
+	dial := func() net.Conn {
+		t.Helper()
+		c, err := net.Dial("tcp", strings.TrimPrefix(p.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	// A reader who stalls for three times the write timeout finds the
+	// answer cut short: it holds at least the 200 bodies' 16,000,000 bytes.
+	const bodies = 200 * 20000 * 4
+	stalled := dial()
+	get(stalled)
+	time.Sleep(3 * time.Second)
+	start := time.Now()
+	_ = stalled.SetReadDeadline(start.Add(10 * time.Second))
+	got, err := io.Copy(io.Discard, stalled)
+	if got >= bodies {
+		t.Fatalf("a client that stalled for 3 s past a 1 s write timeout still got the whole answer (%d bytes)", got)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		t.Fatalf("the server kept the stalled reader's connection open (%d bytes read, then %v)", got, err)
+	}
+	t.Logf("the stalled reader got %d bytes of a page of more than %d, then %v after %v", got, bodies, err, time.Since(start))
 }
