@@ -9,10 +9,10 @@ import (
 	"testing"
 
 	"parley/server/core"
-	"parley/server/dialect/dialecttest"
+	"parley/server/testenv/routetest"
 )
 
-func newTestHandler() http.Handler { return New(dialecttest.NoStoreService()) }
+func newTestHandler() http.Handler { return New(routetest.NoStoreService()) }
 
 func decodeError(t *testing.T, body []byte) wireError {
 	t.Helper()
@@ -30,7 +30,7 @@ func TestEveryRouteAuthenticates(t *testing.T) {
 	for _, rt := range (&api{}).routes() {
 		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
 			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest(rt.method, dialecttest.Concrete(rt.path, "x1"), strings.NewReader(`{}`)))
+			h.ServeHTTP(rec, httptest.NewRequest(rt.method, routetest.Concrete(rt.path, "x1"), strings.NewReader(`{}`)))
 			e := decodeError(t, rec.Body.Bytes())
 			if rec.Code != http.StatusUnauthorized || e.Code != 400100 {
 				t.Errorf("got %d %+v, want 401 400100 from the route's own auth", rec.Code, e)

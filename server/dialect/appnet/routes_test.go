@@ -7,14 +7,14 @@ import (
 	"strings"
 	"testing"
 
-	"parley/server/dialect/dialecttest"
+	"parley/server/testenv/routetest"
 )
 
 // TestEveryRouteNeedsAToken builds the handler (a route table the mux
 // refuses panics here) and sends every route without a token: each is
 // found and answers 401 in App.net's error envelope.
 func TestEveryRouteNeedsAToken(t *testing.T) {
-	h := New(dialecttest.NoStoreService())
+	h := New(routetest.NoStoreService())
 	for _, rt := range (&api{}).routes() {
 		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
 			path := strings.NewReplacer("{channel_id}", "1", "{message_id}", "2", "{file_id}", "3").Replace(rt.path)

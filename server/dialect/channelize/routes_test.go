@@ -7,12 +7,12 @@ import (
 	"strings"
 	"testing"
 
-	"parley/server/dialect/dialecttest"
+	"parley/server/testenv/routetest"
 )
 
 func newTestHandler(t *testing.T) http.Handler {
 	t.Helper()
-	return New(dialecttest.NoStoreService())
+	return New(routetest.NoStoreService())
 }
 
 func decodeError(t *testing.T, body []byte) wireErrorBody {
@@ -28,7 +28,7 @@ func TestNewBuildsEveryRoute(t *testing.T) {
 	h := newTestHandler(t) // a panicking router fails here
 	for _, rt := range (&api{}).routes() {
 		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
-			req := httptest.NewRequest(rt.method, dialecttest.Concrete(rt.path, "x1"), strings.NewReader(`{}`))
+			req := httptest.NewRequest(rt.method, routetest.Concrete(rt.path, "x1"), strings.NewReader(`{}`))
 			req.Header.Set("Public-Key", "nope")
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)

@@ -1,9 +1,9 @@
-// Package dialecttest holds what the dialects' own route tests share: a
+// Package routetest holds what the dialects' own route tests share: a
 // core service with no database, so that a handler built on it stops every
 // request at authentication, and request paths made from route patterns.
 // It imports only the core, so a dialect's internal tests can use it
-// (testenv builds the whole server, dialects included).
-package dialecttest
+// (testenv itself builds the whole server, dialects included, so it cannot).
+package routetest
 
 import (
 	"context"
