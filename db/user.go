@@ -149,6 +149,11 @@ func (t *tx) UserByLogin(appPK int64, login string) (*core.User, error) {
 		appPK, login, appPK, login, appPK, login, login, login)
 }
 
+// SetUserPassword replaces the user's password hash.
+func (t *tx) SetUserPassword(userPK int64, hash string) error {
+	return t.change("set password", "user not found", `UPDATE users SET password_hash = ? WHERE pk = ?`, hash, userPK)
+}
+
 // UserPasswordHash returns the user's password hash, "" when it has none.
 func (t *tx) UserPasswordHash(userPK int64) (string, error) {
 	var hash string

@@ -490,3 +490,29 @@ func TestMarkReadKeepsClientTime(t *testing.T) {
 		t.Fatalf("an older read moved the read time back to %v", conv.Me.LastReadAt)
 	}
 }
+
+// TestUpdateUserPassword: a password given to UpdateUser replaces the old
+// one at once (a cached login included), only for a caller who may change
+// that user.
+func TestUpdateUserPassword(t *testing.T) {
+	t.Parallel()
+	env := testenv.New(t)
+	svc := env.Service
+	login := func(pw string) error {
+		_, err := svc.Authenticate(ctx, core.Credential{Kind: core.CredPassword, PublicKey: "demo-public", Login: "alice", Secret: pw})
+		return err
+	}
+	wantCode(t, login("alice-pw"), "") // now cached
+	_, err := svc.UpdateUser(ctx, env.Caller("demo", "bob"), "alice", core.UserInput{Password: "bobs-choice"})
+	wantCode(t, err, core.EFORBIDDEN)
+	wantCode(t, login("bobs-choice"), core.EUNAUTHENTICATED)
+	if _, err := svc.UpdateUser(ctx, env.Caller("demo", "alice"), "alice", core.UserInput{Password: "new-pw"}); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, login("alice-pw"), core.EUNAUTHENTICATED)
+	wantCode(t, login("new-pw"), "")
+	if _, err := svc.UpdateUser(ctx, env.Caller("demo", ""), "alice", core.UserInput{Password: "app-set"}); err != nil {
+		t.Fatal(err)
+	}
+	wantCode(t, login("app-set"), "")
+}

@@ -69,6 +69,7 @@ type Tx interface {
 	// UserByLogin finds a user by id, username or email.
 	UserByLogin(appPK int64, login string) (*User, error)
 	UserPasswordHash(userPK int64) (string, error) // "" when the user has none
+	SetUserPassword(userPK int64, hash string) error
 	ListUsers(appPK int64, p Page) ([]*User, error)
 	DeleteUser(pk int64) error
 	InsertToken(t *Token) error

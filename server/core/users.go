@@ -86,8 +86,8 @@ func (s *Service) createUser(tx Tx, app *App, in UserInput) (*User, error) {
 	return u, nil
 }
 
-// UpdateUser changes a user's profile: the user themselves or the app.
-// Empty fields are left as they are.
+// UpdateUser changes a user's profile, and their password when one is
+// given: the user themselves or the app. Empty fields are left as they are.
 func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserInput) (*User, error) {
 	if err := c.inApp(); err != nil {
 		return nil, err
@@ -96,6 +96,22 @@ func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserI
 	in.ID = ""
 	if err := s.checkUser(&in); err != nil {
 		return nil, err
+	}
+	if in.Password != "" {
+		// Hashing is dear: only for a caller who may change this user
+		// (asked again in the write).
+		if err := s.read(ctx, func(tx Tx) error {
+			u, err := tx.UserByID(c.app.PK, id)
+			if err != nil {
+				return err
+			}
+			return allow(c, actEditProfile, &standing{user: u})
+		}); err != nil {
+			return nil, err
+		}
+		if err := s.hashPassword(&in); err != nil {
+			return nil, err
+		}
 	}
 	var u *User
 	err := s.write(ctx, func(tx Tx) (err error) {
@@ -119,6 +135,11 @@ func (s *Service) UpdateUser(ctx context.Context, c *Caller, id string, in UserI
 		}
 		if in.Metadata != nil {
 			u.Metadata = in.Metadata
+		}
+		if in.passwordHash != "" {
+			if err := tx.SetUserPassword(u.PK, in.passwordHash); err != nil {
+				return err
+			}
 		}
 		u.UpdatedAt = s.Now()
 		return tx.UpdateUser(u)
